@@ -1,0 +1,64 @@
+"""Broadsheet's command line: ``broadsheet analyze | index | search | bookmarks``.
+
+Each subcommand lives in :mod:`index.commands` and registers itself here. Exit codes are a
+contract for scripts: 0 success, 1 a user error (bad query, missing path; one line on
+stderr), 2 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+
+from index import __version__
+from index.commands import analyze, bookmarks, library
+
+EXIT_OK, EXIT_USER, EXIT_INTERNAL = 0, 1, 2
+
+#: The subcommands, for the launcher that decides between the window and the command line.
+SUBCOMMANDS = ("analyze", "index", "search", "bookmarks")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet",
+        description="A reader for a library of news articles. With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="version", version=f"broadsheet {__version__}")
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        help="where the index and bookmarks live (default: $BROADSHEET_DATA_DIR, else the "
+        "platform's user data directory)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    analyze.register(sub)
+    library.register(sub)
+    bookmarks.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USER
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        print("broadsheet: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # `broadsheet search ... | head`: the reader went away; that is not an error.
+        sys.stderr.close()
+        return EXIT_OK
+    except Exception as exc:
+        traceback.print_exc()
+        print(f"broadsheet: internal error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

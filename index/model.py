@@ -1,0 +1,255 @@
+"""Value objects that cross the boundary between ``index/`` and its clients.
+
+Everything here is a frozen dataclass of plain values: no Whoosh ``Hit``, no spaCy
+``Span`` ever leaves ``index/``. Offsets are Python character offsets (code points)
+into a document's *analysed text* (see :mod:`index.documents`); the GUI converts them
+to Qt's UTF-16 positions in one helper.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: ``(start, end)`` character offsets into a document's analysed text, end exclusive.
+Span = tuple[int, int]
+
+
+def _spans(raw: Any) -> tuple[Span, ...]:
+    return tuple((int(a), int(b)) for a, b in raw)
+
+
+@dataclass(frozen=True)
+class Person:
+    """One person named in an article, all their mentions merged.
+
+    ``name`` is the canonical full name ("Lloyd Austin"); ``role`` the title or office
+    the text gives ("Secretary of Defence"), if any; ``aliases`` every other form used
+    ("Mr Austin", "Austin"); ``mentions`` every occurrence, in reading order.
+    """
+
+    name: str
+    role: str | None = None
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "aliases": list(self.aliases),
+            "mentions": [list(m) for m in self.mentions],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Person:
+        return cls(d["name"], d.get("role"), tuple(d.get("aliases", ())), _spans(d["mentions"]))
+
+
+@dataclass(frozen=True)
+class Place:
+    """One place named in an article.
+
+    ``kind`` is one of ``country``, ``city``, ``region``, ``island``, ``sea`` or
+    ``None`` where it is not known.
+    """
+
+    name: str
+    kind: str | None = None
+    aliases: tuple[str, ...] = ()
+    mentions: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "kind": self.kind,
+            "aliases": list(self.aliases),
+            "mentions": [list(m) for m in self.mentions],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Place:
+        return cls(d["name"], d.get("kind"), tuple(d.get("aliases", ())), _spans(d["mentions"]))
+
+
+#: Values of :attr:`Statement.speaker_kind`.
+SPEAKER_KINDS = ("person", "group", "organisation", "unknown")
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A direct quotation and who said it.
+
+    ``start``/``end`` delimit the quoted text *inside* the quotation marks; ``text`` is
+    exactly ``analysed_text[start:end]``. ``speaker`` is a person's canonical name when
+    ``speaker_kind == "person"``, otherwise the text naming the group or organisation
+    ("the two sides"), or ``None`` when unknown. ``cue`` is the verb or phrase that
+    attributes it ("said", "responded", "according to", ":").
+    """
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+    speaker_kind: str = "unknown"
+    cue: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Statement:
+        return cls(
+            d["text"], int(d["start"]), int(d["end"]), d.get("speaker"),
+            d.get("speaker_kind", "unknown"), d.get("cue"),
+        )
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What the analyser found in one document."""
+
+    people: tuple[Person, ...] = ()
+    places: tuple[Place, ...] = ()
+    statements: tuple[Statement, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "people": [p.to_dict() for p in self.people],
+            "places": [p.to_dict() for p in self.places],
+            "statements": [s.to_dict() for s in self.statements],
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Analysis:
+        return cls(
+            tuple(Person.from_dict(x) for x in d.get("people", ())),
+            tuple(Place.from_dict(x) for x in d.get("places", ())),
+            tuple(Statement.from_dict(x) for x in d.get("statements", ())),
+        )
+
+
+#: Values of :attr:`Block.kind`.
+BLOCK_KINDS = ("title", "dateline", "heading", "paragraph", "item", "quote", "code")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A structural piece of a document's analysed text, for the reader to render.
+
+    ``kind`` is one of :data:`BLOCK_KINDS`; ``level`` is the heading level (1-6) for
+    headings, else 0. Blocks never overlap and appear in text order; text between
+    blocks is separator white space.
+    """
+
+    kind: str
+    start: int
+    end: int
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source file turned into one analysed text.
+
+    For ``.txt`` files ``text`` is the decoded file content character for character,
+    so an offset into ``text`` is an offset into the file. Markdown and HTML are reduced
+    to paragraphs separated by blank lines; ``blocks`` keeps their structure.
+    """
+
+    path: Path
+    text: str
+    format: str  # "txt", "md" or "html"
+    title: str
+    dateline: str | None = None
+    dateline_span: Span | None = None
+    blocks: tuple[Block, ...] = ()
+    encoding: str = "utf-8"
+    warnings: tuple[str, ...] = ()
+    sha256: str = ""
+    size: int = 0
+    mtime: float = 0.0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One article matching a query."""
+
+    key: str
+    path: str
+    title: str
+    score: float
+    snippet: str  # plain text with the matched terms wrapped in <b>…</b>
+    hits: tuple[Span, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["hits"] = [list(h) for h in self.hits]
+        return d
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """A bookmarked passage: the W3C TextQuote (quote, prefix, suffix) and
+    TextPosition (start, end) selectors of one article, a note and a creation time."""
+
+    id: int
+    key: str
+    path: str
+    quote: str
+    prefix: str
+    suffix: str
+    start: int
+    end: int
+    note: str = ""
+    created: str = ""  # ISO 8601, UTC
+    orphaned: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file that could not be read, with the reason in words a user understands."""
+
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a long job is: ``done`` of ``total`` files, in ``phase``.
+
+    ``phase`` is ``scan``, ``analyse``, ``commit`` or ``done``; ``fraction`` reaches 1.0
+    only in ``done``, after the index is committed.
+    """
+
+    phase: str
+    done: int
+    total: int
+    path: str = ""
+
+    @property
+    def fraction(self) -> float:
+        if self.phase == "done":
+            return 1.0
+        if not self.total:
+            return 0.0
+        return min(self.done / self.total, 0.99)
+
+
+@dataclass(frozen=True)
+class UpdateReport:
+    """What an index update did."""
+
+    added: tuple[str, ...] = ()
+    updated: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+    failed: tuple[Problem, ...] = ()
+    unchanged: int = 0
+    cancelled: bool = False
+    seconds: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
