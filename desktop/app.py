@@ -1,0 +1,189 @@
+"""The application: QApplication, one window per library, the first paint before work.
+
+Start-up order (what a user sees first is what happens first):
+
+1. the :class:`QApplication`, with Broadsheet's name, desktop id and icon;
+2. the single-instance check (:mod:`desktop.instance`): if a window is already open on
+   this library, the files go to it and this process exits 0;
+3. :class:`desktop.mainwindow.MainWindow` — it lists the library from the index, which
+   is quick and never loads spaCy;
+4. ``show()``; once the window has been exposed and painted, ``start()`` (the worker,
+   the incremental update) and ``open_paths(files)``.
+
+``BROADSHEET_TRACE_STARTUP=1`` prints ``broadsheet: first-paint <unix time>`` on stderr
+when the first frame has been painted (see ``tests/benchmarks/startup.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QGuiApplication, QIcon
+from PySide6.QtWidgets import QApplication, QWidget
+
+from desktop import APP_NAME, DESKTOP_ID
+from desktop.instance import SingleInstance
+from index import __version__, paths
+
+ORGANIZATION = "Broadsheet"
+ORGANIZATION_DOMAIN = "broadsheet.github.io"
+TRACE_ENV = "BROADSHEET_TRACE_STARTUP"
+
+#: Icon sizes shipped as PNG in ``resources/icons`` (the SVG covers the rest).
+ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+
+
+class MainWindowLike(Protocol):
+    """The contract with ``desktop.mainwindow.MainWindow`` (a QMainWindow)."""
+
+    def show(self) -> None: ...
+    def start(self) -> None: ...
+    def open_paths(self, paths: list[Path]) -> None: ...
+
+
+WindowFactory = Callable[[Path], QWidget]
+
+
+def icon() -> QIcon:
+    """Broadsheet's icon from ``resources/icons`` (every PNG size, and the SVG)."""
+    folder = paths.resources_dir() / "icons"
+    result = QIcon()
+    for size in ICON_SIZES:
+        png = folder / f"{DESKTOP_ID}-{size}.png"
+        if png.is_file():
+            result.addFile(str(png))
+    svg = folder / f"{DESKTOP_ID}.svg"
+    if svg.is_file():
+        result.addFile(str(svg))
+    return result
+
+
+def configure(app: QGuiApplication) -> None:
+    """Names, desktop id and icon: the menu entry, the task bar and the settings."""
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(ORGANIZATION)
+    app.setOrganizationDomain(ORGANIZATION_DOMAIN)
+    app.setDesktopFileName(DESKTOP_ID)  # Wayland app id; docks match the .desktop file
+    app.setWindowIcon(icon())
+
+
+def application(argv: Sequence[str] | None = None) -> QApplication:
+    """The process's QApplication, created and configured if need be."""
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(
+        list(argv) if argv is not None else sys.argv[:1]
+    )
+    configure(app)
+    return app
+
+
+def bring_to_front(window: QWidget) -> None:
+    """Show ``window`` un-minimised, raised and (if the window manager allows) focused."""
+    state = window.windowState() & ~Qt.WindowState.WindowMinimized
+    window.setWindowState(state | Qt.WindowState.WindowActive)
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
+class _AfterFirstPaint(QObject):
+    """Calls ``callback`` once, after ``window``'s first expose has been painted.
+
+    Qt paints a widget window synchronously while it handles the expose event, so a
+    zero-time timer started then runs after the first frame is on screen. A fallback
+    timer covers a platform that never exposes (a minimised start).
+    """
+
+    def __init__(self, window: QWidget, callback: Callable[[], None]) -> None:
+        super().__init__(window)
+        self._callback: Callable[[], None] | None = callback
+        window.winId()  # creates the native window, so its QWindow can be watched
+        handle = window.windowHandle()
+        if handle is not None:
+            handle.installEventFilter(self)
+        self._fallback = QTimer(self, singleShot=True, interval=1000)
+        self._fallback.timeout.connect(self._fire)
+        self._fallback.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and self._callback is not None:
+            QTimer.singleShot(0, self._fire)
+        return False
+
+    def _fire(self) -> None:
+        callback, self._callback = self._callback, None
+        self._fallback.stop()
+        if callback is not None:
+            callback()
+
+
+def _main_window_class() -> WindowFactory:
+    from desktop.mainwindow import MainWindow
+
+    return MainWindow
+
+
+def open_window(
+    files: Sequence[Path],
+    data_dir: Path | None = None,
+    *,
+    window_factory: WindowFactory | None = None,
+) -> QWidget | None:
+    """Steps 2-4 of the module docstring, with a QApplication already made.
+
+    Returns the window, or ``None`` when ``files`` went to a window already open.
+    """
+    app = QApplication.instance()
+    assert app is not None, "create the QApplication first (desktop.app.application)"
+    folder = paths.data_dir(data_dir)
+    files = [Path(f).absolute() for f in files]
+    instance = SingleInstance(folder, app)
+    if not instance.claim(files):
+        instance.deleteLater()
+        return None
+
+    window = (window_factory or _main_window_class())(folder)
+    instance.setParent(window)  # the server lives as long as the window
+    window.setWindowIcon(app.windowIcon())
+
+    def receive(received: list[str]) -> None:
+        bring_to_front(window)
+        if received:
+            window.open_paths([Path(p) for p in received])  # type: ignore[attr-defined]
+
+    instance.filesReceived.connect(receive)
+
+    def after_first_paint() -> None:
+        if os.environ.get(TRACE_ENV):
+            print(f"broadsheet: first-paint {time.time():.6f}", file=sys.stderr, flush=True)
+        window.start()  # type: ignore[attr-defined]
+        if files:
+            window.open_paths(list(files))  # type: ignore[attr-defined]
+
+    _AfterFirstPaint(window, after_first_paint)
+    window.show()
+    return window
+
+
+def run(files: Sequence[Path] = (), data_dir: Path | None = None) -> int:
+    """The whole program with a window: returns the exit status."""
+    app = application()
+    window = open_window(files, data_dir)
+    if window is None:
+        return 0
+    return app.exec()
+
+
+def main() -> int:
+    """``broadsheet-gui`` for installs that point at ``desktop.app:main`` directly."""
+    from desktop.launch import gui_main
+
+    return gui_main()

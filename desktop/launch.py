@@ -1,0 +1,119 @@
+"""The ``broadsheet`` command: the window, the command line, or the desktop entry.
+
+``broadsheet``                         opens the window on the library
+``broadsheet FILE...``                 adds the files to the library and opens the first
+``broadsheet --data-dir DIR [FILE...]`` the same, on another library
+``broadsheet analyze|index|search|bookmarks ...``, ``-h``, ``--version``
+                                       the command line (:func:`index.cli.main`)
+``broadsheet --install-desktop``       puts Broadsheet in the desktop's menu (Linux)
+``broadsheet --uninstall-desktop``     takes it out again
+
+Nothing here imports Qt at module level: the command line must start as fast as Python
+does, and must work on a machine with no display.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+#: First arguments that belong to the command line (:mod:`index.cli`), not the window.
+SUBCOMMANDS = frozenset({"analyze", "index", "search", "bookmarks"})
+CLI_OPTIONS = frozenset({"-h", "--help", "--version"})
+
+INSTALL = "--install-desktop"
+UNINSTALL = "--uninstall-desktop"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``broadsheet`` console script; returns the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args and (args[0] in SUBCOMMANDS or args[0] in CLI_OPTIONS):
+        from index.cli import main as cli_main
+
+        return cli_main(args)
+    if INSTALL in args or UNINSTALL in args:
+        return _desktop_entry(args)
+    parsed = _gui_parser().parse_args(args)
+    paths = _existing(parsed.files)
+    from desktop.app import run
+
+    return run(paths, parsed.data_dir)
+
+
+def gui_main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``broadsheet-gui`` script (no console on Windows).
+
+    A windowed Windows program has no ``stdout``/``stderr`` (they are ``None``), so
+    anything printed would raise; send it to the null device instead.
+    """
+    for name in ("stdout", "stderr"):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
+    return main(argv)
+
+
+def _gui_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="broadsheet",
+        description="Open the Broadsheet window; with files, add them to the library and "
+        "open the first. If Broadsheet is already open on the same library, the files go "
+        "to that window.",
+        epilog="Command line: broadsheet {analyze,index,search,bookmarks} --help. "
+        f"Desktop menu: broadsheet {INSTALL} | {UNINSTALL}.",
+        add_help=False,  # -h is the command line's (index.cli), which lists everything
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="the library's data directory (default: $BROADSHEET_DATA_DIR or the user's)",
+    )
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    return parser
+
+
+def _existing(files: Sequence[Path]) -> list[Path]:
+    """Absolute paths of the files that exist (a second launch may run in another
+    directory than the window it hands them to); the others are reported and dropped."""
+    found: list[Path] = []
+    for path in files:
+        full = path.expanduser().absolute()
+        if full.exists():
+            found.append(full)
+        else:
+            print(f"broadsheet: {path}: no such file", file=sys.stderr)
+    return found
+
+
+def _desktop_entry(args: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="broadsheet")
+    group = parser.add_mutually_exclusive_group(required=True)
+    group.add_argument(INSTALL, action="store_true", help="add Broadsheet to the desktop menu")
+    group.add_argument(UNINSTALL, action="store_true", help="remove it from the desktop menu")
+    parsed = parser.parse_args(args)
+    from desktop import install
+
+    try:
+        if parsed.install_desktop:
+            written = install.install()
+            for path in written:
+                print(f"installed {path}")
+            print("Broadsheet is in the applications menu (it may take a moment to appear).")
+        else:
+            removed = install.uninstall()
+            for path in removed:
+                print(f"removed {path}")
+            if not removed:
+                print("Broadsheet was not installed in the desktop menu.")
+    except OSError as exc:
+        print(f"broadsheet: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
