@@ -31,7 +31,7 @@ UNINSTALL = "--uninstall-desktop"
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``broadsheet`` console script; returns the exit status."""
     args = list(sys.argv[1:] if argv is None else argv)
-    if args and (args[0] in SUBCOMMANDS or args[0] in CLI_OPTIONS):
+    if _wants_cli(args):
         from index.cli import main as cli_main
 
         return cli_main(args)
@@ -54,6 +54,15 @@ def gui_main(argv: Sequence[str] | None = None) -> int:
         if getattr(sys, name) is None:
             setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115
     return main(argv)
+
+
+def _wants_cli(args: Sequence[str]) -> bool:
+    """Whether ``args`` are for the command line: a subcommand or ``-h``/``--version``
+    first, possibly after ``--data-dir DIR`` (which both understand)."""
+    rest = list(args)
+    while rest and rest[0].startswith("--data-dir"):
+        del rest[: 1 if "=" in rest[0] else 2]
+    return bool(rest) and (rest[0] in SUBCOMMANDS or rest[0] in CLI_OPTIONS)
 
 
 def _gui_parser() -> argparse.ArgumentParser:
