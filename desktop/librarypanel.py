@@ -1,0 +1,141 @@
+"""The library panel: every indexed article by title, with dateline and source folder.
+
+Filterable as you type, sortable (title, dateline, source, newest file), with a count.
+Rows are the library's ``ArticleInfo`` value objects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.panels import Role, make_list, make_proxy
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+#: Sort orders offered: label, key of ArticleInfo used, descending?
+SORTS = (("Title", "title", False), ("Dateline", "dateline", False),
+         ("Source folder", "source", False), ("Newest file", "mtime", True))
+
+
+class LibraryModel(QAbstractListModel):
+    """The indexed articles (``ArticleInfo``)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._items: list[Any] = []
+        self.sort_field = "title"
+
+    def set_articles(self, articles: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self._items = list(articles)
+        self.endResetModel()
+
+    def articles(self) -> list[Any]:
+        return list(self._items)
+
+    def row_of(self, key: str) -> int:
+        return next((i for i, a in enumerate(self._items) if a.key == key), -1)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's default)
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        a = self._items[index.row()]
+        source = Path(str(a.source)).name or str(a.source)
+        meta = " · ".join(x for x in (a.dateline or "", source) if x)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{a.title}\n{meta}"
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{a.title}\n{a.path}"
+        if role in (Role.Entry, Role.Item):
+            return a
+        if role == Role.Kind:
+            return "article"
+        if role == Role.Key:
+            return a.key
+        if role == Role.SortKey:
+            value = getattr(a, self.sort_field, "")
+            return value if isinstance(value, int | float) else str(value or "").casefold()
+        if role == Role.FilterText:
+            return f"{a.title} {a.dateline or ''} {a.source} {Path(str(a.path)).name}"
+        return None
+
+
+class LibraryPanel(QWidget):
+    """The Library dock's content.
+
+    Signals:
+        articleChosen(str): the key of the article to open.
+    """
+
+    articleChosen = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("libraryPanel")
+        self.model = LibraryModel(self)
+        self.proxy = make_proxy(self.model, self)
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText("Filter articles…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName("Filter articles")
+        self.sort = QComboBox(self)
+        for label, _field, _desc in SORTS:
+            self.sort.addItem(f"Sort: {label}")
+        self.sort.setAccessibleName("Sort articles")
+        self.count = QLabel(self)
+        self.count.setObjectName("articleCount")
+        self.list = make_list(self, "Articles")
+        self.list.setModel(self.proxy)
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.sort)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.count)
+        layout.addWidget(self.list, 1)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self._update_count)
+        self.sort.currentIndexChanged.connect(self.set_sort)
+        self.list.activated.connect(self._chosen)
+        self.list.clicked.connect(self._chosen)
+        self._update_count()
+
+    def set_articles(self, articles: Sequence[Any], current_key: str = "") -> None:
+        self.model.set_articles(articles)
+        self.proxy.invalidate()
+        self._update_count()
+        if current_key:
+            self.show_current(current_key)
+
+    def set_sort(self, index: int) -> None:
+        _label, field, descending = SORTS[max(0, min(index, len(SORTS) - 1))]
+        self.model.sort_field = field
+        self.proxy.invalidate()
+        self.proxy.sort(0, Qt.SortOrder.DescendingOrder if descending
+                        else Qt.SortOrder.AscendingOrder)
+
+    def show_current(self, key: str) -> None:
+        row = self.model.row_of(key)
+        if row >= 0:
+            index = self.proxy.mapFromSource(self.model.index(row))
+            if index.isValid():
+                self.list.setCurrentIndex(index)
+                self.list.scrollTo(index)
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        noun = "article" if total == 1 else "articles"
+        self.count.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
+
+    def _chosen(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.articleChosen.emit(index.data(Role.Key))

@@ -1,0 +1,377 @@
+"""The side panels: People, Places, Statements.
+
+Each panel is an :class:`EntryModel` (a ``QAbstractListModel``) behind a
+``QSortFilterProxyModel`` (the filter box) in a ``QListView``. Rows are :class:`Entry`
+records that keep the value object they stand for (``Person``, ``Place``, ``Statement``,
+or in library mode ``LibraryEntity`` / ``LibraryStatement``) — the models never copy
+domain data into item widgets.
+
+A panel shows either "this article" (the open article's analysis) or "the whole library"
+(``Library.entities`` / ``Library.statements``); in library mode choosing a person or place
+lists, underneath, the articles and statements they appear in.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+Span = tuple[int, int]
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+ARTICLE, LIBRARY = "article", "library"
+
+
+class Role(enum.IntEnum):
+    """Data roles of :class:`EntryModel`, from ``Qt.UserRole``."""
+
+    Entry = Qt.ItemDataRole.UserRole + 1  # the Entry record
+    Item = enum.auto()  # the value object
+    Kind = enum.auto()  # "person", "place", "statement", "article"
+    Spans = enum.auto()  # mentions in the open article: tuple of (start, end)
+    Key = enum.auto()  # article key, where the entry belongs to one article
+    SortKey = enum.auto()
+    FilterText = enum.auto()
+    Html = enum.auto()  # rich text for the delegate (search results)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of a panel: what to show, and the value object behind it."""
+
+    kind: str
+    label: str
+    detail: str = ""
+    tooltip: str = ""
+    spans: tuple[Span, ...] = ()
+    key: str = ""
+    item: Any = None
+    order: int = 0
+
+    @property
+    def name(self) -> str:
+        return str(getattr(self.item, "name", self.label))
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _clip(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def person_entries(people: Iterable[Any]) -> list[Entry]:
+    out = []
+    for p in people:
+        mentions = tuple(p.mentions)
+        detail = " · ".join(x for x in (p.role or "", _plural(len(mentions), "mention")) if x)
+        aliases = f"\nAlso: {', '.join(p.aliases)}" if p.aliases else ""
+        out.append(Entry("person", p.name, detail,
+                         f"{p.name}\n{p.role or 'Person'}{aliases}", mentions,
+                         item=p, order=mentions[0][0] if mentions else 0))
+    return out
+
+
+def place_entries(places: Iterable[Any]) -> list[Entry]:
+    out = []
+    for p in places:
+        mentions = tuple(p.mentions)
+        detail = " · ".join(x for x in ((p.kind or "place").capitalize(),
+                                        _plural(len(mentions), "mention")))
+        out.append(Entry("place", p.name, detail, f"{p.name}\n{(p.kind or 'place').capitalize()}",
+                         mentions, item=p, order=mentions[0][0] if mentions else 0))
+    return out
+
+
+def speaker_text(s: Any) -> str:
+    return s.speaker or "speaker unknown"
+
+
+def statement_entries(statements: Iterable[Any]) -> list[Entry]:
+    return [
+        Entry("statement", f"“{_clip(s.text)}”", f"— {speaker_text(s)}",
+              f"{speaker_text(s)}{' (' + s.cue + ')' if s.cue else ''}:\n“{_clip(s.text, 400)}”",
+              ((s.start, s.end),), item=s, order=s.start)
+        for s in statements
+    ]
+
+
+def library_entity_entries(entities: Iterable[Any]) -> list[Entry]:
+    out = []
+    for e in entities:
+        mentions = sum(n for _, _, n in e.articles)
+        out.append(Entry(e.kind, e.name,
+                         f"{_plural(len(e.articles), 'article')} · {_plural(mentions, 'mention')}",
+                         e.name, item=e, order=-mentions))
+    return out
+
+
+def library_statement_entries(statements: Iterable[Any]) -> list[Entry]:
+    return [
+        Entry("statement", f"“{_clip(ls.statement.text)}”",
+              f"— {speaker_text(ls.statement)} · {ls.title}",
+              f"{speaker_text(ls.statement)}, in “{ls.title}”:\n“{_clip(ls.statement.text, 400)}”",
+              ((ls.statement.start, ls.statement.end),), key=ls.key, item=ls, order=i)
+        for i, ls in enumerate(statements)
+    ]
+
+
+def article_entries(entity: Any) -> list[Entry]:
+    """The articles a :class:`LibraryEntity` appears in."""
+    return [Entry("article", title, _plural(n, "mention"), title, key=key, item=entity, order=-n)
+            for key, title, n in entity.articles]
+
+
+class EntryModel(QAbstractListModel):
+    """A list of :class:`Entry` rows."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._entries: list[Entry] = []
+
+    def set_entries(self, entries: Sequence[Entry]) -> None:
+        self.beginResetModel()
+        self._entries = list(entries)
+        self.endResetModel()
+
+    def entries(self) -> list[Entry]:
+        return list(self._entries)
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's default)
+        return 0 if parent.isValid() else len(self._entries)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._entries):
+            return None
+        e = self._entries[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{e.label}\n{e.detail}" if e.detail else e.label
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
+            return e.tooltip or e.label
+        if role == Role.Entry:
+            return e
+        if role == Role.Item:
+            return e.item
+        if role == Role.Kind:
+            return e.kind
+        if role == Role.Spans:
+            return e.spans
+        if role == Role.Key:
+            return e.key
+        if role == Role.SortKey:
+            return e.order
+        if role == Role.FilterText:
+            aliases = " ".join(getattr(e.item, "aliases", ()) or ())
+            return f"{e.label} {e.detail} {aliases}"
+        return None
+
+    def roleNames(self) -> dict[int, bytes]:
+        names = dict(super().roleNames())
+        names.update({int(r): r.name.lower().encode() for r in Role})
+        return names
+
+
+def make_proxy(model: QAbstractListModel, parent: Any = None) -> QSortFilterProxyModel:
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setFilterRole(Role.FilterText)
+    proxy.setSortRole(Role.SortKey)
+    proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    proxy.sort(0)
+    return proxy
+
+
+def make_list(parent: QWidget, name: str) -> QListView:
+    view = QListView(parent)
+    view.setObjectName(name)
+    view.setAccessibleName(name)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setWordWrap(True)
+    view.setUniformItemSizes(False)
+    view.setAlternatingRowColors(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    return view
+
+
+class EntityPanel(QWidget):
+    """One side panel (People, Places or Statements).
+
+    Signals:
+        entryChosen(object): an :class:`Entry` of the open article was chosen (mark it).
+        libraryEntryChosen(object): in library mode, a person/place/statement was chosen.
+        detailChosen(object): in library mode, an article or statement under the chosen
+            entity was chosen (open it at the mention).
+        scopeChanged(str): ``"article"`` or ``"library"``.
+    """
+
+    entryChosen = Signal(object)
+    libraryEntryChosen = Signal(object)
+    detailChosen = Signal(object)
+    scopeChanged = Signal(str)
+
+    def __init__(self, kind: str, title: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.kind = kind
+        self.setObjectName(f"{kind}Panel")
+        self.scope = ARTICLE
+        self._quiet = False
+        self.model = EntryModel(self)
+        self.proxy = make_proxy(self.model, self)
+        self.detail_model = EntryModel(self)
+        self.detail_proxy = make_proxy(self.detail_model, self)
+
+        self.scope_box = QComboBox(self)
+        self.scope_box.addItem("This article", ARTICLE)
+        self.scope_box.addItem("Whole library", LIBRARY)
+        self.scope_box.setAccessibleName(f"{title}: scope")
+        self.scope_box.setToolTip("Show what this article holds, or the whole library")
+        self.filter = QLineEdit(self)
+        self.filter.setPlaceholderText(f"Filter {title.lower()}…")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.setAccessibleName(f"Filter {title.lower()}")
+        self.count = QLabel(self)
+        self.count.setObjectName(f"{kind}Count")
+        self.list = make_list(self, f"{title} list")
+        self.list.setModel(self.proxy)
+        self.details = make_list(self, f"{title}: where they appear")
+        self.details.setModel(self.detail_proxy)
+        self.details_label = QLabel(self)
+        self.details_label.setWordWrap(True)
+        lower = QWidget(self)
+        lower_layout = QVBoxLayout(lower)
+        lower_layout.setContentsMargins(0, 0, 0, 0)
+        lower_layout.addWidget(self.details_label)
+        lower_layout.addWidget(self.details)
+        self.lower = lower
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.addWidget(self.list)
+        self.splitter.addWidget(lower)
+        self.splitter.setChildrenCollapsible(False)
+        lower.hide()
+
+        top = QHBoxLayout()
+        top.addWidget(self.filter, 1)
+        top.addWidget(self.scope_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.count)
+        layout.addWidget(self.splitter, 1)
+
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.filter.textChanged.connect(self._update_count)
+        self.scope_box.currentIndexChanged.connect(self._scope_changed)
+        self.list.selectionModel().currentChanged.connect(self._current_changed)
+        self.list.clicked.connect(self._clicked)
+        self.details.selectionModel().currentChanged.connect(self._detail_changed)
+        self.details.clicked.connect(self._detail_changed)
+
+    # -- content --------------------------------------------------------------------
+
+    def set_entries(self, entries: Sequence[Entry], scope: str = ARTICLE) -> None:
+        if scope != self.scope:
+            return
+        self.model.set_entries(entries)
+        self.detail_model.set_entries([])
+        self.lower.setVisible(False)
+        self._update_count()
+
+    def set_details(self, heading: str, entries: Sequence[Entry]) -> None:
+        self.details_label.setText(heading)
+        self.detail_model.set_entries(entries)
+        self.lower.setVisible(True)
+
+    def set_scope(self, scope: str) -> None:
+        self.scope_box.setCurrentIndex(0 if scope == ARTICLE else 1)
+
+    def _scope_changed(self, index: int) -> None:
+        self.scope = self.scope_box.itemData(index) or ARTICLE
+        self.model.set_entries([])
+        self.lower.setVisible(False)
+        self._update_count()
+        self.scopeChanged.emit(self.scope)
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        where = "in this article" if self.scope == ARTICLE else "in the library"
+        text = f"{total} {where}" if shown == total else f"{shown} of {total} {where}"
+        self.count.setText(text)
+
+    # -- choosing -------------------------------------------------------------------
+
+    def current_entry(self) -> Entry | None:
+        index = self.list.currentIndex()
+        return index.data(Role.Entry) if index.isValid() else None
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid() and not self._quiet:
+            self._choose(current.data(Role.Entry))
+
+    def _clicked(self, index: QModelIndex) -> None:
+        # A click on the current row again re-marks it (after the marks were cleared).
+        if index.isValid() and index == self.list.currentIndex():
+            self._choose(index.data(Role.Entry))
+
+    def _choose(self, entry: Entry) -> None:
+        if self.scope == ARTICLE:
+            self.entryChosen.emit(entry)
+        else:
+            self.libraryEntryChosen.emit(entry)
+
+    def _detail_changed(self, current: QModelIndex, *_: Any) -> None:
+        if current.isValid():
+            self.detailChosen.emit(current.data(Role.Entry))
+
+    def select(self, match: Callable[[Entry], bool], *, notify: bool = False) -> bool:
+        """Makes the first entry with ``match(entry)`` current (clearing the filter if it
+        hides it); ``notify`` also emits the chosen signal."""
+        for attempt in range(2):
+            for row in range(self.proxy.rowCount()):
+                index = self.proxy.index(row, 0)
+                if match(index.data(Role.Entry)):
+                    self._quiet = not notify
+                    try:
+                        self.list.setCurrentIndex(index)
+                    finally:
+                        self._quiet = False
+                    self.list.scrollTo(index)
+                    return True
+            if attempt == 0 and self.filter.text():
+                self.filter.clear()
+            else:
+                break
+        return False
+
+    def clear_choice(self) -> None:
+        self._quiet = True
+        try:
+            self.list.setCurrentIndex(QModelIndex())
+            self.list.clearSelection()
+        finally:
+            self._quiet = False

@@ -1,0 +1,299 @@
+"""The one long-lived worker thread: it owns the :class:`index.library.Library`.
+
+Every call into the library — opening it, ``update`` (which may load spaCy), searches,
+loading an article — runs here, off the GUI thread, in the order asked. Requests are
+queued signals from :class:`WorkerClient` (which lives in the GUI thread) to
+:class:`Worker` (which lives in the thread); answers come back as queued signals.
+Requests that can go stale (searches, article loads) carry a generation number that the
+caller compares with its latest; stale answers are simply dropped there.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from index.model import Analysis, Block, Progress
+
+log = logging.getLogger(__name__)
+
+LibraryFactory = Callable[[Path], Any]
+
+
+def default_library(data_dir: Path) -> Any:
+    from index.library import Library  # imported in the worker thread: Whoosh is not cheap
+
+    return Library(data_dir)
+
+
+@dataclass(frozen=True)
+class PreviewInfo:
+    """What the reader needs of an article that is not indexed yet."""
+
+    key: str
+    path: Path
+    title: str
+    dateline: str | None = None
+    source: str = ""
+    size: int = 0
+    mtime: float = 0.0
+
+
+@dataclass(frozen=True)
+class PreviewArticle:
+    """A file read directly (no NLP) so the first run shows the seed article at once;
+    replaced by the analysed article when indexing has finished."""
+
+    info: PreviewInfo
+    text: str
+    blocks: tuple[Block, ...] = ()
+    analysis: Analysis = field(default_factory=Analysis)
+    preview: bool = True
+
+
+def _message(exc: BaseException) -> str:
+    return str(getattr(exc, "message", "") or exc) or type(exc).__name__
+
+
+class Worker(QObject):
+    """Runs library calls in its thread.
+
+    Signals:
+        opened(list): the library is open; the indexed articles (``ArticleInfo`` list).
+        documentsChanged(list): the article list after (part of) an update.
+        preview(object): a :class:`PreviewArticle` of the first source file, on a first run.
+        progress(object): a :class:`index.model.Progress` while updating.
+        updateFinished(object): the :class:`index.model.UpdateReport`.
+        articleLoaded(int, object): generation, ``Article``.
+        searchDone(int, object): generation, ``SearchResult``.
+        searchFailed(int, str): generation, the message of the ``QueryError``.
+        hitsFound(int, str, object): generation, article key, tuple of spans.
+        entitiesLoaded(str, list): kind (``person``/``place``), ``LibraryEntity`` list.
+        statementsLoaded(object, list): speaker (or None), ``LibraryStatement`` list.
+        failed(str): something went wrong that the user should read.
+    """
+
+    opened = Signal(list)
+    documentsChanged = Signal(list)
+    preview = Signal(object)
+    progress = Signal(object)
+    updateFinished = Signal(object)
+    articleLoaded = Signal(int, object)
+    searchDone = Signal(int, object)
+    searchFailed = Signal(int, str)
+    hitsFound = Signal(int, str, object)
+    entitiesLoaded = Signal(str, list)
+    statementsLoaded = Signal(object, list)
+    failed = Signal(str)
+
+    def __init__(self, data_dir: Path, factory: LibraryFactory | None = None) -> None:
+        super().__init__()
+        self.data_dir = data_dir
+        self.factory = factory or default_library
+        self.library: Any = None
+        self.cancel_event = threading.Event()
+
+    # -- requests (run in the worker thread) ------------------------------------------
+
+    @Slot()
+    def open_library(self) -> None:
+        try:
+            self.library = self.factory(self.data_dir)
+            docs = self.library.documents()
+        except Exception as exc:
+            log.exception("opening the library failed")
+            self.failed.emit(f"Could not open the library: {_message(exc)}")
+            return
+        self.opened.emit(docs)
+        if not docs:
+            self._preview_first()
+
+    def _preview_first(self) -> None:
+        try:
+            from index import documents
+            from index.paths import document_key, is_article
+
+            for source in self.library.sources():
+                source = Path(source)
+                files = (sorted(p for p in source.rglob("*") if is_article(p))
+                         if source.is_dir() else [source])
+                if files:
+                    doc = documents.load_document(files[0])
+                    info = PreviewInfo(document_key(files[0]), files[0], doc.title,
+                                       doc.dateline, str(files[0].parent))
+                    self.preview.emit(PreviewArticle(info, doc.text, tuple(doc.blocks)))
+                    return
+        except Exception:  # a preview is a nicety; indexing will show the article anyway
+            log.debug("no preview", exc_info=True)
+
+    @Slot(list)
+    def add_sources(self, paths: list) -> None:
+        if self.library is None:
+            return
+        try:
+            self.library.add_sources([Path(p) for p in paths])
+        except Exception as exc:
+            self.failed.emit(f"Could not add {len(paths)} item(s): {_message(exc)}")
+
+    @Slot()
+    def update(self) -> None:
+        if self.library is None:
+            return
+        self.cancel_event.clear()
+        last = [0.0, ""]
+
+        def progress(p: Progress) -> None:
+            now = time.monotonic()
+            # Throttle: the GUI needs a few updates a second, not one per file.
+            if p.phase != last[1] or now - last[0] > 0.1 or p.phase == "done":
+                self.progress.emit(p)
+                if p.phase in ("commit", "done") and p.phase != last[1]:
+                    try:
+                        self.documentsChanged.emit(self.library.documents())
+                    except Exception:
+                        log.debug("documents() mid-update", exc_info=True)
+                last[0], last[1] = now, p.phase
+
+        try:
+            report = self.library.update(progress, self.cancel_event.is_set)
+        except Exception as exc:
+            log.exception("update failed")
+            self.failed.emit(_message(exc))
+            self.updateFinished.emit(None)
+            return
+        try:
+            self.documentsChanged.emit(self.library.documents())
+        except Exception as exc:
+            self.failed.emit(_message(exc))
+        self.updateFinished.emit(report)
+
+    @Slot(int, str)
+    def load_article(self, generation: int, key: str) -> None:
+        if self.library is None:
+            return
+        try:
+            article = self.library.article(key)
+        except Exception as exc:
+            self.failed.emit(f"Could not open the article: {_message(exc)}")
+            return
+        self.articleLoaded.emit(generation, article)
+
+    @Slot(int, str, int)
+    def search(self, generation: int, query: str, limit: int) -> None:
+        if self.library is None:
+            return
+        try:
+            result = self.library.search(query, limit)
+        except Exception as exc:  # QueryError, and anything else, shown under the field
+            self.searchFailed.emit(generation, _message(exc))
+            return
+        self.searchDone.emit(generation, result)
+
+    @Slot(int, str, str)
+    def hits_in(self, generation: int, key: str, query: str) -> None:
+        if self.library is None:
+            return
+        try:
+            spans = tuple(self.library.hits_in(key, query))
+        except Exception as exc:
+            self.searchFailed.emit(generation, _message(exc))
+            return
+        self.hitsFound.emit(generation, key, spans)
+
+    @Slot(str)
+    def entities(self, kind: str) -> None:
+        if self.library is None:
+            return
+        try:
+            self.entitiesLoaded.emit(kind, list(self.library.entities(kind)))
+        except Exception as exc:
+            self.failed.emit(_message(exc))
+
+    @Slot(object)
+    def statements(self, speaker: str | None) -> None:
+        if self.library is None:
+            return
+        try:
+            self.statementsLoaded.emit(speaker, list(self.library.statements(speaker)))
+        except Exception as exc:
+            self.failed.emit(_message(exc))
+
+    @Slot()
+    def close(self) -> None:
+        if self.library is not None:
+            try:
+                self.library.close()
+            finally:
+                self.library = None
+
+
+class WorkerClient(QObject):
+    """The GUI thread's handle on the worker: request methods, the thread's life.
+
+    Signals (requests, connected to the worker's slots across threads):
+        openRequested(), addRequested(list), updateRequested(),
+        articleRequested(int, str), searchRequested(int, str, int),
+        hitsRequested(int, str, str), entitiesRequested(str), statementsRequested(object),
+        closeRequested().
+    """
+
+    openRequested = Signal()
+    addRequested = Signal(list)
+    updateRequested = Signal()
+    articleRequested = Signal(int, str)
+    searchRequested = Signal(int, str, int)
+    hitsRequested = Signal(int, str, str)
+    entitiesRequested = Signal(str)
+    statementsRequested = Signal(object)
+    closeRequested = Signal()
+
+    def __init__(self, data_dir: Path, factory: LibraryFactory | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.thread = QThread()
+        self.thread.setObjectName("broadsheet-worker")
+        self.worker = Worker(data_dir, factory)
+        self.worker.moveToThread(self.thread)
+        self.openRequested.connect(self.worker.open_library)
+        self.addRequested.connect(self.worker.add_sources)
+        self.updateRequested.connect(self.worker.update)
+        self.articleRequested.connect(self.worker.load_article)
+        self.searchRequested.connect(self.worker.search)
+        self.hitsRequested.connect(self.worker.hits_in)
+        self.entitiesRequested.connect(self.worker.entities)
+        self.statementsRequested.connect(self.worker.statements)
+        self.closeRequested.connect(self.worker.close)
+        self.thread.finished.connect(self.worker.deleteLater)
+        self.busy = False
+        self.worker.updateFinished.connect(self._update_done)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def update(self) -> None:
+        self.busy = True
+        self.updateRequested.emit()
+
+    def _update_done(self, _report: object) -> None:
+        self.busy = False
+
+    def cancel(self) -> None:
+        """Asks a running update to stop (checked between files)."""
+        self.worker.cancel_event.set()
+
+    def stop(self, timeout_ms: int = 30_000) -> None:
+        """Cancels any update, closes the library in its thread and ends the thread."""
+        if not self.thread.isRunning():
+            return
+        self.cancel()
+        self.closeRequested.emit()
+        self.thread.quit()
+        if not self.thread.wait(timeout_ms):
+            log.warning("the worker thread did not stop in time")
