@@ -2,31 +2,738 @@
 
 :func:`extract_statements` takes the spaCy ``Doc`` of a document's analysed text and the
 people found in it, and returns every direct quotation as a :class:`Statement`.
+
+It works in three linear passes over the text:
+
+1. **Find quotations** (:func:`find_quotations`): a scanner over the quotation marks of each
+   paragraph, straight or curly, that keeps nesting (a quote inside a quote stays part of
+   the outer one) and lets a quotation run over paragraphs the way newspapers print it: a
+   paragraph that opens a quote and does not close it continues in the next paragraph,
+   which reopens with a quotation mark.
+2. **Attribute** each quotation: look for a cue (a speech verb such as *said*, *told*,
+   *responded*; *according to*; or a colon before the opening mark) in the sentence around
+   the quotation, outside the quotation itself, preferring the cue right after the closing
+   mark (``“…,” he said``), then the one right before the opening mark (``X responded: “…”``),
+   then any cue in the same sentence (``with Mr X saying it “…”``). The speaker is the
+   cue's subject in the parse (or the object of *according to*), with a fallback to the
+   nearest name or pronoun around the cue; pronouns are resolved to the nearest person
+   (he/she) or group (they/we) mentioned before; names are mapped to the canonical name of
+   a :class:`Person`. A quotation with no cue of its own continues the statement before it
+   (``“…,” he said. “…”``).
+3. **Keep statements, drop the rest**: scare quotes, titles and nicknames (a few words,
+   no cue of their own, not a sentence) are not statements.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from index.model import Person, Statement
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span, Token
 
-_QUOTE_RE = re.compile(r"[“\"]([^”\"\n]{12,}?)[”\"]")
-_CUE_RE = re.compile(r"\b(said|says|added|told|responded|warned)\b")
+# --------------------------------------------------------------------------------------------
+# Vocabulary. The pipeline runs without the lemmatizer, so verbs are listed in every form.
+
+_CUE_STEMS = {
+    # base: (third person, past, participle/gerund...)
+    "say": ("says", "said", "saying"),
+    "add": ("adds", "added", "adding"),
+    "tell": ("tells", "told", "telling"),
+    "respond": ("responds", "responded", "responding"),
+    "reply": ("replies", "replied", "replying"),
+    "answer": ("answers", "answered", "answering"),
+    "warn": ("warns", "warned", "warning"),
+    "write": ("writes", "wrote", "written", "writing"),
+    "state": ("states", "stated", "stating"),
+    "explain": ("explains", "explained", "explaining"),
+    "declare": ("declares", "declared", "declaring"),
+    "insist": ("insists", "insisted", "insisting"),
+    "claim": ("claims", "claimed", "claiming"),
+    "argue": ("argues", "argued", "arguing"),
+    "ask": ("asks", "asked", "asking"),
+    "note": ("notes", "noted", "noting"),
+    "continue": ("continues", "continued", "continuing"),
+    "recall": ("recalls", "recalled", "recalling"),
+    "announce": ("announces", "announced", "announcing"),
+    "tweet": ("tweets", "tweeted", "tweeting"),
+    "post": ("posts", "posted", "posting"),
+    "joke": ("jokes", "joked", "joking"),
+    "quip": ("quips", "quipped", "quipping"),
+    "admit": ("admits", "admitted", "admitting"),
+    "acknowledge": ("acknowledges", "acknowledged", "acknowledging"),
+    "suggest": ("suggests", "suggested", "suggesting"),
+    "predict": ("predicts", "predicted", "predicting"),
+    "promise": ("promises", "promised", "promising"),
+    "vow": ("vows", "vowed", "vowing"),
+    "urge": ("urges", "urged", "urging"),
+    "call": ("calls", "called", "calling"),
+    "describe": ("describes", "described", "describing"),
+    "insist_": (),
+    "observe": ("observes", "observed", "observing"),
+    "remark": ("remarks", "remarked", "remarking"),
+    "comment": ("comments", "commented", "commenting"),
+    "conclude": ("concludes", "concluded", "concluding"),
+    "shout": ("shouts", "shouted", "shouting"),
+    "yell": ("yells", "yelled", "yelling"),
+    "cry": ("cries", "cried", "crying"),
+    "exclaim": ("exclaims", "exclaimed", "exclaiming"),
+    "mutter": ("mutters", "muttered", "muttering"),
+    "complain": ("complains", "complained", "complaining"),
+    "concede": ("concedes", "conceded", "conceding"),
+    "confirm": ("confirms", "confirmed", "confirming"),
+    "deny": ("denies", "denied", "denying"),
+    "assert": ("asserts", "asserted", "asserting"),
+    "report": ("reports", "reported", "reporting"),
+    "testify": ("testifies", "testified", "testifying"),
+    "emphasize": ("emphasizes", "emphasized", "emphasizing"),
+    "emphasise": ("emphasises", "emphasised", "emphasising"),
+    "stress": ("stresses", "stressed", "stressing"),
+    "boast": ("boasts", "boasted", "boasting"),
+    "caution": ("cautions", "cautioned", "cautioning"),
+    "counter": ("counters", "countered", "countering"),
+    "retort": ("retorts", "retorted", "retorting"),
+    "reiterate": ("reiterates", "reiterated", "reiterating"),
+    "tout": ("touts", "touted", "touting"),
+    "agree": ("agrees", "agreed", "agreeing"),
+    "recount": ("recounts", "recounted", "recounting"),
+    "pledge": ("pledges", "pledged", "pledging"),
+    "mock": ("mocks", "mocked", "mocking"),
+    "blast": ("blasts", "blasted", "blasting"),
+    "slam": ("slams", "slammed", "slamming"),
+    "charge": ("charges", "charged", "charging"),
+    "accuse": ("accuses", "accused", "accusing"),
+    "quote": ("quotes", "quoted", "quoting"),
+    "read": ("reads",),
+    "proclaim": ("proclaims", "proclaimed", "proclaiming"),
+}
+CUE_WORDS = frozenset(
+    w for base, forms in _CUE_STEMS.items() if not base.endswith("_") for w in (base, *forms)
+)
+#: Cue words that are also common nouns or adjectives; they count only when tagged as verbs.
+_VERB_ONLY = frozenset({"call", "calls", "post", "posts", "state", "states", "note", "notes",
+                        "report", "reports", "read", "comment", "comments", "counter",
+                        "quote", "quotes", "charge", "charges", "stress", "remark", "remarks",
+                        "claim", "claims", "answer", "cry", "blast", "promise", "tweet",
+                        "tweets", "warning", "joke", "jokes", "reply", "vow", "vows",
+                        "continuing"})
+
+_TITLES = frozenset({
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "lord", "lady",
+    "president", "sen", "senator", "rep", "representative", "gov", "governor", "mayor",
+    "judge", "gen", "general", "col", "colonel", "capt", "captain", "rev", "reverend",
+    "secretary", "minister", "chancellor", "premier", "prime", "vice", "pope", "king",
+    "queen", "prince", "princess", "speaker", "chairman", "chairwoman", "chief", "candidate",
+    "nominee", "former", "the", "republican", "democratic", "democrat", "gop", "u.s.", "us",
+})
+_PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
+_GROUP_PRONOUNS = frozenset({"they", "them", "we", "us"})
+_ORG_HINTS = frozenset({"ORG", "GPE", "NORP"})
+
+_OPENERS = "“\"„«"
+_MARK_RE = re.compile(r"[“”\"„«»]")
+_PARA_RE = re.compile(r"[^\n]+")
+_WORD_RE = re.compile(r"[\w'’-]+")
+_SENT_END = frozenset(".!?…")
+
+
+# --------------------------------------------------------------------------------------------
+# 1. Quotation marks
+
+
+@dataclass
+class Quotation:
+    """A run of quoted text: ``start``/``end`` inside the outer marks (it may cover several
+    paragraphs), ``closed`` False when the last paragraph never closed it."""
+
+    start: int
+    end: int
+    closed: bool = True
+    paragraphs: int = 1
+
+
+def _is_space(ch: str) -> bool:
+    return ch.isspace() or ch in "([{—–-/" or ch == ""
+
+
+def find_quotations(text: str) -> list[Quotation]:
+    """Every quoted stretch of ``text``, outermost marks only, in text order."""
+    paras = [(m.start(), m.end()) for m in _PARA_RE.finditer(text) if m.group().strip()]
+    out: list[Quotation] = []
+    open_at: int | None = None  # content start of the open quotation
+    depth = 0  # nested curly quotes inside the open one
+    n_paras = 1
+    for pi, (pa, pb) in enumerate(paras):
+        skip = -1
+        if open_at is not None:  # continued from the previous paragraph: skip its reopening mark
+            lead = pa + len(text[pa:pb]) - len(text[pa:pb].lstrip())
+            skip = lead
+            n_paras += 1
+        for m in _MARK_RE.finditer(text, pa, pb):
+            i = m.start()
+            if i == skip:
+                continue
+            ch = m.group()
+            prev = text[i - 1] if i > pa else ""
+            nxt = text[i + 1] if i + 1 < pb else ""
+            opens_like = _is_space(prev) and not nxt.isspace() and nxt != ""
+            closes_like = not _is_space(prev) or nxt == "" or nxt.isspace() or nxt in ".,;:!?)"
+            if open_at is None:
+                if ch in "“„«" or (ch in "\"”" and opens_like):
+                    open_at, depth, n_paras = i + 1, 0, 1
+                continue
+            # a quotation is open
+            if ch in "“„«":
+                if closes_like and not opens_like:  # a typo'd closing mark
+                    out.append(Quotation(open_at, i, True, n_paras))
+                    open_at = None
+                else:
+                    depth += 1
+            elif ch in "”»":
+                if depth:
+                    depth -= 1
+                else:
+                    out.append(Quotation(open_at, i, True, n_paras))
+                    open_at = None
+            else:  # straight mark
+                if opens_like and not closes_like and i - open_at > 0 and depth == 0 \
+                        and text[i - 1] in " (":
+                    depth += 1  # a nested straight quotation inside a straight one? rare
+                    depth -= 1
+                out.append(Quotation(open_at, i, True, n_paras))
+                open_at = None
+        if open_at is not None:
+            nxt_para = paras[pi + 1] if pi + 1 < len(paras) else None
+            if nxt_para is not None:
+                body = text[nxt_para[0]:nxt_para[1]].lstrip()
+                if body[:1] in _OPENERS:
+                    continue  # runs on into the next paragraph
+            end = pb
+            while end > open_at and text[end - 1].isspace():
+                end -= 1
+            if end > open_at:
+                out.append(Quotation(open_at, end, False, n_paras))
+            open_at = None
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# 2. Attribution
+
+
+@dataclass
+class _Speaker:
+    name: str | None
+    kind: str
+
+
+class _Names:
+    """Maps spans of the text to people's canonical names, and finds the nearest person or
+    group before a position."""
+
+    def __init__(self, doc: Doc, people: Sequence[Person], inside: list[bool]) -> None:
+        self.doc = doc
+        mentions: list[tuple[int, int, str]] = []
+        by_alias: dict[str, str] = {}
+        for p in people:
+            for a, b in p.mentions:
+                mentions.append((a, b, p.name))
+            by_alias.setdefault(p.name.lower(), p.name)
+            for alias in p.aliases:
+                by_alias.setdefault(alias.lower(), p.name)
+        # spaCy's own PERSON entities fill in what the people list lacks.
+        ent_names: list[str] = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                ent_names.append(_clean_name(ent.text))
+        surname: dict[str, str] = {}
+        for name in [p.name for p in people] + ent_names:
+            parts = name.split()
+            if not parts:
+                continue
+            last = parts[-1].lower()
+            best = surname.get(last)
+            if best is None or len(name.split()) > len(best.split()):
+                surname[last] = name
+        self.surname = surname
+        self.by_alias = by_alias
+        covered = {(a, b) for a, b, _ in mentions}
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and (ent.start_char, ent.end_char) not in covered:
+                mentions.append((ent.start_char, ent.end_char, self.canonical(ent.text)))
+        mentions.sort()
+        # mentions inside quotations are not antecedents for "he said"
+        tok_starts = [t.idx for t in doc]
+        self.mentions = [
+            m for m in mentions
+            if not _inside_at(m[0], tok_starts, inside)
+        ]
+        self.mention_starts = [m[0] for m in self.mentions]
+
+    def canonical(self, text: str) -> str:
+        name = _clean_name(text)
+        hit = self.by_alias.get(text.lower()) or self.by_alias.get(name.lower())
+        if hit:
+            return hit
+        parts = name.split()
+        if parts:
+            full = self.surname.get(parts[-1].lower())
+            if full and (len(parts) == 1 or full.split()[0].lower() == parts[0].lower()
+                         or full.endswith(name)):
+                return full
+        return name
+
+    def person_at(self, start: int, end: int) -> str | None:
+        i = bisect.bisect_right(self.mention_starts, end) - 1
+        while i >= 0 and self.mentions[i][1] > start - 200:
+            a, b, name = self.mentions[i]
+            if a < end and b > start:
+                return name
+            i -= 1
+        return None
+
+    def person_before(self, pos: int) -> str | None:
+        i = bisect.bisect_left(self.mention_starts, pos) - 1
+        if i >= 0:
+            return self.mentions[i][2]
+        return None
+
+
+def _inside_at(char: int, tok_starts: list[int], inside: list[bool]) -> bool:
+    i = bisect.bisect_right(tok_starts, char) - 1
+    return 0 <= i < len(inside) and inside[i]
+
+
+def _clean_name(text: str) -> str:
+    words = text.replace("’s", "").replace("'s", "").split()
+    while len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
+        words = words[1:]
+    return " ".join(words).strip(" ,.;:")
+
+
+def _is_cue(tok: Token) -> bool:
+    low = tok.lower_
+    if low not in CUE_WORDS:
+        return False
+    if low in _VERB_ONLY or tok.tag_.startswith("NN"):
+        return tok.pos_ in ("VERB", "AUX")
+    return True
+
+
+def _subject_of(verb: Token, inside: list[bool]) -> Token | None:
+    """The subject of ``verb`` (climbing through xcomp/advcl/conj to a governing verb)."""
+    v: Token | None = verb
+    for _ in range(3):
+        if v is None:
+            break
+        for c in v.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and not inside[c.i]:
+                return c
+        if v.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acl") and v.head is not v:
+            # "began saying", "and said", "saying" attached to a verb
+            if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
+                return v.head if not inside[v.head.i] else None
+            v = v.head
+        else:
+            break
+    return None
+
+
+def _noun_phrase(tok: Token, inside: list[bool]) -> Span:
+    """The phrase headed by ``tok``: its left modifiers, compounds and coordination."""
+    doc = tok.doc
+    left = tok.i
+    for c in tok.lefts:
+        if c.dep_ in ("det", "compound", "amod", "nummod", "poss", "nmod", "quantmod",
+                      "punct") and not inside[c.i]:
+            left = min(left, c.left_edge.i)
+    right = tok.i
+    for c in tok.rights:
+        if c.dep_ in ("conj", "cc", "compound", "flat") and not inside[c.i]:
+            right = max(right, c.right_edge.i if c.dep_ == "conj" else c.i)
+    while right > left and doc[right].is_punct:
+        right -= 1
+    while left < right and doc[left].is_punct:
+        left += 1
+    return doc[left : right + 1]
+
+
+class _Attributor:
+    def __init__(self, doc: Doc, people: Sequence[Person], inside: list[bool]) -> None:
+        self.doc = doc
+        self.inside = inside
+        self.names = _Names(doc, people, inside)
+        self.last_group: tuple[int, str, str] | None = None  # (char, name, kind)
+        self.tok_starts = [t.idx for t in doc]
+        # sentence of every token, computed once (Token.sent walks the sentence each time)
+        self.sent_start = [0] * len(doc)
+        self.sent_end = [0] * len(doc)
+        for sent in doc.sents:
+            for i in range(sent.start, sent.end):
+                self.sent_start[i] = sent.start
+                self.sent_end[i] = sent.end
+
+    # -- speaker of a noun ---------------------------------------------------------------
+    def speaker_of(self, tok: Token, before: int) -> _Speaker:
+        low = tok.lower_
+        if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS:
+            if low in _PERSON_PRONOUNS:
+                name = self.names.person_before(tok.idx)
+                return _Speaker(name, "person") if name else _Speaker(None, "unknown")
+            if low in _GROUP_PRONOUNS:
+                return self.group_before(tok.idx)
+            if low == "it":
+                return self.org_before(tok.idx)
+            return _Speaker(None, "unknown")
+        np = _noun_phrase(tok, self.inside)
+        person = self.names.person_at(tok.idx, tok.idx + len(tok.text))
+        if person is None and tok.ent_type_ == "PERSON":
+            person = self.names.canonical(_ent_text(tok))
+        has_conj = any(c.dep_ == "conj" for c in tok.children)
+        if has_conj:
+            return _Speaker(np.text, "group")
+        if person:
+            return _Speaker(person, "person")
+        # "his spokesman, Jason Miller," / "spokesman Jason Miller"
+        for c in tok.children:
+            if c.dep_ == "appos" and not self.inside[c.i]:
+                p = self.names.person_at(c.idx, c.idx + len(c.text))
+                if p is None and c.ent_type_ == "PERSON":
+                    p = self.names.canonical(_ent_text(c))
+                if p:
+                    return _Speaker(p, "person")
+        for t in np:
+            if t.ent_type_ == "PERSON":
+                p = self.names.person_at(t.idx, t.idx + len(t.text)) or \
+                    self.names.canonical(_ent_text(t))
+                return _Speaker(p, "person")
+        if tok.ent_type_ in _ORG_HINTS:
+            return _Speaker(np.text, "organisation")
+        if tok.tag_ in ("NNS", "NNPS"):
+            # "the two sides": a definite plural refers back to a coordination of names
+            if tok.i > 0 and np[0].lower_ in ("the", "both"):
+                g = self.coordination_before(np.start)
+                if g:
+                    return _Speaker(g, "group")
+            return _Speaker(np.text, "group")
+        if tok.pos_ == "PROPN":
+            return _Speaker(self.names.canonical(np.text), "person")
+        return _Speaker(np.text, "organisation" if _orgish(tok) else "unknown")
+
+    def coordination_before(self, tok_i: int) -> str | None:
+        """The nearest "A and B" of proper names before token ``tok_i`` (same or previous
+        sentence)."""
+        doc = self.doc
+        lo = self.sent_start[tok_i]
+        prev = self.sent_start[lo - 1] if lo > 0 else lo
+        for i in range(tok_i - 1, prev - 1, -1):
+            t = doc[i]
+            if t.dep_ == "conj" and t.pos_ == "PROPN" and t.head.pos_ == "PROPN" \
+                    and not self.inside[i]:
+                return _noun_phrase(t.head, self.inside).text
+        return None
+
+    def group_before(self, char: int) -> _Speaker:
+        doc = self.doc
+        tok_i = _token_at(self.tok_starts, char)
+        # look back two sentences for a plural subject or a coordination
+        lo = self.sent_start[tok_i]
+        for _ in range(2):
+            if lo > 0:
+                lo = self.sent_start[lo - 1]
+        for i in range(tok_i - 1, lo - 1, -1):
+            t = doc[i]
+            if self.inside[i]:
+                continue
+            if t.dep_ in ("nsubj", "nsubjpass") and (
+                t.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in t.children)
+                or t.ent_type_ == "ORG"
+            ):
+                return self.speaker_of(t, t.idx)
+        if self.last_group and char - self.last_group[0] < 2000:
+            return _Speaker(self.last_group[1], self.last_group[2])
+        return _Speaker(None, "unknown")
+
+    def org_before(self, char: int) -> _Speaker:
+        for ent in reversed([e for e in self.doc.ents if e.end_char <= char]):
+            if ent.label_ == "ORG":
+                return _Speaker(ent.text, "organisation")
+        return _Speaker(None, "unknown")
+
+
+def _ent_text(tok: Token) -> str:
+    doc = tok.doc
+    if tok.ent_iob_ == "O":
+        return tok.text
+    a = tok.i
+    while a > 0 and doc[a].ent_iob_ == "I":
+        a -= 1
+    b = tok.i + 1
+    while b < len(doc) and doc[b].ent_iob_ == "I":
+        b += 1
+    return doc[a:b].text
+
+
+_ORG_NOUNS = frozenset({"statement", "campaign", "committee", "ministry", "department",
+                        "office", "government", "agency", "party", "company", "group",
+                        "spokesman", "spokeswoman", "spokesperson", "report", "poll",
+                        "survey", "study", "newspaper", "website", "network"})
+
+
+def _orgish(tok: Token) -> bool:
+    return tok.lower_ in _ORG_NOUNS
+
+
+def _token_at(tok_starts: list[int], char: int) -> int:
+    return max(0, bisect.bisect_right(tok_starts, char) - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# 3. Putting it together
+
+
+@dataclass
+class _Candidate:
+    q: Quotation
+    first: int  # token index of the first token inside
+    last: int  # token index of the last token inside (inclusive)
+    speaker: _Speaker | None = None
+    cue: str | None = None
+    adjacent: bool = False  # the cue touches the quotation (",” he said" / "said: “")
+    para: int = 0
 
 
 def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
-    """Every direct quotation in ``doc`` with its speaker (minimal first version)."""
+    """Every direct quotation in ``doc`` with its speaker, in text order."""
     text = doc.text
+    quotes = find_quotations(text)
+    if not quotes:
+        return []
+    n = len(doc)
+    tok_starts = [t.idx for t in doc]
+    inside = [False] * n
+    cands: list[_Candidate] = []
+    para_starts = [m.start() for m in _PARA_RE.finditer(text)]
+    for q in quotes:
+        first = bisect.bisect_left(tok_starts, q.start)
+        last = bisect.bisect_left(tok_starts, q.end) - 1
+        if first > last or first >= n:
+            continue
+        # the marks are tokens too: mark them as inside
+        lo = first - 1 if first > 0 and doc[first - 1].idx == q.start - 1 else first
+        hi = last + 1 if last + 1 < n and doc[last + 1].idx == q.end else last
+        for i in range(lo, hi + 1):
+            inside[i] = True
+        para = bisect.bisect_right(para_starts, q.start) - 1
+        cands.append(_Candidate(q, first, last, para=para))
+    att = _Attributor(doc, people, inside)
+
+    for c in cands:
+        _attribute(c, doc, text, inside, att)
+
+    # continuation: a quotation with no cue continues the statement before it
     out: list[Statement] = []
-    for m in _QUOTE_RE.finditer(text):
-        start, end = m.span(1)
-        tail = text[m.end() : m.end() + 40]
-        cue = _CUE_RE.search(tail)
-        out.append(Statement(text[start:end], start, end, None, "unknown",
-                             cue.group(1) if cue else None))
+    kept: list[_Candidate] = []
+    for c in cands:
+        if not _is_statement(c, text, doc, inside):
+            continue
+        kept.append(c)
+    for k, c in enumerate(kept):
+        if c.speaker is None:
+            prev = kept[k - 1] if k > 0 else None
+            nxt = kept[k + 1] if k + 1 < len(kept) else None
+            if prev is not None and prev.speaker is not None and c.para - prev.para <= 1:
+                c.speaker, c.cue = prev.speaker, prev.cue
+            elif nxt is not None and nxt.speaker is not None and nxt.para == c.para:
+                c.speaker, c.cue = nxt.speaker, nxt.cue
+    for c in kept:
+        sp = c.speaker or _Speaker(None, "unknown")
+        q = c.q
+        out.append(Statement(text[q.start:q.end], q.start, q.end, sp.name, sp.kind, c.cue))
     return out
+
+
+def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Attributor) -> None:
+    n = len(doc)
+    q = c.q
+    # right context: from the closing mark to the end of its sentence (or the next quote)
+    r0 = c.last + 1
+    while r0 < n and inside[r0]:
+        r0 += 1
+    right: list[int] = []
+    if r0 < n and doc[r0].idx - q.end < 3:  # nothing but the mark between
+        s_end = att.sent_end[r0]
+        if s_end - r0 < 3 and s_end < n:  # "“…” he said" split off as its own sentence
+            s_end = att.sent_end[s_end]
+        i = r0
+        while i < min(s_end, n) and not inside[i] and "\n" not in doc[i].text:
+            right.append(i)
+            i += 1
+    # left context: from the start of the opening sentence to the opening mark
+    l0 = c.first - 1
+    while l0 >= 0 and inside[l0]:
+        l0 -= 1
+    left: list[int] = []
+    if l0 >= 0 and q.start - (doc[l0].idx + len(doc[l0].text)) < 4:
+        s_start = min(att.sent_start[c.first], att.sent_start[l0])
+        i = l0
+        while i >= s_start and not inside[i] and "\n" not in doc[i].text_with_ws[:-1] \
+                and "\n" not in doc[i].whitespace_:
+            left.append(i)
+            i -= 1
+    # 1. a cue right after the quote: ",” he said" / ",” said Mr X" / ",” Mr X told reporters"
+    for k, i in enumerate(right[:8]):
+        t = doc[i]
+        if _is_cue(t):
+            c.adjacent = k <= 5
+            _set(c, t, att, inside, after=True)
+            return
+        if t.lower_ == "according" and i + 1 < n and doc[i + 1].lower_ == "to":
+            c.adjacent = k <= 2
+            _according(c, doc[i + 1], att, inside)
+            return
+        if t.is_punct and t.text in ".!?;" and k > 0:
+            break
+    # 2. a cue right before the quote: "X said: “" / "X said that “" / "according to X, “"
+    for k, i in enumerate(left):
+        t = doc[i]
+        if _is_cue(t):
+            c.adjacent = k <= 3
+            _set(c, t, att, inside, after=False)
+            return
+        if t.lower_ == "to" and i > 0 and doc[i - 1].lower_ == "according":
+            c.adjacent = True
+            _according(c, t, att, inside)
+            return
+    # 3. a bare colon: "Mr Austin: “…”"
+    if left and doc[left[0]].text == ":":
+        subj = None
+        for i in left[1:]:
+            t = doc[i]
+            if t.pos_ in ("PROPN", "NOUN", "PRON"):
+                subj = t
+                # climb to the head of the phrase
+                while subj.dep_ in ("compound", "flat") and subj.head.i > subj.i:
+                    subj = subj.head
+                break
+        if subj is not None:
+            c.adjacent = True
+            c.cue = ":"
+            c.speaker = att.speaker_of(subj, q.start)
+            return
+    # 4. any cue in the rest of the right context
+    for i in right[8:]:
+        t = doc[i]
+        if _is_cue(t):
+            _set(c, t, att, inside, after=True)
+            return
+
+
+def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool], after: bool) -> None:
+    c.cue = verb.text
+    subj = _subject_of(verb, inside)
+    if subj is None:
+        subj = _nearest_name(verb, inside, after)
+    if subj is not None:
+        c.speaker = att.speaker_of(subj, c.q.start)
+
+
+def _according(c: _Candidate, to: Token, att: _Attributor, inside: list[bool]) -> None:
+    c.cue = "according to"
+    for ch in to.children:
+        if ch.dep_ == "pobj" and not inside[ch.i]:
+            c.speaker = att.speaker_of(ch, c.q.start)
+            return
+    nxt = to.i + 1
+    if nxt < len(to.doc) and not inside[nxt]:
+        t = to.doc[nxt]
+        while t.dep_ in ("compound", "det", "amod", "poss") and t.head.i > t.i:
+            t = t.head
+        c.speaker = att.speaker_of(t, c.q.start)
+
+
+def _nearest_name(verb: Token, inside: list[bool], after: bool) -> Token | None:
+    """A name or pronoun next to a cue verb whose parse gave it no subject."""
+    doc = verb.doc
+    order = list(range(verb.i + 1, min(verb.i + 6, len(doc)))) + \
+        list(range(verb.i - 1, max(verb.i - 6, -1), -1))
+    for i in order:
+        if inside[i]:
+            continue
+        t = doc[i]
+        if t.pos_ in ("PROPN", "PRON") and t.lower_ not in ("it", "that", "this", "me", "you"):
+            while t.dep_ in ("compound", "flat") and t.head.i > t.i and not inside[t.head.i]:
+                t = t.head
+            return t
+        if t.is_punct and t.text in ".;":
+            break
+    return None
+
+
+def _is_statement(c: _Candidate, text: str, doc: Doc, inside: list[bool]) -> bool:
+    """A statement, not a scare quote, a title or a nickname."""
+    body = text[c.q.start:c.q.end]
+    words = _WORD_RE.findall(body)
+    n = len(words)
+    if n == 0:
+        return False
+    if c.q.paragraphs > 1:
+        return True
+    stripped = body.rstrip()
+    ends_sentence = stripped[-1:] in _SENT_END or stripped[-1:] == ","
+    capital = body.lstrip()[:1].isupper()
+    title_case = n <= 8 and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words)
+    if c.adjacent and c.speaker is not None and not title_case:
+        return n >= 2 or ends_sentence
+    if n == 1 or title_case:
+        return False
+    if ends_sentence and capital and n >= 3:
+        return True
+    if n >= 4:
+        return True
+    # two or three words: a phrase quoted from someone, or a scare quote / a name?
+    after = c.last + 1
+    while after < len(doc) and inside[after]:
+        after += 1
+    if after < len(doc) and doc[after].pos_ in ("NOUN", "PROPN") \
+            and doc[after].idx - c.q.end <= 2:
+        return False  # “two plus two” talks: a name used as a modifier
+    return _said_by_someone(c, doc, inside)
+
+
+def _said_by_someone(c: _Candidate, doc: Doc, inside: list[bool]) -> bool:
+    """Whether the clause that holds a short quotation has a speaker of its own: its verb
+    is a cue, or has a subject that can speak ("Obama condemned the test as “…”")."""
+    head = None
+    for i in range(c.first, c.last + 1):
+        t = doc[i]
+        if not inside[t.head.i] or t.head.i == t.i:
+            head = t
+            break
+    if head is None:
+        return False
+    t = head
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX"):
+            break
+        if t.head.i == t.i:
+            return False
+        t = t.head
+    else:
+        return False
+    if _is_cue(t):
+        return True
+    for ch in t.children:
+        if ch.dep_ in ("nsubj", "nsubjpass") and not inside[ch.i]:
+            return ch.lower_ not in ("there", "it", "this", "that", "which") and \
+                ch.pos_ in ("PROPN", "PRON", "NOUN")
+    return False
+
+
+_SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for",
+                          "with", "by", "from", "is", "vs", "vs."})
