@@ -197,8 +197,7 @@ def decode(raw: bytes, path: Path, *, html: bool = False) -> tuple[str, str, tup
         return _checked_text(text, path), "utf-8", tuple(warnings)
 
     as_cp1252 = raw.decode("cp1252", errors=_CP1252_FALLBACK)
-    guess = _charset_normalizer_guess(raw)
-    if _reads_as_western(as_cp1252) or (guess is not None and guess[0] in _WESTERN):
+    if _reads_as_western(as_cp1252):
         if len(stray) <= 5:
             warnings.append(_stray_warning(raw, stray))
         else:
@@ -207,6 +206,7 @@ def decode(raw: bytes, path: Path, *, html: bool = False) -> tuple[str, str, tup
                 "which is a guess: check accented letters and symbols."
             )
         return _checked_text(as_cp1252, path), "cp1252", tuple(warnings)
+    guess = _charset_normalizer_guess(raw)
     if guess is not None:
         codec, text = guess
         warnings.append(
@@ -338,8 +338,7 @@ def _reads_as_western(text: str) -> bool:
     """Does this cp1252 reading look like Western European text?
 
     Few non-ASCII letters (Cyrillic or Greek read as cp1252 are nearly all accented
-    Latin letters) and no symbol wedged between two letters (Polish cp1250 read as cp1252
-    gives "³" for "ł" inside words).
+    Latin letters) and no symbol wedged between two letters.
     """
     letters = 0
     foreign = 0
@@ -350,25 +349,41 @@ def _reads_as_western(text: str) -> bool:
                 foreign += 1
     if letters and foreign > 0.3 * letters:
         return False
+    return _words_hold_together(text)
+
+
+def _words_hold_together(text: str) -> bool:
+    """No symbol wedged between two Latin letters, as the wrong single-byte code page
+    leaves (Polish cp1250 read as cp1252 gives "rz¹d" for "rząd")."""
     for i in range(1, len(text) - 1):
         c = text[i]
         if (
             c > "\x7f" and not c.isalpha() and c not in _IN_WORD_OK
-            and text[i - 1].isalpha() and text[i + 1].isalpha()
+            and _is_latin_letter(text[i - 1]) and _is_latin_letter(text[i + 1])
         ):
             return False
     return True
 
 
+def _is_latin_letter(c: str) -> bool:
+    return c < "\u0250" and c.isalpha()
+
+
 def _charset_normalizer_guess(raw: bytes) -> tuple[str, str] | None:
+    """charset-normalizer's best reading that is not Western European and keeps words
+    whole: ``(codec, text)``, or None."""
     try:
         from charset_normalizer import from_bytes
     except ImportError:  # declared in pyproject; fall back to cp1252 if it is missing
         return None
-    best = from_bytes(raw).best()
-    if best is None:
-        return None
-    return codecs.lookup(best.encoding).name, str(best)
+    for match in from_bytes(raw):
+        codec = codecs.lookup(match.encoding).name
+        if codec in _WESTERN:
+            continue
+        text = str(match)
+        if _words_hold_together(text):
+            return codec, text
+    return None
 
 
 def _replace_file_facts(document: Document, raw: bytes, mtime: float) -> Document:
