@@ -1,40 +1,541 @@
-"""People and places in one article, from spaCy's named entities.
+"""People and places in one article.
 
-Minimal first version: spaCy PERSON -> :class:`Person`, GPE/LOC -> :class:`Place`, grouped
-by surface text. The dateline place is counted as a mention.
+spaCy finds the names; this module makes them right, in a few linear passes over the
+tokens of the parsed ``Doc``:
+
+1. **Candidates** from spaCy's entities (PERSON; GPE/LOC, FAC and ORG when the gazetteer
+   knows them as places), cleaned to the bare name: leading "the", honorifics and titles
+   ("Mr", "Secretary of Defence") and a trailing possessive or number are cut off, and
+   nationality words ("Japanese") are dropped.
+2. **Gazetteer** (:mod:`index.gazetteer`): every known place name in the text is a place
+   mention, also where the model missed it or mislabelled it — and in ALL-CAPS headlines and
+   datelines, where the model reads badly, it is matched in capitals.
+3. **One label per name**: a name the model calls a person in one place and a place in
+   another gets the label it has most often in the document.
+4. **People** are merged within the document: "Austin" and "Mr Austin" join "Lloyd Austin".
+   Roles come from the title before the name ("US Secretary of State Antony Blinken") or
+   an appositive ("Lloyd Austin, the defence secretary").
+5. **Every occurrence** of a name already known in the document (a person's full name or
+   surname, a place) is a mention, including those the model missed.
+6. The dateline's place is always a mention.
 """
 
 from __future__ import annotations
 
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from index import gazetteer
+from index.entities_titles import (
+    JOINERS,
+    is_head,
+    is_honorific,
+    is_title_word,
+)
 from index.model import Document, Person, Place, Span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
+
+PERSON, PLACE, OTHER = "P", "L", "O"
 
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
+_BLOCK_LABELS = frozenset({"ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
+_POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_LEADING_DROP = frozenset({"the", "a", "an"})
+#: Place kinds that stand for the place even where spaCy calls them an organisation.
+_STRONG_KINDS = frozenset({"country", "region", "sea", "island"})
+#: "LONDON 1996-08-30", "WASHINGTON (Reuters) -", "PARIS, Jan 3 –": a dateline at a line start.
+_DATELINE = re.compile(
+    r"^[ \t]*([A-Z][A-Z.'’\- ]*[A-Z.])(?:,[^\n]{0,30}?)?[ \t]+"
+    r"(?:\d{4}-\d\d-\d\d|\(\w+\)|[–—-][ \t])",
+    re.MULTILINE,
+)
+_NAME_PARTICLES = frozenset(
+    {"de", "da", "van", "von", "der", "den", "la", "le", "di", "del", "bin", "al", "el", "ibn",
+     "jr", "jr.", "sr", "sr."}
+)
+
+
+@dataclass
+class _Cand:
+    start: int  # token index
+    end: int  # token index, exclusive
+    kind: str  # PERSON, PLACE or OTHER
+    text: str = ""
+    place_name: str | None = None
+    place_kind: str | None = None
+    role: str | None = None
+
+
+@dataclass
+class _Cluster:
+    name: str
+    tokens: tuple[str, ...]
+    role: str | None = None
+    forms: Counter[str] = field(default_factory=Counter)
+    mentions: list[Span] = field(default_factory=list)
+
+
+class _Text:
+    """Token facts computed once: offsets, capitals lines, token boundaries."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        text = self.text
+        starts = [0]
+        caps_line: list[bool] = []
+        for line in text.split("\n"):
+            words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", line) if len(w) > 1]
+            upper = sum(1 for w in words if w.isupper())
+            caps_line.append(bool(words) and upper / len(words) >= 0.7)
+            starts.append(starts[-1] + len(line) + 1)
+        self.line_starts = starts
+        self.caps_line = caps_line
+        self.caps = [caps_line[bisect.bisect_right(starts, t.idx) - 1] for t in doc]
+        self.tok_at_start = {t.idx: t.i for t in doc}
+        self.tok_at_end = {t.idx + len(t.text): t.i for t in doc}
+
+    def span_text(self, start: int, end: int) -> str:
+        doc = self.doc
+        return self.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+
+    def char_span(self, start: int, end: int) -> Span:
+        doc = self.doc
+        return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+
+    def match(self, i: int, surface: str, upper: bool) -> int | None:
+        """Token index just past ``surface`` if it is written at token ``i``, else None."""
+        a = self.doc[i].idx
+        written = self.text[a : a + len(surface)]
+        if written != surface and not (upper and written.upper() == surface.upper()):
+            return None
+        last = self.tok_at_end.get(a + len(surface))
+        return None if last is None else last + 1
+
+
+def _is_cap(word: str) -> bool:
+    return word[:1].isupper()
+
+
+def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]:
+    """Cuts a span to the bare name; returns (title_start, start, end): the title tokens
+    that were inside the span run from title_start to start."""
+    doc = t.doc
+    title_start = start
+    while start < end and (
+        doc[start].is_punct
+        or doc[start].text.lower() in _LEADING_DROP
+        or is_honorific(doc[start].text)
+        or (person and end - start > 1 and (is_title_word(doc[start].text) or (
+            doc[start].text.lower() in JOINERS and start > title_start)))
+    ):
+        start += 1
+    while end > start and (
+        doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct or doc[end - 1].like_num
+        or doc[end - 1].is_space
+    ):
+        end -= 1
+    # A trailing "'s" glued by the tokenizer is its own token; "Reagan's" may not be.
+    return title_start, start, end
+
+
+def _role_before(t: _Text, start: int, cand_title_start: int) -> str | None:
+    """The title written just before a name: "US Secretary of State", "Foreign Minister"."""
+    doc = t.doc
+    i = start - 1
+    first = start
+    while i >= 0:
+        tok = doc[i]
+        w = tok.text
+        if tok.is_space or (tok.is_punct and w not in {"-", "."}) or tok.ent_type_ == "PERSON":
+            break
+        if is_honorific(w) and i == start - 1:
+            i -= 1
+            first = i + 1
+            continue
+        if is_title_word(w) or _is_cap(w) or w.lower() in JOINERS or w in {"-"}:
+            if w.lower() in JOINERS and i > 0 and not (
+                is_title_word(doc[i - 1].text) or _is_cap(doc[i - 1].text)
+            ):
+                break
+            first = i
+            i -= 1
+            continue
+        break
+    words = [doc[k] for k in range(first, start) if not is_honorific(doc[k].text)]
+    # Keep the part that is a title: from the first title word, country or nationality.
+    g = gazetteer.load()
+    while words and not (
+        is_title_word(words[0].text) or words[0].text in g.demonyms or g.lookup(words[0].text)
+    ):
+        words.pop(0)
+    while words and words[-1].text.lower() in JOINERS:
+        words.pop()
+    if not any(is_head(w.text) for w in words):
+        return None
+    if len(words) > 8:
+        return None
+    return t.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+
+
+def _role_appos(t: _Text, start: int, end: int) -> str | None:
+    """An appositive after the name: "Lloyd Austin, the defence secretary, said"."""
+    doc = t.doc
+    for k in range(start, end):
+        for child in doc[k].children:
+            if child.dep_ == "appos" and child.i >= end:
+                sub = list(child.subtree)
+                if len(sub) > 8 or not any(is_head(w.text) for w in sub):
+                    continue
+                while sub and (sub[0].text.lower() in _LEADING_DROP or sub[0].is_punct):
+                    sub.pop(0)
+                while sub and sub[-1].is_punct:
+                    sub.pop()
+                if sub:
+                    return t.text[sub[0].idx : sub[-1].idx + len(sub[-1].text)]
+    return None
+
+
+def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
+    """A person the model took for an organisation with their title:
+    "Secretary of [Defence Lloyd Austin]ORG" -> Lloyd Austin, Secretary of Defence."""
+    doc = t.doc
+    k = start
+    while k < end and (is_title_word(doc[k].text) or doc[k].text.lower() in JOINERS
+                       or is_honorific(doc[k].text)):
+        k += 1
+    if k == start and not (start > 0 and is_title_word(doc[start - 1].text)):
+        return None
+    tail = [doc[j] for j in range(k, end)]
+    if not 1 <= len(tail) <= 3 or not all(
+        w.pos_ == "PROPN" and _is_cap(w.text) and not t.caps[w.i] for w in tail
+    ):
+        return None
+    if gazetteer.load().lookup(" ".join(w.text for w in tail)):
+        return None
+    role = _role_before(t, k, start)
+    if role is None:
+        return None
+    return _Cand(k, end, PERSON, t.span_text(k, end), role=role)
+
+
+def _candidates(t: _Text) -> list[_Cand]:
+    doc = t.doc
+    g = gazetteer.load()
+    cands: list[_Cand] = []
+    for ent in doc.ents:
+        label = ent.label_
+        person = label == "PERSON"
+        title_start, s, e = _clean(t, ent.start, ent.end, person)
+        if s >= e:
+            continue
+        text = t.span_text(s, e)
+        caps = t.caps[s]
+        entry = g.lookup(text) if (caps or text in g.by_name) else None
+        if person:
+            kind = PERSON
+        elif label in _PLACE_LABELS:
+            kind = PLACE
+            if text in g.demonyms or (text.endswith("s") and text[:-1] in g.demonyms):
+                continue
+        elif label in _BLOCK_LABELS and (hidden := _person_in_org(t, s, e)):
+            cands.append(hidden)
+            continue
+        elif label == "FAC" or label in _BLOCK_LABELS:
+            if entry and (label == "FAC" or entry.kind in _STRONG_KINDS):
+                kind = PLACE
+            elif label in _BLOCK_LABELS:
+                kind = OTHER
+            else:
+                continue
+        else:
+            continue
+        c = _Cand(s, e, kind, text)
+        if kind == PERSON:
+            c.role = _role_before(t, title_start if title_start < s else s, title_start)
+            if c.role is None and title_start < s:
+                c.role = _role_before(t, s, title_start)
+            if c.role is None:
+                c.role = _role_appos(t, s, e)
+        cands.append(c)
+    return cands
+
+
+def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
+    """Adds every place name the gazetteer knows; in capitals lines it overrides spaCy."""
+    doc = t.doc
+    g = gazetteer.load()
+    owner: list[_Cand | None] = [None] * len(doc)
+    for c in cands:
+        for k in range(c.start, c.end):
+            owner[k] = c
+    found: list[_Cand] = []
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        upper = t.caps[i] and tok.text.isupper()
+        if not (_is_cap(tok.text) or tok.text[:1].isdigit()):
+            i += 1
+            continue
+        hit = None
+        for entry in g.candidates(tok.text, upper):
+            end = t.match(i, entry.surface, upper)
+            if end is not None:
+                hit = (entry, end)
+                break
+        if hit is None:
+            i += 1
+            continue
+        entry, end = hit
+        owners = {id(owner[k]): owner[k] for k in range(i, end) if owner[k] is not None}
+        ok = True
+        for o in owners.values():
+            assert o is not None
+            if upper:
+                continue  # capitals: trust the gazetteer over the model
+            if o.kind == PLACE:
+                continue
+            if o.kind == OTHER and o.start == i and o.end == end and entry.kind in _STRONG_KINDS:
+                continue
+            if o.kind == PERSON and o.start == i and o.end == end:
+                continue  # decided by the vote below
+            ok = False
+        # A name inside a longer capitalised name ("New York Times") is not this place.
+        if ok and not upper and (
+            (i > 0 and owner[i - 1] is None and _is_cap(doc[i - 1].text)
+             and not doc[i - 1].is_sent_start and not is_title_word(doc[i - 1].text)
+             and doc[i - 1].text.lower() not in _LEADING_DROP)
+            or (end < n and owner[end] is None and _is_cap(doc[end].text)
+                and doc[end].text not in _POSSESSIVE)
+        ):
+            ok = False
+        if ok:
+            c = _Cand(i, end, PLACE, t.span_text(i, end), entry.canonical, entry.kind)
+            if owners and all(o is not None and o.kind == PERSON for o in owners.values()):
+                c.kind = "?"  # person or place: the vote decides
+            found.append(c)
+            for o in owners.values():
+                if o is not None and (upper or o.kind == PLACE or o.kind == OTHER):
+                    o.kind = "X"  # replaced
+            i = end
+        else:
+            i += 1
+    return [c for c in cands if c.kind != "X"] + found
+
+
+def _vote(cands: list[_Cand]) -> None:
+    """One label per name in a document: the label spaCy gave it most often."""
+    votes: dict[str, Counter[str]] = {}
+    for c in cands:
+        if c.kind in (PERSON, PLACE):
+            votes.setdefault(c.text.lower(), Counter())[c.kind] += 1
+    for c in cands:
+        v = votes.get(c.text.lower())
+        if c.kind == "?":
+            c.kind = PLACE if v is None or v[PLACE] >= v[PERSON] else PERSON
+        elif v and c.kind in (PERSON, PLACE) and len(v) > 1:
+            best = PLACE if v[PLACE] >= v[PERSON] else PERSON
+            if best != c.kind and (best == PERSON or c.place_name or v[PLACE] > v[PERSON]):
+                c.kind = best
 
 
 def extract_entities(doc: Doc, document: Document) -> tuple[list[Person], list[Place]]:
     """The people and places named in ``document`` (whose parsed text is ``doc``)."""
-    people: dict[str, list[Span]] = {}
-    places: dict[str, list[Span]] = {}
-    for ent in doc.ents:
-        span = (ent.start_char, ent.end_char)
-        if ent.label_ == "PERSON":
-            people.setdefault(ent.text, []).append(span)
-        elif ent.label_ in _PLACE_LABELS:
-            places.setdefault(ent.text, []).append(span)
-    if document.dateline_span:
-        start, end = document.dateline_span
-        name = document.text[start:end].strip(" \t–—-,:").strip()
-        if name:
-            s = document.text.index(name, start)
-            span = (s, s + len(name))
-            if not any(span in spans for spans in places.values()):
-                places.setdefault(name.title() if name.isupper() else name, []).append(span)
-    return (
-        [Person(n, mentions=tuple(sorted(m))) for n, m in people.items()],
-        [Place(n, mentions=tuple(sorted(m))) for n, m in places.items()],
+    t = _Text(doc)
+    cands = _gazetteer_pass(t, _candidates(t))
+    _dateline(t, document, cands)
+    _vote(cands)
+    cands.sort(key=lambda c: (c.start, -c.end))
+    people = _people(t, [c for c in cands if c.kind == PERSON], cands)
+    places = _places(t, [c for c in cands if c.kind == PLACE], cands)
+    return people, places
+
+
+def _dateline(t: _Text, document: Document, cands: list[_Cand]) -> None:
+    """The dateline's place ("WASHINGTON –", "LONDON 1996-08-30") is a place mention."""
+    span = document.dateline_span
+    if span is None:
+        m = _DATELINE.search(t.text, 0, min(len(t.text), 400))
+        if m is None or t.text[: m.start()].count("\n") > 3:
+            return
+        span = (m.start(1), m.end(1))
+    a, b = span
+    raw = t.text[a:b]
+    name = re.split(r"[–—(]| -|,|\d", raw)[0].strip(" \t-.:")
+    if not name:
+        return
+    s = t.text.find(name, a)
+    i = t.tok_at_start.get(s)
+    j = t.tok_at_end.get(s + len(name))
+    if i is None or j is None:
+        return
+    for c in cands:
+        if c.start <= j and i < c.end and c.kind != "X":
+            if c.kind in (PLACE, "?"):
+                c.kind = PLACE
+                return
+            c.kind = "X"
+    entry = gazetteer.load().lookup(name)
+    cands.append(
+        _Cand(i, j + 1, PLACE, name, entry.canonical if entry else None,
+              entry.kind if entry else None)
     )
+
+
+def _display(name: str) -> str:
+    """"WASHINGTON" -> "Washington" (names read from capitals lines)."""
+    if name.isupper() and len(name) > 3:
+        return " ".join(w.capitalize() if w.isalpha() else w.title() for w in name.split())
+    return name
+
+
+def _free(owner: list[bool], i: int, end: int) -> bool:
+    return not any(owner[i:end])
+
+
+def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person]:
+    doc = t.doc
+    clusters: list[_Cluster] = []
+    by_full: dict[str, _Cluster] = {}
+    # Longest names first, so "Austin" finds "Lloyd Austin" whatever the order.
+    for c in sorted(cands, key=lambda c: -(c.end - c.start)):
+        words = tuple(doc[k].text for k in range(c.start, c.end))
+        key = " ".join(words).lower()
+        cl = by_full.get(key)
+        if cl is None and len(words) == 1:
+            w = words[0].lower()
+            matches = [x for x in clusters if len(x.tokens) > 1 and (
+                x.tokens[-1].lower() == w or x.tokens[0].lower() == w)]
+            surname = [x for x in matches if x.tokens[-1].lower() == w]
+            matches = surname or matches
+            if matches:
+                cl = min(matches, key=lambda x: abs(x.mentions[0][0] - doc[c.start].idx))
+        if cl is None and len(words) > 1:
+            # "Joseph R. Biden" / "Joe Biden": same surname and same first letter.
+            for x in clusters:
+                if len(x.tokens) > 1 and x.tokens[-1].lower() == words[-1].lower() and (
+                    x.tokens[0][:1].lower() == words[0][:1].lower()
+                ):
+                    cl = x
+                    break
+        if cl is None:
+            cl = _Cluster(_display(" ".join(words)), words)
+            clusters.append(cl)
+        by_full[key] = cl
+        cl.forms[c.text] += 1
+        cl.mentions.append(t.char_span(c.start, c.end))
+        if c.role and not cl.role:
+            cl.role = c.role
+    # Every other occurrence of a known name or surname is a mention too.
+    owner = [False] * len(doc)
+    for c in all_cands:
+        if c.kind in (PERSON, PLACE, OTHER):
+            for k in range(c.start, c.end):
+                owner[k] = True
+    surfaces: dict[str, list[tuple[str, _Cluster]]] = {}
+    for cl in clusters:
+        forms = set(cl.forms)
+        last = cl.tokens[-1]
+        if len(cl.tokens) > 1 and len(last) > 2 and last.lower() not in _NAME_PARTICLES:
+            forms.add(last)
+        for f in forms:
+            surfaces.setdefault(gazetteer.first_word(f).upper(), []).append((f, cl))
+    for lst in surfaces.values():
+        lst.sort(key=lambda x: -len(x[0]))
+    i, n = 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        if owner[i] or not _is_cap(tok.text):
+            i += 1
+            continue
+        upper = t.caps[i] and tok.text.isupper()
+        hit = None
+        for f, cl in surfaces.get(tok.text.upper(), ()):
+            end = t.match(i, f, upper)
+            if end is not None and _free(owner, i, end):
+                hit = (end, cl)
+                break
+        if hit is None:
+            i += 1
+            continue
+        end, cl = hit
+        before = doc[i - 1] if i > 0 else None
+        after = doc[end] if end < n else None
+        inside_name = (
+            before is not None and _is_cap(before.text) and not before.is_sent_start
+            and not is_honorific(before.text) and not is_title_word(before.text)
+            and not t.caps[i]
+        ) or (after is not None and _is_cap(after.text) and not t.caps[i]
+              and after.text not in _POSSESSIVE)
+        if not inside_name:
+            cl.mentions.append(t.char_span(i, end))
+            cl.forms[t.span_text(i, end)] += 1
+            for k in range(i, end):
+                owner[k] = True
+        i = end
+    people = []
+    for cl in clusters:
+        mentions = tuple(sorted(set(cl.mentions)))
+        aliases = tuple(sorted(f for f in cl.forms if f != cl.name))
+        people.append(Person(cl.name, cl.role, aliases, mentions))
+    people.sort(key=lambda p: p.mentions[0])
+    return people
+
+
+def _places(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Place]:
+    doc = t.doc
+    g = gazetteer.load()
+    groups: dict[str, tuple[str | None, set[str], set[Span]]] = {}
+    surfaces: dict[str, list[tuple[str, str]]] = {}
+    for c in cands:
+        if c.place_name is None:
+            entry = g.lookup(c.text) if (c.text.isupper() or c.text in g.by_name) else None
+            c.place_name = entry.canonical if entry else _display(c.text)
+            c.place_kind = entry.kind if entry else None
+        _, forms, mentions = groups.setdefault(c.place_name, (c.place_kind, set(), set()))
+        forms.add(c.text)
+        mentions.add(t.char_span(c.start, c.end))
+        surfaces.setdefault(gazetteer.first_word(c.text).upper(), []).append((c.text, c.place_name))
+    owner = [False] * len(doc)
+    for c in all_cands:
+        if c.kind in (PERSON, PLACE, OTHER):
+            for k in range(c.start, c.end):
+                owner[k] = True
+    for lst in surfaces.values():
+        lst.sort(key=lambda x: -len(x[0]))
+    i, n = 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        if owner[i] or not _is_cap(tok.text):
+            i += 1
+            continue
+        upper = t.caps[i] and tok.text.isupper()
+        hit = None
+        for f, name in surfaces.get(tok.text.upper(), ()):
+            end = t.match(i, f, upper)
+            if end is not None and _free(owner, i, end):
+                hit = (end, name)
+                break
+        if hit is None:
+            i += 1
+            continue
+        end, name = hit
+        groups[name][2].add(t.char_span(i, end))
+        groups[name][1].add(t.span_text(i, end))
+        i = end
+    places = [
+        Place(name, kind, tuple(sorted(f for f in forms if f != name)), tuple(sorted(mentions)))
+        for name, (kind, forms, mentions) in groups.items()
+    ]
+    places.sort(key=lambda p: p.mentions[0])
+    return places
+
+
+def _unused(_: Token) -> None:  # pragma: no cover - keeps the Token import for typing
+    return None

@@ -1,0 +1,72 @@
+"""Words that make titles, offices and honorifics: what is split off a person's name.
+
+Hand-written for Broadsheet (MIT). :data:`HONORIFICS` never belong to a role ("Mr");
+:data:`HEADS` are offices by themselves ("President", "minister"); :data:`MODIFIERS`
+qualify an office ("Foreign", "Deputy", "Defence"). All are compared case-insensitively,
+with any trailing dot removed.
+"""
+
+from __future__ import annotations
+
+_HONORIFICS = """
+    mr mrs ms miss mx dr prof sir dame lord lady madam mme mlle monsieur herr frau sr sra
+    rev reverend fr father brother sister st messrs
+    """
+
+_HEADS = """
+    president vice-president premier minister ministers secretary chancellor governor senator
+    sen rep representative congressman congresswoman congressmen mp mep lawmaker legislator
+    general gen lieutenant lt colonel col major maj captain capt commander cmdr admiral adm
+    sergeant sgt corporal private marshal brigadier commodore
+    king queen prince princess emperor empress pope cardinal archbishop bishop imam ayatollah
+    rabbi pastor sheikh emir sultan shah crown duke duchess earl baron baroness count countess
+    ambassador envoy consul diplomat spokesman spokeswoman spokesperson chairman chairwoman
+    chairperson chair chief executive ceo cfo coo director head leader mayor judge justice
+    magistrate prosecutor attorney attorney-general counsel commissioner inspector officer
+    superintendent constable detective sheriff coach manager striker midfielder defender
+    goalkeeper skipper captain batsman bowler champion coordinator adviser advisor aide
+    economist analyst strategist president-elect speaker whip delegate negotiator mediator
+    governor-general secretary-general director-general treasurer trustee founder co-founder
+    owner publisher editor correspondent professor lecturer dean rector chancellor principal
+    presenter anchor actor actress singer rapper author novelist poet artist
+    """
+
+_MODIFIERS = """
+    vice deputy acting interim former ex- first second prime foreign defence defense finance
+    interior home trade economy economic justice health education energy environment
+    agriculture transport labour labor culture information communications industry
+    treasury state foreign-affairs affairs security intelligence national federal
+    regional provincial local senior junior chief general principal lead managing
+    executive opposition party union team club head assistant associate special top
+    supreme high presidential royal army navy naval air force police military armed
+    u.s. us uk u.k. eu un nato white house republican democratic democrat labour
+    conservative liberal socialist communist nationalist independent majority minority
+    senate house parliamentary parliament cabinet government city county district
+    attorney solicitor court circuit appeals public press media communications
+    """
+
+HONORIFICS = frozenset(_HONORIFICS.split())
+HEADS = frozenset(_HEADS.split())
+MODIFIERS = frozenset(_MODIFIERS.split())
+
+#: Words that join the parts of a title: "Secretary *of* State", "Minister *for* Europe".
+JOINERS = frozenset({"of", "for", "and", "the", "on", "to", "&"})
+
+
+def norm(word: str) -> str:
+    """How a word is looked up in these lists."""
+    return word.lower().rstrip(".")
+
+
+def is_honorific(word: str) -> bool:
+    return norm(word) in HONORIFICS
+
+
+def is_title_word(word: str) -> bool:
+    """A word that can stand in a title before a name (honorifics excluded)."""
+    w = norm(word)
+    return w in HEADS or w in MODIFIERS
+
+
+def is_head(word: str) -> bool:
+    return norm(word) in HEADS
