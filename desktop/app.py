@@ -11,7 +11,8 @@ Start-up order (what a user sees first is what happens first):
    the incremental update) and ``open_paths(files)``.
 
 ``BROADSHEET_TRACE_STARTUP=1`` prints ``broadsheet: first-paint <unix time>`` on stderr
-when the first frame has been painted (see ``tests/benchmarks/startup.py``).
+when the first frame has been painted (see ``tests/e2e/startup.py``), and
+``broadsheet: received N path(s)`` when a later launch hands files over.
 """
 
 from __future__ import annotations
@@ -125,6 +126,11 @@ class _AfterFirstPaint(QObject):
             callback()
 
 
+def _trace(message: str) -> None:
+    if os.environ.get(TRACE_ENV):
+        print(f"broadsheet: {message}", file=sys.stderr, flush=True)
+
+
 def _main_window_class() -> WindowFactory:
     from desktop.mainwindow import MainWindow
 
@@ -155,6 +161,7 @@ def open_window(
     window.setWindowIcon(app.windowIcon())
 
     def receive(received: list[str]) -> None:
+        _trace(f"received {len(received)} path(s)")
         bring_to_front(window)
         if received:
             window.open_paths([Path(p) for p in received])  # type: ignore[attr-defined]
@@ -162,8 +169,7 @@ def open_window(
     instance.filesReceived.connect(receive)
 
     def after_first_paint() -> None:
-        if os.environ.get(TRACE_ENV):
-            print(f"broadsheet: first-paint {time.time():.6f}", file=sys.stderr, flush=True)
+        _trace(f"first-paint {time.time():.6f}")
         window.start()  # type: ignore[attr-defined]
         if files:
             window.open_paths(list(files))  # type: ignore[attr-defined]
