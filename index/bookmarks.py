@@ -146,10 +146,11 @@ def find_anchor(
     marked orphaned:
 
     * an exact quote is accepted if it is the only occurrence and long enough
-      (:data:`UNIQUE_QUOTE_MIN` characters) to mean the same passage, or if some of its context
-      survived (prefix or suffix similarity at least :data:`CONTEXT_MIN`);
-    * an approximate one needs its quote similarity at least :data:`FUZZY_QUOTE_MIN` *and*
-      some surviving context (:data:`CONTEXT_MIN`).
+      (:data:`UNIQUE_QUOTE_MIN` characters) to mean the same passage, or if enough of its
+      context survived (mean prefix and suffix similarity at least :data:`CONTEXT_MIN`: one
+      side intact is enough);
+    * an approximate one needs its quote similarity at least :data:`FUZZY_QUOTE_MIN` with
+      that much context, or at least 0.5 with context :data:`FUZZY_CONTEXT_MIN`.
     """
     if not quote:
         return None
@@ -161,8 +162,51 @@ def find_anchor(
             return anchor
     # No exact occurrence, or none in its place (the passage itself was edited and the same
     # words occur elsewhere): look for approximate ones, which include the exact ones.
-    fuzzy = _approx_matches(text, quote, min(256, len(quote) // 2))
+    max_errors = min(256, len(quote) // 2)
+    fuzzy = [
+        _refine(text, quote, prefix, suffix, start, end, max(max_errors, CONTEXT))
+        for start, end, _errors in _approx_matches(text, quote, max_errors)
+    ]
+    # A passage that began (ended) on a word boundary must still do so: never half a word.
+    starts_word = _boundary(prefix[-1:] + quote, len(prefix[-1:]))
+    ends_word = _boundary(quote + suffix[:1], len(quote))
+    fuzzy = [
+        (s, e, n)
+        for s, e, n in fuzzy
+        if (_boundary(text, s) or not starts_word) and (_boundary(text, e) or not ends_word)
+    ]
     return _best(text, quote, prefix, suffix, hint, fuzzy, unique) if fuzzy else None
+
+
+def _boundary(text: str, i: int) -> bool:
+    """Whether offset ``i`` does not cut a word of ``text`` in two."""
+    return not (0 < i < len(text) and text[i - 1].isalnum() and text[i].isalnum())
+
+
+def _refine(
+    text: str, quote: str, prefix: str, suffix: str, start: int, end: int, slack: int
+) -> tuple[int, int, int]:
+    """Move an approximate match's ends to where its context says the passage ends.
+
+    The fewest-edit window for a quote whose first or last word was rewritten leaves that
+    word out ("California have [asked]" → "California have " before "Xylophonic to see…");
+    the passage the user chose runs up to where the old suffix begins and from where the old
+    prefix ends. Each end moves by at most ``slack``; returns ``(start, end, errors)``.
+    """
+
+    def cost(s: int, e: int) -> int:
+        d = int(Levenshtein.distance(quote, text[s:e]))
+        if suffix:
+            d += int(Levenshtein.distance(suffix, text[e : e + len(suffix)]))
+        if prefix:
+            d += int(Levenshtein.distance(prefix, text[max(0, s - len(prefix)) : s]))
+        return d
+
+    ends = range(max(start + 1, end - slack), min(len(text), end + slack) + 1)
+    end = min(ends, key=lambda e: (cost(start, e), abs(e - end)))
+    starts = range(max(0, start - slack), min(end - 1, start + slack) + 1)
+    start = min(starts, key=lambda s: (cost(s, end), abs(s - start)))
+    return start, end, int(Levenshtein.distance(quote, text[start:end]))
 
 
 def _best(
@@ -187,25 +231,35 @@ def _best(
             + _W_POS * max(0.0, position)
         ) / _W_TOTAL
         if best is None or score > best[0]:
-            best = (score, start, end, errors, max(context))
+            best = (score, start, end, errors, (context[0] + context[1]) / 2)
     if best is None:
         return None
-    score, start, end, errors, context_best = best
+    score, start, end, errors, context_fit = best
     if errors == 0:
-        if unique or context_best >= CONTEXT_MIN:
+        if unique or context_fit >= CONTEXT_MIN:
             return Anchor(start, end, score, True)
         return None
-    if 1.0 - errors / len(quote) >= FUZZY_QUOTE_MIN and context_best >= CONTEXT_MIN:
+    quote_sim = 1.0 - errors / len(quote)
+    if (quote_sim >= FUZZY_QUOTE_MIN and context_fit >= CONTEXT_MIN) or (
+        quote_sim >= 0.5 and context_fit >= FUZZY_CONTEXT_MIN
+    ):
         return Anchor(start, end, score, False)
     return None
 
 
+# The acceptance thresholds were chosen on 6,100 simulated edits of 400 BBC articles
+# (text inserted before the passage, a word inside it replaced, both, the passage's paragraph
+# deleted, the sentences around it rewritten), as the values that put no bookmark on a wrong
+# passage while re-anchoring every insertion; see the module's tests for the cases.
 #: An exact quote this long that occurs once is taken to be the passage whatever its context.
-UNIQUE_QUOTE_MIN = 20
-#: Similarity (0..1) the better-kept side of the context must reach to vouch for a candidate.
-CONTEXT_MIN = 0.6
-#: Similarity (0..1) an approximate quote must reach.
+UNIQUE_QUOTE_MIN = 32
+#: Mean similarity (0..1) of prefix and suffix that vouches for a candidate.
+CONTEXT_MIN = 0.55
+#: Similarity (0..1) an approximate quote must reach with that context…
 FUZZY_QUOTE_MIN = 0.7
+#: …or the context an approximate quote needs when its similarity is only 0.5 to 0.7 (a short
+#: quote with a word changed, between a prefix and a suffix that are still there).
+FUZZY_CONTEXT_MIN = 0.8
 
 
 def _occurrences(text: str, quote: str) -> Iterator[int]:
