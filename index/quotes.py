@@ -236,7 +236,8 @@ class _Names:
     """Maps spans of the text to people's canonical names, and finds the nearest person or
     group before a position."""
 
-    def __init__(self, doc: Doc, people: Sequence[Person], inside: list[bool]) -> None:
+    def __init__(self, doc: Doc, people: Sequence[Person], inside: list[bool],
+                 tok_starts: list[int], ents: list[Span]) -> None:
         self.doc = doc
         mentions: list[tuple[int, int, str]] = []
         by_alias: dict[str, str] = {}
@@ -248,7 +249,7 @@ class _Names:
                 by_alias.setdefault(alias.lower(), p.name)
         # spaCy's own PERSON entities fill in what the people list lacks.
         ent_names: list[str] = []
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ == "PERSON":
                 ent_names.append(_clean_name(ent.text))
         surname: dict[str, str] = {}
@@ -263,12 +264,11 @@ class _Names:
         self.surname = surname
         self.by_alias = by_alias
         covered = {(a, b) for a, b, _ in mentions}
-        for ent in doc.ents:
+        for ent in ents:
             if ent.label_ == "PERSON" and (ent.start_char, ent.end_char) not in covered:
                 mentions.append((ent.start_char, ent.end_char, self.canonical(ent.text)))
         mentions.sort()
         # mentions inside quotations are not antecedents for "he said"
-        tok_starts = [t.idx for t in doc]
         self.mentions = [
             m for m in mentions
             if not _inside_at(m[0], tok_starts, inside)
@@ -333,7 +333,14 @@ def _subject_of(verb: Token, inside: list[bool]) -> Token | None:
             break
         for c in v.children:
             if c.dep_ in ("nsubj", "nsubjpass") and not inside[c.i]:
+                if c.tag_ in ("WP", "WDT") and v.dep_ == "relcl":
+                    return v.head  # "Smith, who said …"
+                if c.ent_type_ in _BAD_SUBJECT:
+                    continue
                 return c
+        if v.dep_ == "pcomp" and v.head.dep_ == "prep":  # "… before asking her"
+            v = v.head.head
+            continue
         if v.dep_ in ("xcomp", "conj", "advcl", "ccomp", "acl") and v.head is not v:
             # "began saying", "and said", "saying" attached to a verb
             if v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -364,19 +371,27 @@ def _noun_phrase(tok: Token, inside: list[bool]) -> Span:
 
 
 class _Attributor:
-    def __init__(self, doc: Doc, people: Sequence[Person], inside: list[bool]) -> None:
+    def __init__(self, doc: Doc, people: Sequence[Person], inside: list[bool],
+                 tok_starts: list[int]) -> None:
         self.doc = doc
         self.inside = inside
-        self.names = _Names(doc, people, inside)
+        self.ents = list(doc.ents)
+        self.names = _Names(doc, people, inside, tok_starts, self.ents)
         self.last_group: tuple[int, str, str] | None = None  # (char, name, kind)
-        self.tok_starts = [t.idx for t in doc]
-        # sentence of every token, computed once (Token.sent walks the sentence each time)
-        self.sent_start = [0] * len(doc)
-        self.sent_end = [0] * len(doc)
-        for sent in doc.sents:
-            for i in range(sent.start, sent.end):
-                self.sent_start[i] = sent.start
-                self.sent_end[i] = sent.end
+        self.tok_starts = tok_starts
+        # sentence of every token, computed once from an array (Token.sent walks the
+        # sentence on every call, and creating Token objects is the expensive part)
+        n = len(doc)
+        flags = doc.to_array("SENT_START").tolist() if n else []
+        self.sent_start = [0] * n
+        self.sent_end = [n] * n
+        start = 0
+        for i in range(n):
+            if flags[i] == 1 and i > 0:
+                for j in range(start, i):
+                    self.sent_end[j] = i
+                start = i
+            self.sent_start[i] = start
 
     # -- speaker of a noun ---------------------------------------------------------------
     def speaker_of(self, tok: Token, before: int) -> _Speaker:
@@ -460,8 +475,8 @@ class _Attributor:
         return _Speaker(None, "unknown")
 
     def org_before(self, char: int) -> _Speaker:
-        for ent in reversed([e for e in self.doc.ents if e.end_char <= char]):
-            if ent.label_ == "ORG":
+        for ent in reversed(self.ents):
+            if ent.label_ == "ORG" and ent.end_char <= char:
                 return _Speaker(ent.text, "organisation")
         return _Speaker(None, "unknown")
 
@@ -515,7 +530,7 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
     if not quotes:
         return []
     n = len(doc)
-    tok_starts = [t.idx for t in doc]
+    tok_starts = doc.to_array("IDX").tolist()
     inside = [False] * n
     cands: list[_Candidate] = []
     para_starts = [m.start() for m in _PARA_RE.finditer(text)]
@@ -531,7 +546,7 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
             inside[i] = True
         para = bisect.bisect_right(para_starts, q.start) - 1
         cands.append(_Candidate(q, first, last, para=para))
-    att = _Attributor(doc, people, inside)
+    att = _Attributor(doc, people, inside, tok_starts)
 
     for c in cands:
         _attribute(c, doc, text, inside, att)
@@ -558,15 +573,24 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
     return out
 
 
+_DASHES = frozenset({"―", "—", "–", "-", "--"})
+_BAD_SUBJECT = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
+                          "QUANTITY"})
+
+
 def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Attributor) -> None:
     n = len(doc)
     q = c.q
-    # right context: from the closing mark to the end of its sentence (or the next quote)
+    body_end = text[q.start:q.end].rstrip()[-1:]
+    # right context: from the closing mark to the end of its sentence (or the next quote);
+    # none after a full stop inside the quote ("“… neighbourhood.” Russia insisted …")
     r0 = c.last + 1
     while r0 < n and inside[r0]:
         r0 += 1
     right: list[int] = []
-    if r0 < n and doc[r0].idx - q.end < 3:  # nothing but the mark between
+    if r0 < n and doc[r0].idx - q.end < 3 and "\n" not in text[q.end:doc[r0].idx] and not (
+        body_end == "." and doc[r0].text[:1].isupper() and doc[r0].text not in _DASHES
+    ):
         s_end = att.sent_end[r0]
         if s_end - r0 < 3 and s_end < n:  # "“…” he said" split off as its own sentence
             s_end = att.sent_end[s_end]
@@ -574,16 +598,27 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
         while i < min(s_end, n) and not inside[i] and "\n" not in doc[i].text:
             right.append(i)
             i += 1
-    # left context: from the start of the opening sentence to the opening mark
+    # left context: from the start of the opening sentence to the opening mark; none when
+    # the quotation opens a new sentence
     l0 = c.first - 1
     while l0 >= 0 and inside[l0]:
         l0 -= 1
     left: list[int] = []
-    if l0 >= 0 and q.start - (doc[l0].idx + len(doc[l0].text)) < 4:
+    if l0 >= 0 and q.start - (doc[l0].idx + len(doc[l0].text)) < 4 \
+            and doc[l0].text not in (".", "!", "?") and "\n" not in doc[l0].text:
         s_start = min(att.sent_start[c.first], att.sent_start[l0])
         i = l0
         while i >= s_start and not inside[i] and "\n" not in doc[i].text_with_ws[:-1] \
                 and "\n" not in doc[i].whitespace_:
+            left.append(i)
+            i -= 1
+    elif _para_ends_with_colon(text, q.start):
+        # "Caddell continued:" closing the paragraph before the quotation
+        i = l0
+        while i >= 0 and doc[i].is_space:
+            i -= 1
+        s_start = att.sent_start[i] if i >= 0 else 0
+        while i >= s_start and not inside[i]:
             left.append(i)
             i -= 1
     # 1. a cue right after the quote: ",” he said" / ",” said Mr X" / ",” Mr X told reporters"
@@ -591,7 +626,7 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
         t = doc[i]
         if _is_cue(t):
             c.adjacent = k <= 5
-            _set(c, t, att, inside, after=True)
+            _set(c, t, att, inside, right[:k], after=True)
             return
         if t.lower_ == "according" and i + 1 < n and doc[i + 1].lower_ == "to":
             c.adjacent = k <= 2
@@ -599,46 +634,141 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
             return
         if t.is_punct and t.text in ".!?;" and k > 0:
             break
+    # 1b. ",” Vitter demanded." / "?” asked Mr X": any verb right after the quotation
+    if right and body_end in (",", "?", "!") and _verb_attribution(c, doc, right, att, inside):
+        return
+    # 1c. "” ― Sonya Herridge": a dash and a name
+    if right and doc[right[0]].text in _DASHES:
+        for i in right[1:4]:
+            t = doc[i]
+            if t.pos_ == "PROPN" or t.ent_type_ == "PERSON":
+                while t.dep_ in ("compound", "flat") and t.head.i > t.i:
+                    t = t.head
+                c.adjacent = True
+                c.cue = doc[right[0]].text
+                c.speaker = att.speaker_of(t, q.start)
+                return
     # 2. a cue right before the quote: "X said: “" / "X said that “" / "according to X, “"
     for k, i in enumerate(left):
         t = doc[i]
         if _is_cue(t):
             c.adjacent = k <= 3
-            _set(c, t, att, inside, after=False)
+            _set(c, t, att, inside, [], after=False)
             return
         if t.lower_ == "to" and i > 0 and doc[i - 1].lower_ == "according":
             c.adjacent = True
             _according(c, t, att, inside)
             return
-    # 3. a bare colon: "Mr Austin: “…”"
+    # 3. a bare colon: "Mr Austin: “…”", "Obama is rolling out a new message: “…”"
     if left and doc[left[0]].text == ":":
-        subj = None
-        for i in left[1:]:
-            t = doc[i]
-            if t.pos_ in ("PROPN", "NOUN", "PRON"):
-                subj = t
-                # climb to the head of the phrase
-                while subj.dep_ in ("compound", "flat") and subj.head.i > subj.i:
-                    subj = subj.head
-                break
+        subj = _clause_subject(doc[left[-1]], doc[left[0]], inside)
+        if subj is None:
+            for i in left[1:]:
+                t = doc[i]
+                if t.pos_ in ("PROPN", "NOUN", "PRON"):
+                    subj = t
+                    while subj.dep_ in ("compound", "flat") and subj.head.i > subj.i:
+                        subj = subj.head
+                    break
         if subj is not None:
             c.adjacent = True
             c.cue = ":"
             c.speaker = att.speaker_of(subj, q.start)
             return
     # 4. any cue in the rest of the right context
-    for i in right[8:]:
+    for k, i in enumerate(right[8:]):
         t = doc[i]
         if _is_cue(t):
-            _set(c, t, att, inside, after=True)
+            _set(c, t, att, inside, right[: k + 8], after=True)
             return
+    # 5. a phrase quoted inside narrative: "Obama condemned the test as “…”" — the subject
+    # of the verb that governs it
+    verb = _governing_verb(c, doc, inside)
+    if verb is not None:
+        subj = _subject_of(verb, inside)
+        if subj is not None and subj.ent_type_ not in _BAD_SUBJECT \
+                and subj.lower_ not in ("there", "it", "this", "that", "which", "what"):
+            c.cue = verb.text
+            c.speaker = att.speaker_of(subj, q.start)
 
 
-def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool], after: bool) -> None:
+def _para_ends_with_colon(text: str, start: int) -> bool:
+    """Whether the paragraph before the one the quotation opens ends with a colon."""
+    i = start - 2
+    while i >= 0 and text[i] in " \t\xa0":
+        i -= 1
+    if i < 0 or text[i] != "\n":
+        return False
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return i >= 0 and text[i] == ":"
+
+
+def _clause_subject(first: Token, colon: Token, inside: list[bool]) -> Token | None:
+    """The subject of the clause that ends in ``colon`` (the root of ``first``'s sentence
+    part), if that clause has a verb."""
+    t = colon.head if colon.head.i != colon.i else colon
+    for _ in range(4):
+        if t.pos_ in ("VERB", "AUX"):
+            for ch in t.children:
+                if ch.dep_ in ("nsubj", "nsubjpass") and not inside[ch.i]:
+                    return ch
+        if t.head.i == t.i:
+            break
+        t = t.head
+    return None
+
+
+def _verb_attribution(c: _Candidate, doc: Doc, right: list[int], att: _Attributor,
+                      inside: list[bool]) -> bool:
+    """``,” Vitter demanded`` / ``?” asked the senator``: a speaker and a past or present
+    tense verb right after the quotation, with nothing else in between."""
+    toks = [doc[i] for i in right[:6]]
+    k = 1 if toks and toks[0].text == "," else 0
+    for j in range(k, len(toks)):
+        t = toks[j]
+        if t.tag_ in ("VBD", "VBZ") and t.pos_ == "VERB":
+            between = toks[k:j]
+            if between and not all(b.pos_ in ("PROPN", "PRON", "DET", "NOUN", "PUNCT", "ADJ")
+                                   for b in between):
+                return False
+            if not between and (j + 1 >= len(toks) or toks[j + 1].pos_ not in ("PROPN", "DET")):
+                return False
+            c.adjacent = True
+            _set(c, t, att, inside, [b.i for b in between], after=True)
+            return c.speaker is not None
+        if t.is_punct and t.text != ",":
+            return False
+    return False
+
+
+def _governing_verb(c: _Candidate, doc: Doc, inside: list[bool]) -> Token | None:
+    head = None
+    for i in range(c.first, c.last + 1):
+        t = doc[i]
+        if not inside[t.head.i] or t.head.i == t.i:
+            head = t
+            break
+    if head is None:
+        return None
+    t = head
+    for _ in range(6):
+        if t.pos_ in ("VERB", "AUX") and not inside[t.i]:
+            return t
+        if t.head.i == t.i:
+            return None
+        t = t.head
+    return None
+
+
+def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool],
+         between: list[int], after: bool) -> None:
     c.cue = verb.text
     subj = _subject_of(verb, inside)
+    if subj is not None and subj.ent_type_ in _BAD_SUBJECT:
+        subj = None
     if subj is None:
-        subj = _nearest_name(verb, inside, after)
+        subj = _nearest_name(verb, inside, between, after)
     if subj is not None:
         c.speaker = att.speaker_of(subj, c.q.start)
 
@@ -657,15 +787,22 @@ def _according(c: _Candidate, to: Token, att: _Attributor, inside: list[bool]) -
         c.speaker = att.speaker_of(t, c.q.start)
 
 
-def _nearest_name(verb: Token, inside: list[bool], after: bool) -> Token | None:
-    """A name or pronoun next to a cue verb whose parse gave it no subject."""
+def _nearest_name(verb: Token, inside: list[bool], between: list[int],
+                  after: bool) -> Token | None:
+    """A name or pronoun next to a cue verb whose parse gave it no usable subject: between
+    the quotation and the verb (",” Mr X said"), else right after it (",” said Mr X"), else
+    (for a cue before the quotation) before it."""
     doc = verb.doc
-    order = list(range(verb.i + 1, min(verb.i + 6, len(doc)))) + \
-        list(range(verb.i - 1, max(verb.i - 6, -1), -1))
+    if after:
+        order = list(reversed(between)) + list(range(verb.i + 1, min(verb.i + 6, len(doc))))
+    else:
+        order = list(range(verb.i - 1, max(verb.i - 8, -1), -1))
     for i in order:
         if inside[i]:
             continue
         t = doc[i]
+        if t.ent_type_ in _BAD_SUBJECT:
+            continue
         if t.pos_ in ("PROPN", "PRON") and t.lower_ not in ("it", "that", "this", "me", "you"):
             while t.dep_ in ("compound", "flat") and t.head.i > t.i and not inside[t.head.i]:
                 t = t.head
