@@ -47,11 +47,11 @@ _BLOCK_LABELS = frozenset({"ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LA
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
 #: Place kinds that stand for the place even where spaCy calls them an organisation.
-_STRONG_KINDS = frozenset({"country", "region", "sea", "island"})
+_STRONG_KINDS = frozenset({"country", "sea", "island"})
 #: "LONDON 1996-08-30", "WASHINGTON (Reuters) -", "PARIS, Jan 3 –": a dateline at a line start.
 _DATELINE = re.compile(
     r"^[ \t]*([A-Z][A-Z.'’\- ]*[A-Z.])(?:,[^\n]{0,30}?)?[ \t]+"
-    r"(?:\d{4}-\d\d-\d\d|\(\w+\)|[–—-][ \t])",
+    r"(?:\d{4}-\d\d-\d\d|\(\w+\)|[–—][ \t])",
     re.MULTILINE,
 )
 _NAME_PARTICLES = frozenset(
@@ -69,6 +69,7 @@ class _Cand:
     place_name: str | None = None
     place_kind: str | None = None
     role: str | None = None
+    dateline: bool = False
 
 
 @dataclass
@@ -329,20 +330,89 @@ def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
     return [c for c in cands if c.kind != "X"] + found
 
 
-def _vote(cands: list[_Cand]) -> None:
-    """One label per name in a document: the label spaCy gave it most often."""
+def _vote(t: _Text, cands: list[_Cand]) -> None:
+    """One label per name in a document.
+
+    A word that is part of a longer person's name found in the document ("Wang" after
+    "Wang Donghai", "Washington" after "MaliVai Washington") is that person wherever the
+    model labelled it otherwise; any other name gets the label the model gave it most often.
+    """
+    doc = t.doc
+    parts: set[str] = set()
+    for c in cands:
+        if c.kind == PERSON and c.end - c.start > 1:
+            for k in (c.start, c.end - 1):
+                w = doc[k].text
+                if len(w) > 2 and w.lower() not in _NAME_PARTICLES and not w.endswith("."):
+                    parts.add(w.lower())
     votes: dict[str, Counter[str]] = {}
     for c in cands:
-        if c.kind in (PERSON, PLACE):
+        if c.kind in (PERSON, PLACE, OTHER):
             votes.setdefault(c.text.lower(), Counter())[c.kind] += 1
     for c in cands:
-        v = votes.get(c.text.lower())
+        key = c.text.lower()
+        if c.end - c.start == 1 and key in parts and c.kind in (PERSON, PLACE, OTHER, "?") and (
+            c.kind != PLACE or c.place_kind not in _STRONG_KINDS
+        ):
+            c.kind = PERSON
+            continue
+        v = votes.get(key)
         if c.kind == "?":
             c.kind = PLACE if v is None or v[PLACE] >= v[PERSON] else PERSON
         elif v and c.kind in (PERSON, PLACE) and len(v) > 1:
-            best = PLACE if v[PLACE] >= v[PERSON] else PERSON
-            if best != c.kind and (best == PERSON or c.place_name or v[PLACE] > v[PERSON]):
-                c.kind = best
+            best, n = v.most_common(1)[0]
+            if best == c.kind or n == v[c.kind]:
+                continue
+            if best == OTHER and c.place_kind in _STRONG_KINDS:
+                continue
+            c.kind = best
+
+
+#: Headline words that open a sports report ("SOCCER - ROMANIA BEAT LITHUANIA").
+_SPORTS = re.compile(
+    r"^\W*(?:SOCCER|FOOTBALL|CRICKET|BASEBALL|TENNIS|GOLF|BOXING|RUGBY(?: UNION| LEAGUE)?|"
+    r"SQUASH|BASKETBALL|ATHLETICS|CYCLING|MOTOR ?RACING|FORMULA ONE|HORSE RACING|ICE HOCKEY|"
+    r"NHL|NBA|NFL|HOCKEY|SWIMMING|SKIING|ROWING|SAILING|SNOOKER|DARTS|VOLLEYBALL|HANDBALL|"
+    r"BADMINTON|TABLE TENNIS|JUDO|WRESTLING|OLYMPICS|AMERICAN FOOTBALL|NASCAR|CHESS)\b"
+    r"[^\n]{0,4}[-–—:]",
+    re.IGNORECASE,
+)
+_SCORE = re.compile(r"\b\d{1,3}-\d{1,3}\b")
+_SPORT_WORDS = re.compile(
+    r"\b(?:match|innings|wicket|goals?|scored|striker|midfielder|halftime|half-time|league|"
+    r"tournament|seeded|champions|championship|cup|season|coach|inning|homer|touchdown)\b",
+    re.IGNORECASE,
+)
+#: Words before a place name that make it a place even in a sports report ("at Headingley").
+_LOCATIVES = (
+    "in at from near to outside around across into inside throughout via of visit visited "
+    "visiting toward towards"
+)
+_LOCATIVE = frozenset(_LOCATIVES.split())
+
+
+def _is_sports(text: str) -> bool:
+    """A sports report: a sports headline, or a text full of scores and sports words."""
+    if _SPORTS.match(text[:80]):
+        return True
+    head = text[:3000]
+    return len(_SCORE.findall(head)) >= 3 and len(_SPORT_WORDS.findall(head)) >= 3
+
+
+def _teams(t: _Text, cands: list[_Cand]) -> None:
+    """In a sports report a city, county or state that is not somewhere something happens
+    ("Leicestershire beat Somerset", "CHICAGO 5 Boston 3") is a team, not a place. Countries
+    stay places: national sides are named after them."""
+    doc = t.doc
+    for c in cands:
+        if c.kind != PLACE or c.dateline or c.place_kind in _STRONG_KINDS:
+            continue
+        k = c.start - 1
+        while k >= 0 and (doc[k].text.lower() in _LEADING_DROP or doc[k].is_space):
+            k -= 1
+        if k >= 0 and doc[k].text.lower() in _LOCATIVE:
+            continue
+        c.kind = OTHER
 
 
 def extract_entities(doc: Doc, document: Document) -> tuple[list[Person], list[Place]]:
@@ -350,7 +420,9 @@ def extract_entities(doc: Doc, document: Document) -> tuple[list[Person], list[P
     t = _Text(doc)
     cands = _gazetteer_pass(t, _candidates(t))
     _dateline(t, document, cands)
-    _vote(cands)
+    _vote(t, cands)
+    if _is_sports(t.text):
+        _teams(t, cands)
     cands.sort(key=lambda c: (c.start, -c.end))
     people = _people(t, [c for c in cands if c.kind == PERSON], cands)
     places = _places(t, [c for c in cands if c.kind == PLACE], cands)
@@ -379,13 +451,14 @@ def _dateline(t: _Text, document: Document, cands: list[_Cand]) -> None:
         if c.start <= j and i < c.end and c.kind != "X":
             if c.kind in (PLACE, "?"):
                 c.kind = PLACE
+                c.dateline = True
                 return
             c.kind = "X"
     entry = gazetteer.load().lookup(name)
-    cands.append(
-        _Cand(i, j + 1, PLACE, name, entry.canonical if entry else None,
+    c = _Cand(i, j + 1, PLACE, name, entry.canonical if entry else None,
               entry.kind if entry else None)
-    )
+    c.dateline = True
+    cands.append(c)
 
 
 def _display(name: str) -> str:
