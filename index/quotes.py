@@ -261,6 +261,19 @@ class _Names:
             best = surname.get(last)
             if best is None or len(name.split()) > len(best.split()):
                 surname[last] = name
+        # a surname known only on its own ("Austin") completed from the text, where a
+        # first name stands before it ("Secretary of Defence Lloyd Austin")
+        lonely = {k for k, v in surname.items() if " " not in v}
+        if lonely:
+            prev = None
+            for t in doc:
+                low = t.lower_
+                if low in lonely and prev is not None and prev.pos_ == "PROPN" \
+                        and prev.text[:1].isupper() and prev.lower_.rstrip(".") not in _TITLES \
+                        and prev.ent_type_ not in ("GPE", "NORP") and t.text[:1].isupper():
+                    surname[low] = f"{prev.text} {t.text}"
+                    lonely.discard(low)
+                prev = t
         self.surname = surname
         self.by_alias = by_alias
         covered = {(a, b) for a, b, _ in mentions}
@@ -520,6 +533,7 @@ class _Candidate:
     speaker: _Speaker | None = None
     cue: str | None = None
     adjacent: bool = False  # the cue touches the quotation (",” he said" / "said: “")
+    standalone: bool = False  # opens its sentence (not a phrase inside narrative)
     para: int = 0
 
 
@@ -621,9 +635,12 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
         while i >= s_start and not inside[i]:
             left.append(i)
             i -= 1
+    c.standalone = not left
     # 1. a cue right after the quote: ",” he said" / ",” said Mr X" / ",” Mr X told reporters"
     for k, i in enumerate(right[:8]):
         t = doc[i]
+        if t.pos_ in ("VERB", "SCONJ") and not _is_cue(t) and k > 0:
+            break  # another clause: ",” when Clinton blasted him"
         if _is_cue(t):
             c.adjacent = k <= 5
             _set(c, t, att, inside, right[:k], after=True)
@@ -686,8 +703,10 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
     verb = _governing_verb(c, doc, inside)
     if verb is not None:
         subj = _subject_of(verb, inside)
-        if subj is not None and subj.ent_type_ not in _BAD_SUBJECT \
-                and subj.lower_ not in ("there", "it", "this", "that", "which", "what"):
+        if subj is not None and (
+            subj.pos_ == "PROPN" or subj.lower_ in _PERSON_PRONOUNS
+            or subj.lower_ in _GROUP_PRONOUNS or subj.ent_type_ in ("PERSON", "ORG", "NORP")
+        ):
             c.cue = verb.text
             c.speaker = att.speaker_of(subj, q.start)
 
