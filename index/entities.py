@@ -237,6 +237,8 @@ def _candidates(t: _Text) -> list[_Cand]:
             continue
         text = t.span_text(s, e)
         caps = t.caps[s]
+        if caps and label not in _PLACE_LABELS:
+            continue  # the model reads capitals badly: known names are matched below
         entry = g.lookup(text) if (caps or text in g.by_name) else None
         if person:
             kind = PERSON
@@ -302,7 +304,7 @@ def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
                 continue  # capitals: trust the gazetteer over the model
             if o.kind == PLACE:
                 continue
-            if o.kind == OTHER and o.start == i and o.end == end and entry.kind in _STRONG_KINDS:
+            if o.kind == OTHER and o.start == i and o.end == end and entry.kind != "city":
                 continue
             if o.kind == PERSON and o.start == i and o.end == end:
                 continue  # decided by the vote below
