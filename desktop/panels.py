@@ -215,6 +215,7 @@ def make_list(parent: QWidget, name: str) -> QListView:
     view.setWordWrap(True)
     view.setUniformItemSizes(False)
     view.setAlternatingRowColors(True)
+    view.setSpacing(1)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
     return view
 

@@ -132,6 +132,7 @@ class ReaderView(QTextBrowser):
         self._layers.clear()
         self.setExtraSelections([])
         self.setPlainText(text)
+        self._centre_column()
         doc = self.document()
         cursor = QTextCursor(doc)
         cursor.beginEditBlock()
@@ -237,8 +238,8 @@ class ReaderView(QTextBrowser):
         return min(found, key=lambda m: m.end - m.start) if found else None
 
     def go_to(self, start: int, end: int) -> None:
-        """Puts the cursor on a span (selected) and scrolls it into view, centred."""
-        self.setTextCursor(self._cursor(start, end))
+        """Puts the cursor at the start of a span and scrolls the span into view, centred."""
+        self.setTextCursor(self._cursor(start, start))
         rect = self.cursorRect(self._cursor(start, start))
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + rect.center().y() - self.viewport().height() // 2)
@@ -280,13 +281,20 @@ class ReaderView(QTextBrowser):
         self._centre_column()
 
     def _centre_column(self) -> None:
-        width = self.fontMetrics().averageCharWidth() * COLUMN_CHARS * (1.1 ** self.zoom_step)
-        spare = int(max(0, self.width() - width - 2 * self.document().documentMargin()) / 2)
-        self.setViewportMargins(spare, 0, spare, 0)
+        # The root frame's side margins keep the text in a readable column, centred.
+        metrics_width = self.fontMetrics().averageCharWidth() * (1.1 ** self.zoom_step)
+        width = metrics_width * COLUMN_CHARS
+        spare = max(0.0, (self.viewport().width() - width) / 2)
+        root = self.document().rootFrame()
+        fmt = root.frameFormat()
+        if abs(fmt.leftMargin() - spare) >= 1:
+            fmt.setLeftMargin(spare)
+            fmt.setRightMargin(spare)
+            root.setFrameFormat(fmt)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
-        self._centre_column()
         super().resizeEvent(event)
+        self._centre_column()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import ClassVar
 
 from index.model import (
     Analysis,
@@ -242,7 +243,7 @@ class FakeBookmarkStore:
     """In-memory :class:`index.bookmarks.BookmarkStore`; ``shared`` keeps it across
     instances, like the SQLite file does."""
 
-    shared: dict[Path, dict[int, Bookmark]] = {}
+    shared: ClassVar[dict[Path, dict[int, Bookmark]]] = {}
 
     def __init__(self, data_dir: Path) -> None:
         self._items = self.shared.setdefault(Path(data_dir), {})

@@ -1,0 +1,265 @@
+"""The real window on the seed library, as a user drives it.
+
+Each test gets its own data directory (``BROADSHEET_DATA_DIR`` in tmp_path, from
+tests/conftest.py), so the window indexes the seed article with the real
+:class:`index.library.Library` — spaCy is loaded once per test run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QTextCursor
+
+from desktop.mainwindow import MainWindow
+from desktop.panels import ARTICLE, LIBRARY, Role
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.gui,
+    # The offscreen platform says this whenever a dock is laid out; harmless.
+    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+]
+
+TIMEOUT = 180_000  # ms: the first test loads spaCy on a shared machine
+
+
+def _open(qtbot, data_dir: Path) -> MainWindow:  # type: ignore[no-untyped-def]
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    window.resize(1400, 880)
+    window.show()
+    with qtbot.waitSignal(window.updateFinished, timeout=TIMEOUT):
+        window.start()
+    qtbot.waitUntil(lambda: window.article is not None
+                    and not getattr(window.article, "preview", False)
+                    and bool(window.article.analysis.people), timeout=TIMEOUT)
+    return window
+
+
+@pytest.fixture
+def window(qtbot, data_dir: Path) -> Iterator[MainWindow]:  # type: ignore[no-untyped-def]
+    w = _open(qtbot, data_dir)
+    yield w
+    w.close()
+
+
+def _choose(qtbot, panel, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Clicks the row whose label is ``name`` in a panel's list, as a user would."""
+    for row in range(panel.proxy.rowCount()):
+        index = panel.proxy.index(row, 0)
+        if index.data(Role.Entry).label.startswith(name):
+            panel.list.scrollTo(index)
+            rect = panel.list.visualRect(index)
+            qtbot.mouseClick(panel.list.viewport(), Qt.MouseButton.LeftButton,
+                             pos=rect.center())
+            return
+    raise AssertionError(f"{name!r} is not in the panel")
+
+
+def _marked(window: MainWindow) -> set[tuple[int, int]]:
+    """Spans (code points) of the reader's extra selections."""
+    pmap = window.reader.pmap
+    return {(pmap.from_qt(s.cursor.selectionStart()), pmap.from_qt(s.cursor.selectionEnd()))
+            for s in window.reader.extraSelections()}
+
+
+def test_first_run_shows_the_seed_article(window: MainWindow, seed_path: Path) -> None:
+    article = window.article
+    assert window.windowTitle() == f"{article.info.title} — Broadsheet"
+    assert window.reader.toPlainText() == article.text.replace("\n", "\n")
+    assert "Lloyd Austin" in window.reader.toPlainText()
+    assert window.library_panel.count.text() == "1 article"
+    assert window.library_panel.model.articles()[0].title == article.info.title
+    names = [e.name for e in window.people_panel.model.entries()]
+    assert "Lloyd Austin" in names and len(names) == len(set(names))
+    assert window.places_panel.model.rowCount() >= 5
+    assert window.statements_panel.model.rowCount() >= 3
+
+
+def test_choosing_a_person_marks_every_mention_and_steps(qtbot, window: MainWindow) -> None:
+    austin = next(p for p in window.article.analysis.people if p.name == "Lloyd Austin")
+    assert len(austin.mentions) >= 3
+    _choose(qtbot, window.people_panel, "Lloyd Austin")
+
+    mentions = set(austin.mentions)
+    assert mentions <= _marked(window)
+    texts = [window.article.text[s:e] for s, e in sorted(mentions)]
+    assert texts[0] == "Lloyd Austin" and all("Austin" in t for t in texts)
+    assert window.mark_position.text() == f"Lloyd Austin: 1 of {len(mentions)}"
+    first, second = sorted(mentions)[:2]
+    assert window.reader.cursor_offset() == first[0]
+
+    qtbot.keyClick(window.reader, Qt.Key.Key_F3)
+    assert window.reader.cursor_offset() == second[0]
+    assert window.mark_position.text() == f"Lloyd Austin: 2 of {len(mentions)}"
+    assert window.pane.findbar.position.text() == f"2 of {len(mentions)}"
+    qtbot.keyClick(window.reader, Qt.Key.Key_F3, Qt.KeyboardModifier.ShiftModifier)
+    assert window.reader.cursor_offset() == first[0]
+    qtbot.mouseClick(window.pane.findbar.next, Qt.MouseButton.LeftButton)
+    assert window.reader.cursor_offset() == second[0]
+
+
+def test_hovered_or_clicked_name_is_the_panel_entry(qtbot, window: MainWindow) -> None:
+    window.highlight_action.trigger()  # the highlighter pen: everything marked
+    people = window.article.analysis.people
+    every = {m for p in people for m in p.mentions}
+    assert every <= _marked(window)
+    hamada = next(p for p in people if p.name == "Yasukazu Hamada")
+    start, _end = hamada.mentions[0]
+    mark = window.reader.mark_at(start + 1)
+    assert mark is not None and "Yasukazu Hamada" in mark.label and "Defence" in mark.label
+
+    cursor = window.reader._cursor(start + 1, start + 1)
+    window.reader.setTextCursor(cursor)
+    window.reader.ensureCursorVisible()
+    point = window.reader.cursorRect(cursor).center() + QPoint(2, 0)
+    qtbot.mouseClick(window.reader.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert window.people_panel.current_entry().name == "Yasukazu Hamada"
+
+    window.highlight_action.trigger()
+    assert not (every - set(hamada.mentions)) <= _marked(window)
+
+
+def test_choosing_a_statement_marks_its_quotation(qtbot, window: MainWindow) -> None:
+    statement = next(s for s in window.article.analysis.statements
+                     if s.text.startswith("We’re replacing"))
+    _choose(qtbot, window.statements_panel, "“We’re replacing")
+    assert (statement.start, statement.end) in _marked(window)
+    quoted = [s.cursor.selectedText() for s in window.reader.extraSelections()]
+    assert statement.text in quoted
+    assert window.reader.cursor_offset() == statement.start
+
+
+def test_search_opens_the_hit_with_hits_marked(qtbot, window: MainWindow) -> None:
+    window.find_action.trigger()
+    window.search_action.trigger()
+    assert window.search_box.field.hasFocus() or window.search_box.field.isVisible()
+    qtbot.keyClicks(window.search_box.field, "anti-ship")
+    qtbot.waitUntil(lambda: window.results_panel.model.rowCount() == 1, timeout=30_000)
+    assert "anti" in window.results_panel.model.index(0).data(Role.Html)
+    window.reader.clear_marks("search")
+    with qtbot.waitSignal(window.articleShown, timeout=30_000):
+        qtbot.keyClick(window.search_box.field, Qt.Key.Key_Return)
+    text = window.article.text
+    hits = [(s, e) for s, e in _marked(window) if text[s:e].lower() == "anti-ship"]
+    assert len(hits) == text.lower().count("anti-ship") == 2
+    assert window.mark_position.text().endswith("1 of 2")
+    qtbot.keyClick(window.reader, Qt.Key.Key_F3)
+    assert window.reader.cursor_offset() == sorted(hits)[1][0]
+
+
+def test_search_within_the_article(qtbot, window: MainWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.search_box.current_scope() == "article"
+    qtbot.keyClicks(window.search_box.field, "taiwan")
+    text = window.article.text
+
+    def marked() -> list[tuple[int, int]]:
+        return [(s, e) for s, e in _marked(window) if text[s:e].lower() == "taiwan"]
+
+    qtbot.waitUntil(lambda: len(marked()) == text.lower().count("taiwan") == 3,
+                    timeout=30_000)
+    assert window.mark_position.text().endswith("1 of 3")
+
+
+def test_bad_query_shows_its_message(qtbot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.search_box.field, "title:(japan")
+    qtbot.waitUntil(window.search_box.message.isVisible, timeout=30_000)
+    assert "parenthes" in window.search_box.message.text().lower()
+
+
+def test_no_hits_offers_the_suggestion(qtbot, window: MainWindow) -> None:
+    qtbot.keyClicks(window.search_box.field, "shipz")
+    qtbot.waitUntil(window.search_box.message.isVisible, timeout=30_000)
+    message = window.search_box.message.text()
+    assert "Did you mean" in message and "<a href" in message
+    window.search_box.message.linkActivated.emit("ship")
+    assert window.search_box.query() == "ship"
+    qtbot.waitUntil(lambda: window.results_panel.model.rowCount() == 1, timeout=30_000)
+
+
+def test_bookmark_survives_a_restart(qtbot, window: MainWindow, data_dir: Path) -> None:
+    text = window.article.text
+    start = text.index("North Korea continues")
+    end = start + len("North Korea continues to work on enhancing its nuclear")
+    window.reader.setTextCursor(window.reader._cursor(start, end))
+    window.ask_note = lambda title, note="": ("check the missile numbers", True)  # type: ignore[method-assign]
+    with qtbot.waitSignal(window.bookmarksChanged):
+        qtbot.keyClick(window.reader, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert (start, end) in _marked(window)
+    assert window.bookmarks_panel.model.rowCount() == 1
+    window.close()
+
+    again = _open(qtbot, data_dir)
+    qtbot.waitUntil(lambda: again.bookmarks_panel.model.rowCount() == 1)
+    bookmark = again.bookmarks_panel.model.bookmarks()[0]
+    assert bookmark.quote == text[start:end] and bookmark.note == "check the missile numbers"
+    assert "check the missile numbers" in again.bookmarks_panel.model.index(0).data()
+    assert (start, end) in _marked(again)
+    again.reader.moveCursor(QTextCursor.MoveOperation.End)
+    index = again.bookmarks_panel.proxy.index(0, 0)
+    with qtbot.waitSignal(again.articleShown, timeout=30_000):
+        again.bookmarks_panel.list.activated.emit(index)
+    assert again.reader.cursor_offset() == start
+
+    # delete, then undo
+    again.bookmarks_panel.list.setCurrentIndex(index)
+    qtbot.mouseClick(again.bookmarks_panel.delete_button, Qt.MouseButton.LeftButton)
+    assert again.bookmarks_panel.model.rowCount() == 0
+    assert again.undo_button.isVisible()
+    qtbot.mouseClick(again.undo_button, Qt.MouseButton.LeftButton)
+    assert again.bookmarks_panel.model.rowCount() == 1
+    again.close()
+
+
+def test_layout_zoom_and_place_are_remembered(qtbot, window: MainWindow,
+                                              data_dir: Path) -> None:
+    window.zoom_in_action.trigger()
+    window.zoom_in_action.trigger()
+    window.places_dock.close()
+    key = window.article.info.key
+    window.close()
+    again = _open(qtbot, data_dir)
+    assert again.reader.zoom_step == 2
+    assert again.places_dock.isHidden()
+    assert again.article.info.key == key
+    again.close()
+
+
+def test_whole_library_people_open_an_article_at_the_mention(qtbot,
+                                                             window: MainWindow) -> None:
+    panel = window.people_panel
+    panel.scope_box.setCurrentIndex(1)
+    assert panel.scope == LIBRARY
+    qtbot.waitUntil(lambda: panel.model.rowCount() >= 6, timeout=30_000)
+    _choose(qtbot, panel, "Lloyd Austin")
+    qtbot.waitUntil(lambda: any(d.kind == "statement" for d in panel.detail_model.entries()),
+                    timeout=30_000)
+    details = panel.detail_model.entries()
+    assert [d.kind for d in details].count("article") == 1
+    assert [d.kind for d in details].count("statement") >= 3
+    window.reader.moveCursor(QTextCursor.MoveOperation.End)
+    with qtbot.waitSignal(window.articleShown, timeout=30_000):
+        panel.details.clicked.emit(panel.detail_proxy.index(0, 0))
+    austin = next(p for p in window.article.analysis.people if p.name == "Lloyd Austin")
+    assert set(austin.mentions) <= _marked(window)
+    assert window.reader.cursor_offset() == austin.mentions[0][0]
+    panel.scope_box.setCurrentIndex(0)
+    assert panel.scope == ARTICLE and panel.model.rowCount() >= 6
+
+
+def test_every_action_is_in_the_menus_with_its_shortcut(window: MainWindow) -> None:
+    in_menus = {a.text() for m in window.menuBar().actions() for a in m.menu().actions()}
+    for action in (window.bookmark_action, window.search_action, window.find_action,
+                   window.next_action, window.previous_action, window.zoom_in_action,
+                   window.highlight_action, window.about_action, window.add_folder_action):
+        assert action.text() in in_menus
+        if action is not window.about_action:
+            assert not action.shortcut().isEmpty()
+    docks = {a.text() for a in window.view_menu.actions()}
+    assert {"Library", "People", "Places", "Statements", "Bookmarks",
+            "Search results"} <= docks
