@@ -639,8 +639,6 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
     # 1. a cue right after the quote: ",” he said" / ",” said Mr X" / ",” Mr X told reporters"
     for k, i in enumerate(right[:8]):
         t = doc[i]
-        if t.pos_ in ("VERB", "SCONJ") and not _is_cue(t) and k > 0:
-            break  # another clause: ",” when Clinton blasted him"
         if _is_cue(t):
             c.adjacent = k <= 5
             _set(c, t, att, inside, right[:k], after=True)
@@ -651,6 +649,8 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
             return
         if t.is_punct and t.text in ".!?;" and k > 0:
             break
+        if t.pos_ in ("VERB", "SCONJ") and k > 0:
+            break  # another clause: ",” when Clinton blasted him"
     # 1b. ",” Vitter demanded." / "?” asked Mr X": any verb right after the quotation
     if right and body_end in (",", "?", "!") and _verb_attribution(c, doc, right, att, inside):
         return
