@@ -411,9 +411,9 @@ class _Piece:
 def _build(
     text: str, path: Path, fmt: str, *, encoding: str, warnings: tuple[str, ...]
 ) -> Document:
+    if not text.strip():
+        raise DocumentError(path, "empty file (only white space)")
     if fmt == "txt":
-        if not text.strip():
-            raise DocumentError(path, "empty file (only white space)")
         blocks, title = _txt_structure(text)
     else:
         pieces, head_title = (
@@ -570,19 +570,19 @@ def _find_dateline(text: str, blocks: list[Block]) -> tuple[str | None, Span | N
     (PolNeAR's Washington Post articles), so the first three paragraphs up to and
     including the first long one are tried. Nothing after a heading, list or quotation.
     """
+    tried = 0
     for block in blocks:
-        if block.kind in ("heading", "item", "quote", "code"):
+        if block.kind in ("heading", "item", "quote", "code") or tried == 3:
             break
         if block.kind != "paragraph":
             continue
+        tried += 1
         para = text[block.start : block.end]
         match = _dateline_match(para) or _CONLL_DATELINE.match(para)
         if match is not None:
             start = block.start + match.start("place")
             return match.group("place"), (start, start + len(match.group("place")))
         if len(para) >= _LEAD_LENGTH:
-            break
-        if block is blocks[min(len(blocks) - 1, 3)]:
             break
     return None, None
 
@@ -640,9 +640,27 @@ def _title_from_sentence(text: str, blocks: list[Block], dateline: Span | None) 
         if match:
             start = first.start + match.end()
     para = " ".join(text[start : first.end].split())
-    end = _SENTENCE_END.search(para)
-    sentence = para[: end.end()] if end else para
-    return _shorten(sentence)
+    return _shorten(_first_sentence(para))
+
+
+#: Words whose full stop does not end a sentence ("Mr. Obama said").
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "st", "mt", "rep", "sen", "gov", "gen", "col", "lt", "sgt",
+    "capt", "prof", "rev", "jr", "sr", "no", "vs", "inc", "co", "corp", "ltd", "jan", "feb",
+    "aug", "sept", "sep", "oct", "nov", "dec", "ft", "fig", "pres",
+}
+
+
+def _first_sentence(para: str) -> str:
+    for end in _SENTENCE_END.finditer(para):
+        before = para[: end.start()].rsplit(None, 1)[-1] if end.start() else ""
+        word = before.lstrip("\"'“‘(").lower()
+        if para[end.start()] == "." and (
+            word in _ABBREVIATIONS or len(word) == 1 or "." in word  # "J. Smith", "U.S."
+        ):
+            continue
+        return para[: end.end()]
+    return para
 
 
 def _shorten(sentence: str, limit: int = TITLE_LENGTH) -> str:
