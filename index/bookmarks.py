@@ -635,13 +635,19 @@ def _reanchored(b: Bookmark, text: str) -> Bookmark:
     )
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
-_MD_LINE_START = re.compile(r"^(\s*)([#+\-=])", re.MULTILINE)
+# Characters that Markdown (CommonMark and Python-Markdown alike) would read as markup, each
+# escaped as both understand: a backslash where both allow one, an entity otherwise.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]>])")
+_MD_ENTITY = re.compile(r"<|&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^(\s*)([#+\-])", re.MULTILINE)
 _MD_NUMBERED = re.compile(r"^(\s*\d+)([.)])", re.MULTILINE)
+_MD_SETEXT = re.compile(r"^(\s*)=", re.MULTILINE)
 
 
 def _md_escape(text: str) -> str:
     """Plain text made safe to put in Markdown: it reads as itself, not as markup."""
     text = _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_ENTITY.sub(lambda m: "&lt;" if m.group() == "<" else "&amp;", text)
     text = _MD_LINE_START.sub(r"\1\\\2", text)
+    text = _MD_SETEXT.sub(r"\1&#61;", text)
     return _MD_NUMBERED.sub(r"\1\\\2", text)

@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.set_defaults(func=run_list)
 
     rm = cmds.add_parser("remove", help="delete a bookmark")
-    rm.add_argument("id", metavar="ID", type=int, help="the bookmark's number, as listed")
+    rm.add_argument("id", metavar="ID", help="the bookmark's number, as listed")
     rm.set_defaults(func=run_remove)
 
     ex = cmds.add_parser("export", help="write every bookmark as Markdown or JSON")
@@ -167,9 +167,13 @@ def _table(bookmarks: list[Bookmark]) -> str:
 
 
 def run_remove(args: argparse.Namespace) -> int:
+    try:
+        id_ = int(str(args.id).removeprefix("#"))
+    except ValueError:
+        return _fail(f"{args.id!r} is not a bookmark number (see `broadsheet bookmarks list`)")
     with _store(args) as store:
         try:
-            bookmark = store.remove(args.id)
+            bookmark = store.remove(id_)
         except BookmarkError as exc:
             return _fail(str(exc))
     print(f"Removed bookmark #{bookmark.id}: “{_short(bookmark.quote, 60)}”")
