@@ -79,6 +79,7 @@ def time_to_first_paint(xvfb: Xvfb, argv: list[str], env: dict[str, str]) -> flo
     finally:
         proc.terminate()
         proc.wait(30)
+        log.close()
 
 
 def main() -> int:

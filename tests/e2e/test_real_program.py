@@ -74,3 +74,4 @@ def test_double_click_opens_the_seed_then_a_second_launch_hands_it_over(
         except subprocess.TimeoutExpired:
             first.kill()
             first.wait()
+        log.close()

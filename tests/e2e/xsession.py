@@ -122,6 +122,7 @@ class Lines:
 
     def __init__(self, stream) -> None:  # type: ignore[no-untyped-def]
         self.lines: list[str] = []
+        self._stream = stream
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._pump, args=(stream,), daemon=True)
         self._thread.start()
@@ -143,6 +144,11 @@ class Lines:
                 if remaining <= 0 or not self._thread.is_alive():
                     return None
                 self._cond.wait(min(remaining, 0.5))
+
+    def close(self) -> None:
+        """After the process has ended: finish reading and close the pipe."""
+        self._thread.join(10)
+        self._stream.close()
 
     def text(self) -> str:
         with self._cond:
