@@ -556,10 +556,13 @@ _DATELINE = re.compile(
     re.VERBOSE,
 )
 
-#: All-caps lead-ins that are not places ("BREAKING – ...").
+#: All-caps lead-ins that are not places: labels ("BREAKING – ...") and organisations
+#: that open a sentence ("NASA – the space agency – said ...").
 _NOT_PLACES = {
     "ANALYSIS", "BREAKING", "COMMENT", "CORRECTION", "EDITORIAL", "EXCLUSIVE", "FACT CHECK",
     "LIVE", "OPINION", "PHOTOS", "REVIEW", "UPDATE", "UPDATED", "URGENT", "VIDEO", "WATCH",
+    "AFP", "AP", "BBC", "CIA", "CNN", "EU", "FBI", "FIFA", "GOP", "IMF", "NASA", "NATO",
+    "NHS", "OPEC", "UEFA", "UK", "UN", "US", "U.S", "WHO",
 }
 
 

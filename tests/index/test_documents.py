@@ -439,6 +439,15 @@ def test_title_from_a_short_single_paragraph(tmp_path: Path) -> None:
     assert document.title == "Rates held"
 
 
+def test_title_sentence_does_not_end_at_an_abbreviation(tmp_path: Path) -> None:
+    text = (
+        "Mr. Obama said on Tuesday that the U.S. economy would grow. Others disagreed, and "
+        "said so at length in the days that followed the speech."
+    )
+    document = document_from_text(text, tmp_path / "m.txt")
+    assert document.title == "Mr. Obama said on Tuesday that the U.S. economy would grow"
+
+
 def test_hard_wrapped_opening_paragraph_is_not_a_headline(tmp_path: Path) -> None:
     text = (
         "The council voted on Tuesday to close the\n"
@@ -495,6 +504,7 @@ def test_dateline_at_the_start_of_the_first_paragraph(
         "NATO-led forces said on Wednesday that talks would go on, and that both sides agreed.",
         "Washington – Officials from both countries said on Wednesday that talks would go on.",
         "IPO FILING -- Homegate Hospitality Inc .",
+        "NASA – the space agency – said on Wednesday that the launch would go ahead.",
     ],
 )
 def test_no_dateline_where_there_is_none(tmp_path: Path, opening: str) -> None:
@@ -538,3 +548,23 @@ def test_document_from_text_matches_a_loaded_file(tmp_path: Path) -> None:
 def test_document_from_text_rejects_empty_text(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match="empty"):
         document_from_text("  \n", tmp_path / "e.txt")
+
+
+# --------------------------------------------------------------------------------------
+# Real collections (where the shared data is on this machine)
+
+
+@pytest.mark.parametrize("folder", ["eval/polnear/dev/text", "corpus/bbc/politics"])
+def test_every_article_of_a_real_collection_reads_with_exact_offsets(folder: str) -> None:
+    files = sorted((SHARED / folder).glob("*.txt"))
+    if not files:
+        pytest.skip(f"{SHARED / folder} is not on this machine")
+    for path in files:
+        document = load_document(path)
+        if not document.warnings:
+            assert document.text == path.read_text(encoding="utf-8"), path
+        assert document.title, path
+        assert document.blocks[0].kind == "title", path  # each has a headline on line 1
+        assert_blocks_well_formed(document)
+        if document.dateline_span:
+            assert document.text[slice(*document.dateline_span)] == document.dateline
