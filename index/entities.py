@@ -33,6 +33,7 @@ from index.entities_titles import (
     JOINERS,
     is_head,
     is_honorific,
+    is_not_a_name,
     is_title_word,
 )
 from index.model import Document, Person, Place, Span
@@ -143,6 +144,10 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
         end -= 1
     # A trailing "'s" glued by the tokenizer is its own token; "Reagan's" may not be.
     return title_start, start, end
+
+
+#: Words before a one-word name that make it a place: "in Tavildara", "near Arbil".
+_AT_PLACE = frozenset({"in", "near", "outside", "around"})
 
 
 def _role_before(t: _Text, start: int, cand_title_start: int) -> str | None:
@@ -260,13 +265,64 @@ def _candidates(t: _Text) -> list[_Cand]:
             continue
         c = _Cand(s, e, kind, text)
         if kind == PERSON:
-            c.role = _role_before(t, title_start if title_start < s else s, title_start)
-            if c.role is None and title_start < s:
-                c.role = _role_before(t, s, title_start)
-            if c.role is None:
-                c.role = _role_appos(t, s, e)
+            if e - s == 1 and (
+                text in g.demonyms or is_not_a_name(text) or
+                (e < len(doc) and doc[e].text == ":" and _line_start(t, s))
+            ):
+                continue  # "Briton", "Attendance : 200"
+            if e - s == 1 and text.lower().endswith("shire"):
+                c.kind, c.place_name, c.place_kind = PLACE, text, "region"
+            elif e - s == 1 and s > 0 and doc[s - 1].lower_ in _AT_PLACE:
+                c.kind = PLACE  # "fighting in Tavildara"
+            else:
+                c.role = _role_before(t, s, title_start) or _role_appos(t, s, e)
         cands.append(c)
+    cands.extend(_listed_people(t, cands))
     return cands
+
+
+def _line_start(t: _Text, i: int) -> bool:
+    return i == 0 or "\n" in t.doc[i - 1].text or t.text[t.doc[i].idx - 1 : t.doc[i].idx] == "\n"
+
+
+#: "( Australia )", "( 75th )", "( U.S. )": what follows a name in a results list.
+_BRACKETED = re.compile(r"\(\s*(?:[A-Z][\w.'\- ]{0,30}|\d{1,3}(?:st|nd|rd|th)?)\s*\)")
+_INITIAL = re.compile(r"^[A-Z]\.$")
+
+
+def _listed_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
+    """People the model misses in results lists and scorecards: "Pete Sampras ( U.S. )
+    beat ...", "Cosmin Contra ( 31st )", "P. Simmons 4-38"."""
+    doc = t.doc
+    g = gazetteer.load()
+    taken = [False] * len(doc)
+    for c in cands:
+        for k in range(c.start, c.end):
+            taken[k] = True
+    found = []
+    i, n = 0, len(doc)
+    while i < n:
+        tok = doc[i]
+        if taken[i] or not _is_cap(tok.text) or t.caps[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and not taken[j] and j - i < 4 and (
+            (_is_cap(doc[j].text) and not doc[j].is_punct and not is_title_word(doc[j].text))
+            or (_INITIAL.match(doc[j].text) and j == i)
+        ):
+            j += 1
+        if j - i >= 1:
+            words = [doc[k].text for k in range(i, j)]
+            name = t.span_text(i, j)
+            initial = bool(_INITIAL.match(words[0])) and len(words) >= 2
+            bracket = j < n and _BRACKETED.match(t.text, doc[j].idx) is not None
+            if (initial or (bracket and len(words) >= 2)) and not g.lookup(name) and not any(
+                w in g.demonyms or g.lookup(w) or is_not_a_name(w) for w in words[-1:]
+            ):
+                found.append(_Cand(i, j, PERSON, name))
+        i = max(j, i + 1)
+    return found
 
 
 def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
@@ -349,8 +405,9 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
                     parts.add(w.lower())
     votes: dict[str, Counter[str]] = {}
     for c in cands:
-        if c.kind in (PERSON, PLACE, OTHER):
-            votes.setdefault(c.text.lower(), Counter())[c.kind] += 1
+        if c.kind in (PERSON, PLACE, OTHER, "?"):
+            # A name the gazetteer knows counts once more as a place.
+            votes.setdefault(c.text.lower(), Counter())[PLACE if c.kind == "?" else c.kind] += 1
     for c in cands:
         key = c.text.lower()
         if c.end - c.start == 1 and key in parts and c.kind in (PERSON, PLACE, OTHER, "?") and (
@@ -361,6 +418,8 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
         v = votes.get(key)
         if c.kind == "?":
             c.kind = PLACE if v is None or v[PLACE] >= v[PERSON] else PERSON
+            if c.kind == PERSON:
+                c.place_name = None
         elif v and c.kind in (PERSON, PLACE) and len(v) > 1:
             best, n = v.most_common(1)[0]
             if best == c.kind or n == v[c.kind]:
@@ -414,6 +473,8 @@ def _teams(t: _Text, cands: list[_Cand]) -> None:
             k -= 1
         if k >= 0 and doc[k].text.lower() in _LOCATIVE:
             continue
+        if c.end < len(doc) and doc[c.end].text == ":" and _line_start(t, c.start):
+            continue  # "Hove : Sussex 363 ..." -- where the match is played
         c.kind = OTHER
 
 

@@ -53,6 +53,19 @@ MODIFIERS = frozenset(_MODIFIERS.split())
 JOINERS = frozenset({"of", "for", "and", "the", "on", "to", "&"})
 
 
+#: Capitalised words of tables and scorecards the model takes for names.
+_NOT_NAMES = """
+    attendance extras scorer scorers total totals avg average result results standings
+    division note notes death deaths injured referee venue pts points played won lost drawn
+    goals half-time halftime fulltime innings overs wickets bowling batting fall
+"""
+NOT_NAMES = frozenset(_NOT_NAMES.split())
+
+
+def is_not_a_name(word: str) -> bool:
+    return norm(word) in NOT_NAMES
+
+
 def norm(word: str) -> str:
     """How a word is looked up in these lists."""
     return word.lower().rstrip(".")
