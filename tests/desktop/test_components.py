@@ -180,7 +180,7 @@ def test_cancel_stops_the_update(qtbot, data_dir: Path, seed_path: Path) -> None
     window.close()
 
 
-def test_the_window_module_imports_nothing_slow() -> None:
+def test_the_window_module_imports_nothing_slow(data_dir: Path) -> None:
     """The window is built and painted before Whoosh or spaCy are imported."""
     import subprocess
     import sys
@@ -191,6 +191,6 @@ def test_the_window_module_imports_nothing_slow() -> None:
             "print(sorted(m for m in ('whoosh', 'spacy', 'thinc', 'index.library') "
             "if m in sys.modules))")
     repo = Path(__file__).resolve().parents[2]
-    out = subprocess.run([sys.executable, "-c", code, str(repo / "unused")], cwd=repo,
+    out = subprocess.run([sys.executable, "-c", code, str(data_dir)], cwd=repo,
                          capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]"
