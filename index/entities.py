@@ -71,6 +71,7 @@ class _Cand:
     place_kind: str | None = None
     role: str | None = None
     dateline: bool = False
+    strong: bool = False  # the words around it say what it is
 
 
 @dataclass
@@ -128,9 +129,14 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
     """Cuts a span to the bare name; returns (title_start, start, end): the title tokens
     that were inside the span run from title_start to start."""
     doc = t.doc
+    for k in range(start, end):
+        if "\n" in doc[k].text_with_ws and k + 1 < end:
+            end = k + 1  # a name never runs across a line break: "Ken\nGreen"
+            break
     title_start = start
     while start < end and (
-        doc[start].is_punct
+        doc[start].like_num
+        or doc[start].is_punct
         or doc[start].text.lower() in _LEADING_DROP
         or is_honorific(doc[start].text)
         or (person and end - start > 1 and (is_title_word(doc[start].text) or (
@@ -148,6 +154,33 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
 
 #: Words before a one-word name that make it a place: "in Tavildara", "near Arbil".
 _AT_PLACE = frozenset({"in", "near", "outside", "around"})
+#: "... of Longyear": the words before "of" that make what follows a place.
+_PLACE_OF_WORDS = """town city village province region district capital east west north south
+    northeast northwest southeast southwest outskirts suburb suburbs port island state county"""
+_PLACE_OF = frozenset(_PLACE_OF_WORDS.split())
+
+
+def _place_context(doc: Doc, i: int) -> bool:
+    """Whether the words before token ``i`` say a place follows."""
+    if i == 0:
+        return False
+    prev = doc[i - 1].lower_
+    if prev in _AT_PLACE:
+        return True
+    return prev == "of" and i > 1 and doc[i - 2].lower_ in _PLACE_OF
+
+
+def _is_demonym(word: str) -> bool:
+    """"Japanese", "Britons", and the regular ones the list lacks: "Rwandan", "Brazilian"."""
+    g = gazetteer.load()
+    if word in g.demonyms or (word.endswith("s") and word[:-1] in g.demonyms):
+        return True
+    if word.endswith("n") and len(word) > 4:
+        for stem in (word[:-1], word[:-2], word[:-3], word[:-3] + "a"):
+            entry = g.by_name.get(stem)
+            if entry is not None and entry.kind == "country":
+                return True
+    return False
 
 
 def _role_before(t: _Text, start: int, cand_title_start: int) -> str | None:
@@ -249,7 +282,7 @@ def _candidates(t: _Text) -> list[_Cand]:
             kind = PERSON
         elif label in _PLACE_LABELS:
             kind = PLACE
-            if text in g.demonyms or (text.endswith("s") and text[:-1] in g.demonyms):
+            if _is_demonym(text):
                 continue
         elif label in _BLOCK_LABELS and (hidden := _person_in_org(t, s, e)):
             cands.append(hidden)
@@ -266,14 +299,15 @@ def _candidates(t: _Text) -> list[_Cand]:
         c = _Cand(s, e, kind, text)
         if kind == PERSON:
             if e - s == 1 and (
-                text in g.demonyms or is_not_a_name(text) or
+                _is_demonym(text) or is_not_a_name(text) or
                 (e < len(doc) and doc[e].text == ":" and _line_start(t, s))
             ):
                 continue  # "Briton", "Attendance : 200"
             if e - s == 1 and text.lower().endswith("shire"):
                 c.kind, c.place_name, c.place_kind = PLACE, text, "region"
-            elif e - s == 1 and s > 0 and doc[s - 1].lower_ in _AT_PLACE:
-                c.kind = PLACE  # "fighting in Tavildara"
+            elif e - s == 1 and _place_context(doc, s):
+                c.kind = PLACE  # "fighting in Tavildara", "east of Longyear"
+                c.strong = True
             else:
                 c.role = _role_before(t, s, title_start) or _role_appos(t, s, e)
         cands.append(c)
@@ -397,22 +431,26 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
     """
     doc = t.doc
     parts: set[str] = set()
+    surnames: set[str] = set()
     for c in cands:
         if c.kind == PERSON and c.end - c.start > 1:
             for k in (c.start, c.end - 1):
                 w = doc[k].text
                 if len(w) > 2 and w.lower() not in _NAME_PARTICLES and not w.endswith("."):
                     parts.add(w.lower())
+                    if k == c.end - 1:
+                        surnames.add(w.lower())
     votes: dict[str, Counter[str]] = {}
     for c in cands:
         if c.kind in (PERSON, PLACE, OTHER, "?"):
             # A name the gazetteer knows counts once more as a place.
-            votes.setdefault(c.text.lower(), Counter())[PLACE if c.kind == "?" else c.kind] += 1
+            kind = PLACE if c.kind == "?" else c.kind
+            votes.setdefault(c.text.lower(), Counter())[kind] += 2 if c.strong else 1
     for c in cands:
         key = c.text.lower()
         if c.end - c.start == 1 and key in parts and c.kind in (PERSON, PLACE, OTHER, "?") and (
-            c.kind != PLACE or c.place_kind not in _STRONG_KINDS
-        ):
+            c.kind != PLACE or c.place_kind not in _STRONG_KINDS or key in surnames
+        ) and not c.strong and not c.dateline:
             c.kind = PERSON
             continue
         v = votes.get(key)
