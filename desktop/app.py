@@ -148,7 +148,7 @@ def open_window(
     Returns the window, or ``None`` when ``files`` went to a window already open.
     """
     app = QApplication.instance()
-    assert app is not None, "create the QApplication first (desktop.app.application)"
+    assert isinstance(app, QApplication), "create the QApplication first (application())"
     folder = paths.data_dir(data_dir)
     files = [Path(f).absolute() for f in files]
     instance = SingleInstance(folder, app)
