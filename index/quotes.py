@@ -411,7 +411,7 @@ class _Attributor:
         low = tok.lower_
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS:
             if low in _PERSON_PRONOUNS:
-                name = self.names.person_before(tok.idx)
+                name = self.subject_person_before(tok.i) or self.names.person_before(tok.idx)
                 return _Speaker(name, "person") if name else _Speaker(None, "unknown")
             if low in _GROUP_PRONOUNS:
                 return self.group_before(tok.idx)
@@ -452,6 +452,23 @@ class _Attributor:
         if tok.pos_ == "PROPN":
             return _Speaker(self.names.canonical(np.text), "person")
         return _Speaker(np.text, "organisation" if _orgish(tok) else "unknown")
+
+    def subject_person_before(self, tok_i: int) -> str | None:
+        """The nearest person who is the subject of a clause, in the sentence of token
+        ``tok_i`` (before it) or the one before: "he" most often continues the subject."""
+        doc = self.doc
+        lo = self.sent_start[tok_i]
+        if lo > 0:
+            lo = self.sent_start[lo - 1]
+        for i in range(tok_i - 1, lo - 1, -1):
+            t = doc[i]
+            if t.dep_ in ("nsubj", "nsubjpass") and not self.inside[i] and t.pos_ == "PROPN":
+                p = self.names.person_at(t.idx, t.idx + len(t.text))
+                if p is None and t.ent_type_ == "PERSON":
+                    p = self.names.canonical(_ent_text(t))
+                if p:
+                    return p
+        return None
 
     def coordination_before(self, tok_i: int) -> str | None:
         """The nearest "A and B" of proper names before token ``tok_i`` (same or previous
@@ -553,6 +570,10 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
         last = bisect.bisect_left(tok_starts, q.end) - 1
         if first > last or first >= n:
             continue
+        body = text[q.start:q.end]
+        if len(body) < 16 and " " not in body.strip() and body[:1].isupper() \
+                and body[-1:].isalpha():
+            continue  # a nickname (Marcia “Cia” Price) or a one-word title: part of the prose
         # the marks are tokens too: mark them as inside
         lo = first - 1 if first > 0 and doc[first - 1].idx == q.start - 1 else first
         hi = last + 1 if last + 1 < n and doc[last + 1].idx == q.end else last
@@ -698,7 +719,21 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
         if _is_cue(t):
             _set(c, t, att, inside, right[: k + 8], after=True)
             return
-    # 5. a phrase quoted inside narrative: "Obama condemned the test as “…”" — the subject
+    # 5. "Schiff said. “…”": a quotation opening a sentence right after one that has a cue
+    # but no quotation of its own
+    if not left and l0 >= 0 and doc[l0].text in (".", "!") and "\n" not in \
+            text[doc[l0].idx:q.start]:
+        lo = att.sent_start[l0]
+        if not any(inside[lo:l0]):
+            for i in range(l0 - 1, lo - 1, -1):
+                t = doc[i]
+                if _is_cue(t):
+                    _set(c, t, att, inside, [], after=False)
+                    if c.speaker is not None:
+                        return
+                    c.cue = None
+                    break
+    # 6. a phrase quoted inside narrative: "Obama condemned the test as “…”" — the subject
     # of the verb that governs it
     verb = _governing_verb(c, doc, inside)
     if verb is not None:
@@ -784,7 +819,8 @@ def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool],
          between: list[int], after: bool) -> None:
     c.cue = verb.text
     subj = _subject_of(verb, inside)
-    if subj is not None and subj.ent_type_ in _BAD_SUBJECT:
+    if subj is not None and (subj.ent_type_ in _BAD_SUBJECT
+                             or subj.pos_ not in ("NOUN", "PROPN", "PRON")):
         subj = None
     if subj is None:
         subj = _nearest_name(verb, inside, between, after)
