@@ -131,6 +131,9 @@ class ReaderView(QTextBrowser):
         self.pmap = PositionMap(text)
         self._layers.clear()
         self.setExtraSelections([])
+        # The widget's current char format (that of the old article's first character, a
+        # dateline, say) would otherwise be applied to the whole new text.
+        self.setCurrentCharFormat(QTextCharFormat())
         self.setPlainText(text)
         self._centre_column()
         doc = self.document()

@@ -71,6 +71,13 @@ def test_reader_renders_structure_without_changing_the_text(qtbot) -> None:  # t
     assert link.isAnchor() and link.anchorHref() == "https://example.org/x"
     assert view.loadResource(0, QUrl("https://example.org/image.png")) is None
 
+    # the next article does not inherit the formats of the first one's first word
+    view.set_article(text, blocks, (0, 7))
+    view.set_article("plain words", ())
+    fmt = view._cursor(3, 4).charFormat()
+    assert fmt.fontCapitalization() == fmt.fontCapitalization().MixedCase
+    assert not fmt.isAnchor() and fmt.fontWeight() < 600
+
 
 def test_zoom_steps(qtbot) -> None:  # type: ignore[no-untyped-def]
     view = ReaderView()
