@@ -608,6 +608,7 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
     return out
 
 
+_BYLINE_RE = re.compile(r"[ \t\xa0]*[―—–]+[ \t\xa0]*([A-Z])")
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
 _BAD_SUBJECT = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
                           "QUANTITY"})
@@ -675,17 +676,21 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
     # 1b. ",” Vitter demanded." / "?” asked Mr X": any verb right after the quotation
     if right and body_end in (",", "?", "!") and _verb_attribution(c, doc, right, att, inside):
         return
-    # 1c. "” ― Sonya Herridge": a dash and a name
-    if right and doc[right[0]].text in _DASHES:
-        for i in right[1:4]:
+    # 1c. "” ― Sonya Herridge": a dash and a name after the closing mark
+    m = _BYLINE_RE.match(text, q.end + 1) if q.closed else None
+    if m:
+        i = _token_at(att.tok_starts, m.start(1))
+        if i < n and not inside[i]:
             t = doc[i]
             if t.pos_ == "PROPN" or t.ent_type_ == "PERSON":
-                while t.dep_ in ("compound", "flat") and t.head.i > t.i:
+                while t.dep_ in ("compound", "flat") and t.head.i > t.i and t.head.pos_ == "PROPN":
                     t = t.head
                 c.adjacent = True
-                c.cue = doc[right[0]].text
+                c.cue = m.group(0).strip()[:1]
                 c.speaker = att.speaker_of(t, q.start)
-                return
+                if c.speaker.kind == "person" and c.speaker.name:
+                    return
+                c.speaker, c.cue = None, None
     # 2. a cue right before the quote: "X said: “" / "X said that “" / "according to X, “"
     for k, i in enumerate(left):
         t = doc[i]
