@@ -201,3 +201,72 @@ def test_the_window_module_imports_nothing_slow(data_dir: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code, str(data_dir)], cwd=repo,
                          capture_output=True, text=True, timeout=60, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_first_run_shows_the_seed_before_it_is_analysed(qtbot, data_dir: Path,  # type: ignore[no-untyped-def]
+                                                        seed_path: Path) -> None:
+    window = MainWindow(data_dir, library_factory=lambda d: SlowLibrary(
+        d, seeds=[seed_path.parent]))
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    qtbot.waitUntil(lambda: window.article is not None, timeout=10_000)
+    from index.documents import load_document
+
+    document = load_document(seed_path)
+    assert window.article.preview  # shown straight from the file, no NLP yet
+    assert window.reader.toPlainText() == document.text
+    assert window.windowTitle() == f"{document.title} — Broadsheet"
+    assert window.progress.isVisible()
+    window.cancel_update()
+    qtbot.waitUntil(lambda: not window.progress.isVisible(), timeout=10_000)
+    window.close()
+
+
+def test_changed_file_is_reindexed(qtbot, data_dir: Path, tmp_path: Path,  # type: ignore[no-untyped-def]
+                                   seed_path: Path) -> None:
+    folder = tmp_path / "watched"
+    folder.mkdir()
+    article = folder / "a.txt"
+    article.write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    window = MainWindow(data_dir, library_factory=lambda d: FakeLibrary(
+        d, seeds=[folder]))
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.updateFinished, timeout=10_000):
+        window.start()
+    qtbot.waitUntil(lambda: window.article is not None, timeout=10_000)
+    assert str(article) in window.watcher.files()
+    with qtbot.waitSignal(window.updateFinished, timeout=15_000,
+                          check_params_cb=lambda r: bool(r and r.updated)):
+        article.write_text("LONDON – Edited on disk.\n\nMore.", encoding="utf-8")
+    qtbot.waitUntil(lambda: window.article.text.startswith("LONDON"), timeout=10_000)
+    window.close()
+
+
+def test_note_edit_undo_and_export(qtbot, fake_window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(fake_window.articleShown, timeout=10_000):
+        fake_window.start()
+    qtbot.waitUntil(lambda: fake_window.store is not None)
+    w = fake_window
+    w.reader.setTextCursor(w.reader._cursor(0, 10))
+    w.ask_note = lambda title, note="": ("", True)  # type: ignore[method-assign]
+    w.bookmark_action.trigger()
+    assert w.bookmarks_panel.model.rowCount() == 1
+    w.bookmarks_panel.list.setCurrentIndex(w.bookmarks_panel.proxy.index(0, 0))
+    w.ask_note = lambda title, note="": ("a note", True)  # type: ignore[method-assign]
+    w.bookmarks_panel.edit_button.click()
+    assert w.bookmarks_panel.model.bookmarks()[0].note == "a note"
+    w.undo_action.trigger()
+    assert w.bookmarks_panel.model.bookmarks()[0].note == ""
+    w.redo_action.trigger()
+    target = tmp_path / "out.md"
+    w.ask_export_path = lambda: str(target)  # type: ignore[method-assign]
+    w.bookmarks_panel.export_button.click()
+    exported = target.read_text(encoding="utf-8")
+    assert "WASHINGTON" in exported and "a note" in exported
+    # nothing selected: no bookmark, a hint instead
+    w.reader.moveCursor(w.reader.textCursor().MoveOperation.End)
+    w.bookmark_action.trigger()
+    assert w.bookmarks_panel.model.rowCount() == 1
+    assert "Select a passage" in w.statusBar().currentMessage()
