@@ -46,7 +46,7 @@ PERSON, PLACE, OTHER = "P", "L", "O"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _BLOCK_LABELS = frozenset({"ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
-_LEADING_DROP = frozenset({"the", "a", "an"})
+_LEADING_DROP = frozenset({"the", "a", "an", "ex", "ex-", "former", "late"})
 #: Place kinds that stand for the place even where spaCy calls them an organisation.
 _STRONG_KINDS = frozenset({"country", "sea", "island"})
 #: "LONDON 1996-08-30", "WASHINGTON (Reuters) -", "PARIS, Jan 3 –": a dateline at a line start.
@@ -433,7 +433,9 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
     parts: set[str] = set()
     surnames: set[str] = set()
     for c in cands:
-        if c.kind == PERSON and c.end - c.start > 1:
+        if c.kind == PERSON and c.end - c.start > 1 and all(
+            _is_cap(doc[k].text) or doc[k].lower_ in _NAME_PARTICLES for k in range(c.start, c.end)
+        ):
             for k in (c.start, c.end - 1):
                 w = doc[k].text
                 if len(w) > 2 and w.lower() not in _NAME_PARTICLES and not w.endswith("."):
