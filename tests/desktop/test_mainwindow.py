@@ -221,12 +221,18 @@ def test_layout_zoom_and_place_are_remembered(qtbot, window: MainWindow,
     window.zoom_in_action.trigger()
     window.zoom_in_action.trigger()
     window.places_dock.close()
+    bar = window.reader.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 100)
+    bar.setValue(bar.maximum() // 2)
+    scroll = bar.value()
     key = window.article.info.key
     window.close()
     again = _open(qtbot, data_dir)
     assert again.reader.zoom_step == 2
     assert again.places_dock.isHidden()
+    assert not again.people_dock.isHidden()
     assert again.article.info.key == key
+    qtbot.waitUntil(lambda: again.reader.verticalScrollBar().value() == scroll)
     again.close()
 
 
@@ -263,3 +269,18 @@ def test_every_action_is_in_the_menus_with_its_shortcut(window: MainWindow) -> N
     docks = {a.text() for a in window.view_menu.actions()}
     assert {"Library", "People", "Places", "Statements", "Bookmarks",
             "Search results"} <= docks
+
+
+def test_whole_library_statements_open_the_article_at_the_quotation(
+        qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    panel = window.statements_panel
+    panel.scope_box.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: panel.model.rowCount() >= 3, timeout=30_000)
+    assert panel.count.text().endswith("in the library")
+    window.reader.moveCursor(QTextCursor.MoveOperation.End)
+    with qtbot.waitSignal(window.articleShown, timeout=30_000):
+        _choose(qtbot, panel, "“We’re replacing")
+    statement = next(s for s in window.article.analysis.statements
+                     if s.text.startswith("We’re replacing"))
+    assert (statement.start, statement.end) in _marked(window)
+    assert window.reader.cursor_offset() == statement.start
