@@ -23,10 +23,13 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from rapidfuzz import process as fuzz_process
+from rapidfuzz.distance import Levenshtein
 from whoosh import qparser
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
+from whoosh.spelling import Corrector
 
 from index import schema as S
 from index.model import Person, Place, SearchHit, Span
@@ -261,6 +264,36 @@ def _merge(spans: Iterable[Span]) -> list[Span]:
         else:
             out.append((a, b))
     return out
+
+
+# --------------------------------------------------------------------------- did you mean
+
+
+def vocabulary_of(text: str) -> set[str]:
+    """The words of ``text`` worth suggesting: lower case, letters only, 3 or more."""
+    return {w for w in _WORD_RE.findall(text.lower()) if len(w) > 2 and w.isalpha()}
+
+
+class VocabularyCorrector(Corrector):
+    """Suggests words of the library (unstemmed) within ``maxdist`` edits of a query term,
+    nearest first, then the most frequent; a word whose stem is no longer in the index (its
+    article was removed) is never suggested."""
+
+    def __init__(self, words: Sequence[str], reader: Any, fieldname: str = S.TEXT) -> None:
+        self.words = words
+        self.reader = reader
+        self.fieldname = fieldname
+
+    def _suggestions(self, text: str, maxdist: int, prefix: int) -> Iterator[tuple[float, str]]:
+        matches = fuzz_process.extract(
+            text, self.words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=50
+        )
+        for word, distance, _ in matches:
+            if prefix and word[:prefix] != text[:prefix]:
+                continue
+            freq = self.reader.doc_frequency(self.fieldname, _stem(word))
+            if freq:
+                yield 0 - (distance + 0.5 / freq), word
 
 
 # --------------------------------------------------------------------------- snippets
