@@ -265,15 +265,20 @@ class _Names:
         # first name stands before it ("Secretary of Defence Lloyd Austin")
         lonely = {k for k, v in surname.items() if " " not in v}
         if lonely:
-            prev = None
-            for t in doc:
-                low = t.lower_
-                if low in lonely and prev is not None and prev.pos_ == "PROPN" \
-                        and prev.text[:1].isupper() and prev.lower_.rstrip(".") not in _TITLES \
+            # compare hashes from one array rather than creating a Token for every word
+            strings = doc.vocab.strings
+            wanted = {strings.add(w): w for w in lonely}
+            lowers = doc.to_array("LOWER").tolist()
+            for i, h in enumerate(lowers):
+                low = wanted.get(h)
+                if low is None or i == 0 or low not in lonely:
+                    continue
+                t, prev = doc[i], doc[i - 1]
+                if prev.pos_ == "PROPN" and prev.text[:1].isupper() \
+                        and prev.lower_.rstrip(".") not in _TITLES \
                         and prev.ent_type_ not in ("GPE", "NORP") and t.text[:1].isupper():
                     surname[low] = f"{prev.text} {t.text}"
                     lonely.discard(low)
-                prev = t
         self.surname = surname
         self.by_alias = by_alias
         covered = {(a, b) for a, b, _ in mentions}
@@ -388,7 +393,7 @@ class _Attributor:
                  tok_starts: list[int]) -> None:
         self.doc = doc
         self.inside = inside
-        self.ents = list(doc.ents)
+        self.ents = _entities(doc)
         self.names = _Names(doc, people, inside, tok_starts, self.ents)
         self.last_group: tuple[int, str, str] | None = None  # (char, name, kind)
         self.tok_starts = tok_starts
@@ -509,6 +514,31 @@ class _Attributor:
             if ent.label_ == "ORG" and ent.end_char <= char:
                 return _Speaker(ent.text, "organisation")
         return _Speaker(None, "unknown")
+
+
+_WANTED_LABELS = ("PERSON", "ORG")
+
+
+def _entities(doc: Doc) -> list[Span]:
+    """The PERSON and ORG entities of ``doc``, read from one array (``Doc.ents`` creates a
+    Token for every word of the document)."""
+    from spacy.tokens import Span
+
+    strings = doc.vocab.strings
+    wanted = {strings.add(label) for label in _WANTED_LABELS}
+    rows = doc.to_array(["ENT_IOB", "ENT_TYPE"]).tolist() if len(doc) else []
+    out: list[Span] = []
+    start = -1
+    label = 0
+    for i, (iob, typ) in enumerate(rows):
+        if start >= 0 and iob != 1:  # 1 = I: the entity goes on
+            out.append(Span(doc, start, i, label=label))
+            start = -1
+        if iob == 3 and typ in wanted:  # 3 = B
+            start, label = i, typ
+    if start >= 0:
+        out.append(Span(doc, start, len(rows), label=label))
+    return out
 
 
 def _ent_text(tok: Token) -> str:
