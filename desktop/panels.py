@@ -22,10 +22,13 @@ from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
+    QSize,
     QSortFilterProxyModel,
     Qt,
     Signal,
 )
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -34,6 +37,9 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListView,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -206,6 +212,78 @@ def make_proxy(model: QAbstractListModel, parent: Any = None) -> QSortFilterProx
     return proxy
 
 
+class TwoLineDelegate(QStyledItemDelegate):
+    """Paints a row's display text as a first line, then the rest smaller and greyed
+    (the role, the count, the speaker), wrapped to the view's width."""
+
+    PAD = 4
+
+    def _parts(self, index: Any) -> tuple[str, str]:
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        first, _, rest = text.partition("\n")
+        return first, rest
+
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[Any, Any]:
+        main = option.font  # type: ignore[attr-defined]
+        small = type(main)(main)
+        small.setPointSizeF(max(6.0, main.pointSizeF() * 0.9))
+        return main, small
+
+    def _width(self, option: QStyleOptionViewItem) -> int:
+        width = option.rect.width()  # type: ignore[attr-defined]
+        widget = option.widget  # type: ignore[attr-defined]
+        if width <= 0 and widget is not None:
+            width = widget.viewport().width()
+        return max(60, width - 2 * self.PAD)
+
+    def _heights(self, option: QStyleOptionViewItem, index: Any) -> tuple[int, int]:
+        first, rest = self._parts(index)
+        main, small = self._fonts(option)
+        width = self._width(option)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        h1 = QFontMetrics(main).boundingRect(QRect(0, 0, width, 10_000), flags, first).height()
+        h2 = (QFontMetrics(small).boundingRect(QRect(0, 0, width, 10_000), flags, rest).height()
+              if rest else 0)
+        return h1, h2
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        h1, h2 = self._heights(opt, index)
+        return QSize(self._width(opt), h1 + h2 + 2 * self.PAD)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        first, rest = self._parts(index)
+        opt.text = ""  # type: ignore[attr-defined]
+        widget = opt.widget  # type: ignore[attr-defined]
+        style = widget.style() if widget is not None else None
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        main, small = self._fonts(opt)
+        h1, h2 = self._heights(opt, index)
+        rect = opt.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)  # type: ignore[attr-defined]
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        palette = opt.palette  # type: ignore[attr-defined]
+        fg = palette.color(QPalette.ColorRole.HighlightedText if selected
+                           else QPalette.ColorRole.Text)
+        override = index.data(Qt.ItemDataRole.ForegroundRole)
+        if override is not None and not selected:
+            fg = override
+        grey = fg if selected else palette.color(QPalette.ColorRole.PlaceholderText)
+        flags = int(Qt.TextFlag.TextWordWrap)
+        painter.save()
+        painter.setFont(main)
+        painter.setPen(fg)
+        painter.drawText(QRect(rect.left(), rect.top(), rect.width(), h1), flags, first)
+        if rest:
+            painter.setFont(small)
+            painter.setPen(grey)
+            painter.drawText(QRect(rect.left(), rect.top() + h1, rect.width(), h2), flags, rest)
+        painter.restore()
+
+
 def make_list(parent: QWidget, name: str) -> QListView:
     view = QListView(parent)
     view.setObjectName(name)
@@ -215,8 +293,9 @@ def make_list(parent: QWidget, name: str) -> QListView:
     view.setWordWrap(True)
     view.setUniformItemSizes(False)
     view.setAlternatingRowColors(True)
-    view.setSpacing(1)
     view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setItemDelegate(TwoLineDelegate(view))
+    view.setResizeMode(QListView.ResizeMode.Adjust)
     return view
 
 
