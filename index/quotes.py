@@ -201,10 +201,15 @@ def find_quotations(text: str) -> list[Quotation]:
                     out.append(Quotation(open_at, i, True, n_paras))
                     open_at = None
             else:  # straight mark
-                if opens_like and not closes_like and i - open_at > 0 and depth == 0 \
-                        and text[i - 1] in " (":
-                    depth += 1  # a nested straight quotation inside a straight one? rare
-                    depth -= 1
+                if opens_like and not closes_like and i > open_at:
+                    # ` … 26 weeks. "We are going …`: the writer never closed the first
+                    # quotation; this mark opens the next one
+                    end = i
+                    while end > open_at and text[end - 1].isspace():
+                        end -= 1
+                    out.append(Quotation(open_at, end, False, n_paras))
+                    open_at, depth, n_paras = i + 1, 0, 1
+                    continue
                 out.append(Quotation(open_at, i, True, n_paras))
                 open_at = None
         if open_at is not None:
@@ -433,11 +438,17 @@ class _Attributor:
         if person:
             return _Speaker(person, "person")
         # "his spokesman, Jason Miller," / "spokesman Jason Miller"
-        for c in tok.children:
+        # "The Shadow Secretary of State for the Family, Theresa May, said"
+        for k, c in enumerate(tok.subtree):
+            if k > 16:
+                break
             if c.dep_ == "appos" and not self.inside[c.i]:
                 p = self.names.person_at(c.idx, c.idx + len(c.text))
                 if p is None and c.ent_type_ == "PERSON":
                     p = self.names.canonical(_ent_text(c))
+                if p is None and c.pos_ == "PROPN" and c.ent_type_ in ("", "PERSON") \
+                        and tok.pos_ in ("NOUN", "PROPN") and tok.ent_type_ != "PERSON":
+                    p = self.names.canonical(_noun_phrase(c, self.inside).text)
                 if p:
                     return _Speaker(p, "person")
         for t in np:
