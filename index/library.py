@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 import whoosh.index
+from whoosh.collectors import TopCollector
 from whoosh.writing import LockError
 
 from index import paths
@@ -359,7 +360,7 @@ class Library:
             _info(fields),
             fields[S.TEXT],
             tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
-            Analysis.from_dict(fields.get(S.ANALYSIS) or {}),
+            Analysis.from_dict(_analysis_dict(fields)),
         )
 
     def _stored_fields(self, key: str) -> dict[str, Any] | None:
@@ -390,13 +391,18 @@ class Library:
             if searcher is None:
                 return SearchResult(query, (), 0, None)
             try:
-                results = searcher.search(q, limit=max(1, limit))
+                # No block-quality skipping and no matcher replacement: the collector then
+                # counts every match as it goes, where Whoosh's default would run the query
+                # a second time for the total (twice the cost of a phrase query).
+                collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
+                searcher.search_with_collector(q, collector)
+                results = collector.results()
                 highlighter = Highlighter(q, searcher.reader())
                 hits = []
                 for hit in results:
                     fields = hit.fields()
                     text = fields.get(S.TEXT) or ""
-                    analysis = fields.get(S.ANALYSIS) if highlighter.needs_analysis else None
+                    analysis = _analysis_dict(fields) if highlighter.needs_analysis else None
                     spans = highlighter.spans(text, analysis)
                     hits.append(
                         SearchHit(
@@ -432,7 +438,7 @@ class Library:
             if searcher is None or fields is None:
                 return ()
             highlighter = Highlighter(q, searcher.reader())
-        return tuple(highlighter.spans(fields.get(S.TEXT) or "", fields.get(S.ANALYSIS)))
+        return tuple(highlighter.spans(fields.get(S.TEXT) or "", _analysis_dict(fields)))
 
     def _vocabulary(self) -> list[str]:
         if "words" not in self._cache:
@@ -453,7 +459,7 @@ class Library:
             statements: list[LibraryStatement] = []
             for f in self._stored():
                 key, title = f[S.KEY], f.get(S.TITLE) or ""
-                analysis = Analysis.from_dict(f.get(S.ANALYSIS) or {})
+                analysis = Analysis.from_dict(_analysis_dict(f))
                 for p in analysis.people:
                     people[p.name].append((key, title, len(p.mentions)))
                 for pl in analysis.places:
@@ -853,8 +859,16 @@ def _fields(f: _Found, document: Document, analysis: Analysis) -> dict[str, Any]
         S.ENCODING: document.encoding,
         S.WARNINGS: list(document.warnings),
         S.BLOCKS: [[b.kind, b.start, b.end, b.level] for b in document.blocks],
-        S.ANALYSIS: analysis.to_dict(),
+        S.ANALYSIS: json.dumps(analysis.to_dict(), ensure_ascii=False),
     }
+
+
+def _analysis_dict(fields: dict[str, Any]) -> dict[str, Any]:
+    raw = fields.get(S.ANALYSIS)
+    if isinstance(raw, str):
+        loaded: dict[str, Any] = json.loads(raw)
+        return loaded
+    return raw or {}
 
 
 def _manifest_entry(fields: dict[str, Any]) -> dict[str, Any]:
@@ -863,7 +877,7 @@ def _manifest_entry(fields: dict[str, Any]) -> dict[str, Any]:
 
 def _fields_from_stored(stored: dict[str, Any]) -> dict[str, Any]:
     """The fields to write again for a document rebuilt from what the index stored."""
-    analysis = Analysis.from_dict(stored.get(S.ANALYSIS) or {})
+    analysis = Analysis.from_dict(_analysis_dict(stored))
     fields = {k: v for k, v in stored.items() if k not in (S.PERSON, S.PLACE)}
     fields[S.PERSON] = S.person_keywords(analysis.people)
     fields[S.PLACE] = S.place_keywords(analysis.places)

@@ -17,7 +17,7 @@ from whoosh.analysis import StemmingAnalyzer
 from index.model import Person, Place
 
 #: Version of the layout below, stored beside the index; a mismatch triggers a rebuild.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Field names, used everywhere instead of string literals.
 KEY = "key"
@@ -85,7 +85,9 @@ def make_schema() -> fields.Schema:
             ENCODING: fields.STORED(),
             WARNINGS: fields.STORED(),
             # The document's blocks as [kind, start, end, level] lists, and the analysis as
-            # Analysis.to_dict(): opening an article needs no NLP.
+            # Analysis.to_dict() in a JSON string (Whoosh unpickles every stored field of a
+            # hit; a string unpickles far faster than nested dicts, and only the reader and
+            # person:/place: marks parse it): opening an article needs no NLP.
             BLOCKS: fields.STORED(),
             ANALYSIS: fields.STORED(),
         }

@@ -128,6 +128,8 @@ _WORD = r"\w+(?:\.?\w+)*"
 _WORD_RE = re.compile(_WORD)
 #: More expanded terms than this and one big alternation stops paying: tokenise all.
 _MAX_ALTERNATIVES = 400
+#: Up to this many prefixes, each is looked for with str.find rather than a regex.
+_MAX_FINDS = 24
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -183,8 +185,14 @@ class Highlighter:
         wanted = self.stems.union(*self.phrases)
         self._wanted = frozenset(wanted)
         self._regex: re.Pattern[str] | None = None
+        #: Few prefixes: str.find each one (C speed); many: one regular expression.
+        self._prefixes: tuple[str, ...] = ()
+        prefixes = sorted({_prefix(s) for s in wanted}, key=len, reverse=True)
+        # A prefix that starts with another one finds nothing the other does not.
+        prefixes = [p for p in prefixes if not any(p != o and p.startswith(o) for o in prefixes)]
+        if wanted and len(prefixes) <= _MAX_FINDS:
+            self._prefixes = tuple(prefixes)
         if wanted and len(wanted) <= _MAX_ALTERNATIVES:
-            prefixes = sorted({_prefix(s) for s in wanted}, key=len, reverse=True)
             alternation = "|".join(re.escape(p) for p in prefixes)
             self._regex = re.compile(
                 rf"(?<![\w.])(?:{alternation})\w*(?:\.?\w+)*", re.IGNORECASE
@@ -197,11 +205,15 @@ class Highlighter:
         found: list[Span] = []
         if self._regex is not None:
             wanted = self._wanted
-            tokens = [
-                (m.start(), m.end(), stem)
-                for m in self._regex.finditer(text)
-                if (stem := _stem(m.group().lower())) in wanted
-            ]
+            low = text.lower()
+            if self._prefixes and len(low) == len(text):
+                tokens = _find_tokens(low, self._prefixes, wanted)
+            else:
+                tokens = [
+                    (m.start(), m.end(), stem)
+                    for m in self._regex.finditer(text)
+                    if (stem := _stem(m.group().lower())) in wanted
+                ]
             if self.stems:
                 found.extend((a, b) for a, b, s in tokens if s in self.stems)
             for phrase in self.phrases:
@@ -214,6 +226,31 @@ class Highlighter:
                 for place in analysis.get("places", ()):
                     found.extend(_entity_mentions(place, self.places, S.place_keywords))
         return _merge(found)
+
+
+def _find_tokens(
+    low: str, prefixes: Sequence[str], wanted: frozenset[str]
+) -> list[tuple[int, int, str]]:
+    """The words of ``low`` (lower-cased text) starting with one of ``prefixes`` whose stem
+    is wanted, as ``(start, end, stem)`` in text order; words as Whoosh's tokenizer cuts
+    them (``\\w+(\\.?\\w+)*``)."""
+    found: dict[int, tuple[int, int, str]] = {}
+    match = _WORD_RE.match
+    for prefix in prefixes:
+        i = low.find(prefix)
+        while i != -1:
+            before = low[i - 1] if i else " "
+            if (before.isalnum() or before == "_") or (
+                before == "." and i > 1 and (low[i - 2].isalnum() or low[i - 2] == "_")
+            ):
+                i = low.find(prefix, i + 1)  # inside a word
+                continue
+            m = match(low, i)
+            end = m.end() if m else i + len(prefix)
+            if m and i not in found and (stem := _stem(m.group())) in wanted:
+                found[i] = (i, end, stem)
+            i = low.find(prefix, end)
+    return [found[i] for i in sorted(found)]
 
 
 def _prefix(stem: str) -> str:

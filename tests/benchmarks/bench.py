@@ -123,7 +123,9 @@ def index_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, float], object
     from index.model import Progress
 
     library = Library(data_dir, with_seeds=False, processes=None)
-    library.add_sources([corpus])
+    # The category folders, not the corpus root: its README.TXT is not an article.
+    folders = sorted(p for p in corpus.iterdir() if p.is_dir())
+    library.add_sources(folders or [corpus])
     last = [0.0]
 
     def progress(p: Progress) -> None:
