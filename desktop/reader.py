@@ -474,7 +474,9 @@ class ReaderPane(QWidget):
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setContentsMargins(28, 12, 28, 4)
         self.header.setAccessibleName("Article title")
+        self._header = ("", "")
         self.view = ReaderView(self)
+        self.view.setAcceptDrops(False)  # files dropped on the article go to the window
         self.findbar = FindBar(self)
         self.navigator = MarkNavigator(self.view, self)
         layout.addWidget(self.header)
@@ -488,9 +490,15 @@ class ReaderPane(QWidget):
     def _moved(self, current: int, total: int) -> None:
         self.findbar.show_position(self.navigator.what, current, total)
 
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange:
+            self.set_header(*self._header)
+
     def set_header(self, title: str, meta: str) -> None:
         from html import escape
 
+        self._header = (title, meta)
         if not title and not meta:
             self.header.hide()
             return

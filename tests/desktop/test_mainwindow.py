@@ -11,8 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QTextCursor
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QHelpEvent, QTextCursor
+from PySide6.QtWidgets import QApplication, QToolTip
 
 from desktop.mainwindow import MainWindow
 from desktop.panels import ARTICLE, LIBRARY, Role
@@ -20,8 +21,8 @@ from desktop.panels import ARTICLE, LIBRARY, Role
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.gui,
-    # The offscreen platform says this whenever a dock is laid out; harmless.
-    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
+    # The offscreen platform says these when a dock is laid out or a tooltip raised.
+    pytest.mark.qt_log_ignore("This plugin does not support (propagateSizeHints|raise)"),
 ]
 
 TIMEOUT = 180_000  # ms: the first test loads spaCy on a shared machine
@@ -112,6 +113,11 @@ def test_hovered_or_clicked_name_is_the_panel_entry(qtbot, window: MainWindow) -
     start, _end = hamada.mentions[0]
     mark = window.reader.mark_at(start + 1)
     assert mark is not None and "Yasukazu Hamada" in mark.label and "Defence" in mark.label
+    where = window.reader.cursorRect(window.reader._cursor(start + 1, start + 1)).center()
+    hover = QHelpEvent(QEvent.Type.ToolTip, where,
+                       window.reader.viewport().mapToGlobal(where))
+    QApplication.sendEvent(window.reader, hover)
+    assert "Yasukazu Hamada" in QToolTip.text()
 
     cursor = window.reader._cursor(start + 1, start + 1)
     window.reader.setTextCursor(cursor)
