@@ -83,37 +83,82 @@ class _Cluster:
     mentions: list[Span] = field(default_factory=list)
 
 
+_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+
+
 class _Text:
     """Token facts computed once: offsets, capitals lines, token boundaries."""
 
-    def __init__(self, doc: Doc) -> None:
+    def __init__(self, doc: Doc, text: str | None = None) -> None:
+        from spacy.attrs import (
+            ENT_IOB,
+            ENT_TYPE,
+            IDX,
+            IS_PUNCT,
+            IS_SPACE,
+            LENGTH,
+            LIKE_NUM,
+            SENT_START,
+        )
+
         self.doc = doc
-        self.text = doc.text
-        text = self.text
+        # ``doc.text`` joins every token again; the document's own text is the same string.
+        if text is None or not len(doc) or doc[-1].idx + len(doc[-1].text_with_ws) != len(text):
+            text = doc.text
+        self.text = text
+        # One pass over the tokens: spaCy's Token objects are costly to make, lists are not.
+        attrs = [IDX, LENGTH, IS_PUNCT, IS_SPACE, LIKE_NUM, SENT_START, ENT_TYPE, ENT_IOB]
+        rows = doc.to_array(attrs).tolist()
+        person = doc.vocab.strings["PERSON"]
+        self.idx = idx = [r[0] for r in rows]
+        self.end = [r[0] + r[1] for r in rows]
+        self.w = w = [text[r[0] : r[0] + r[1]] for r in rows]
+        self.cap = [x[:1].isupper() for x in w]
+        #: Indices of capitalised tokens: the scans below only ever start a name there.
+        self.cap_idx = [i for i, c in enumerate(self.cap) if c]
+        self.punct = [r[2] == 1 for r in rows]
+        self.space = [r[3] == 1 for r in rows]
+        self.num = [r[4] == 1 for r in rows]
+        self.sent = [r[5] == 1 for r in rows]
+        self.person = [r[6] == person for r in rows]
+        self._ent_rows = [(i, r[6], r[7]) for i, r in enumerate(rows) if r[7] in (1, 3)]
+        self.nl = [
+            (e < len(text) and text[e] == "\n") or "\n" in x
+            for e, x in zip(self.end, w, strict=True)
+        ]
         starts = [0]
         caps_line: list[bool] = []
         for line in text.split("\n"):
-            words = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", line) if len(w) > 1]
-            upper = sum(1 for w in words if w.isupper())
+            words = [x for x in _WORD.findall(line) if len(x) > 1]
+            upper = sum(1 for x in words if x.isupper())
             caps_line.append(bool(words) and upper / len(words) >= 0.7)
             starts.append(starts[-1] + len(line) + 1)
-        self.line_starts = starts
-        self.caps_line = caps_line
-        self.caps = [caps_line[bisect.bisect_right(starts, t.idx) - 1] for t in doc]
-        self.tok_at_start = {t.idx: t.i for t in doc}
-        self.tok_at_end = {t.idx + len(t.text): t.i for t in doc}
+        self.caps = [caps_line[bisect.bisect_right(starts, a) - 1] for a in idx]
+        self.tok_at_start = {a: i for i, a in enumerate(idx)}
+        self.tok_at_end = {e: i for i, e in enumerate(self.end)}
+
+    def ents(self) -> list[tuple[int, int, str]]:
+        """The model's entities as (start, end, label), read from the token arrays
+        (``doc.ents`` would make a Token object for every token)."""
+        out: list[tuple[int, int, str]] = []
+        strings = self.doc.vocab.strings
+        for i, label, iob in self._ent_rows:
+            if iob == 3 or not out or out[-1][1] != i:
+                out.append((i, i + 1, strings[label]))
+            else:
+                a, _, name = out[-1]
+                out[-1] = (a, i + 1, name)
+        return out
 
     def span_text(self, start: int, end: int) -> str:
-        doc = self.doc
-        return self.text[doc[start].idx : doc[end - 1].idx + len(doc[end - 1].text)]
+        return self.text[self.idx[start] : self.end[end - 1]]
 
     def char_span(self, start: int, end: int) -> Span:
-        doc = self.doc
-        return (doc[start].idx, doc[end - 1].idx + len(doc[end - 1].text))
+        return (self.idx[start], self.end[end - 1])
 
     def match(self, i: int, surface: str, upper: bool) -> int | None:
         """Token index just past ``surface`` if it is written at token ``i``, else None."""
-        a = self.doc[i].idx
+        a = self.idx[i]
         written = self.text[a : a + len(surface)]
         if written != surface and not (upper and written.upper() == surface.upper()):
             return None
@@ -128,24 +173,23 @@ def _is_cap(word: str) -> bool:
 def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]:
     """Cuts a span to the bare name; returns (title_start, start, end): the title tokens
     that were inside the span run from title_start to start."""
-    doc = t.doc
     for k in range(start, end):
-        if "\n" in doc[k].text_with_ws and k + 1 < end:
+        if t.nl[k] and k + 1 < end:
             end = k + 1  # a name never runs across a line break: "Ken\nGreen"
             break
     title_start = start
     while start < end and (
-        doc[start].like_num
-        or doc[start].is_punct
-        or doc[start].text.lower() in _LEADING_DROP
-        or is_honorific(doc[start].text)
-        or (person and end - start > 1 and (is_title_word(doc[start].text) or (
-            doc[start].text.lower() in JOINERS and start > title_start)))
+        t.num[start]
+        or t.punct[start]
+        or t.w[start].lower() in _LEADING_DROP
+        or is_honorific(t.w[start])
+        or (person and end - start > 1 and (is_title_word(t.w[start]) or (
+            t.w[start].lower() in JOINERS and start > title_start)))
     ):
         start += 1
     while end > start and (
-        doc[end - 1].text in _POSSESSIVE or doc[end - 1].is_punct or doc[end - 1].like_num
-        or doc[end - 1].is_space
+        t.w[end - 1] in _POSSESSIVE or t.punct[end - 1] or t.num[end - 1]
+        or t.space[end - 1]
     ):
         end -= 1
     # A trailing "'s" glued by the tokenizer is its own token; "Reagan's" may not be.
@@ -160,14 +204,14 @@ _PLACE_OF_WORDS = """town city village province region district capital east wes
 _PLACE_OF = frozenset(_PLACE_OF_WORDS.split())
 
 
-def _place_context(doc: Doc, i: int) -> bool:
+def _place_context(t: _Text, i: int) -> bool:
     """Whether the words before token ``i`` say a place follows."""
     if i == 0:
         return False
-    prev = doc[i - 1].lower_
+    prev = t.w[i - 1].lower()
     if prev in _AT_PLACE:
         return True
-    return prev == "of" and i > 1 and doc[i - 2].lower_ in _PLACE_OF
+    return prev == "of" and i > 1 and t.w[i - 2].lower() in _PLACE_OF
 
 
 def _is_demonym(word: str) -> bool:
@@ -185,13 +229,11 @@ def _is_demonym(word: str) -> bool:
 
 def _role_before(t: _Text, start: int, cand_title_start: int) -> str | None:
     """The title written just before a name: "US Secretary of State", "Foreign Minister"."""
-    doc = t.doc
     i = start - 1
     first = start
     while i >= 0:
-        tok = doc[i]
-        w = tok.text
-        if tok.is_space or (tok.is_punct and w not in {"-", "."}) or tok.ent_type_ == "PERSON":
+        w = t.w[i]
+        if t.space[i] or (t.punct[i] and w not in {"-", "."}) or t.person[i]:
             break
         if is_honorific(w) and i == start - 1:
             i -= 1
@@ -199,27 +241,27 @@ def _role_before(t: _Text, start: int, cand_title_start: int) -> str | None:
             continue
         if is_title_word(w) or _is_cap(w) or w.lower() in JOINERS or w in {"-"}:
             if w.lower() in JOINERS and i > 0 and not (
-                is_title_word(doc[i - 1].text) or _is_cap(doc[i - 1].text)
+                is_title_word(t.w[i - 1]) or t.cap[i - 1]
             ):
                 break
             first = i
             i -= 1
             continue
         break
-    words = [doc[k] for k in range(first, start) if not is_honorific(doc[k].text)]
+    if first == start:
+        return None
+    words = [k for k in range(first, start) if not is_honorific(t.w[k])]
     # Keep the part that is a title: from the first title word, country or nationality.
     g = gazetteer.load()
     while words and not (
-        is_title_word(words[0].text) or words[0].text in g.demonyms or g.lookup(words[0].text)
+        is_title_word(t.w[words[0]]) or t.w[words[0]] in g.demonyms or g.lookup(t.w[words[0]])
     ):
         words.pop(0)
-    while words and words[-1].text.lower() in JOINERS:
+    while words and t.w[words[-1]].lower() in JOINERS:
         words.pop()
-    if not any(is_head(w.text) for w in words):
+    if not any(is_head(t.w[k]) for k in words) or len(words) > 8:
         return None
-    if len(words) > 8:
-        return None
-    return t.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+    return t.text[t.idx[words[0]] : t.end[words[-1]]]
 
 
 def _role_appos(t: _Text, start: int, end: int) -> str | None:
@@ -245,10 +287,10 @@ def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
     "Secretary of [Defence Lloyd Austin]ORG" -> Lloyd Austin, Secretary of Defence."""
     doc = t.doc
     k = start
-    while k < end and (is_title_word(doc[k].text) or doc[k].text.lower() in JOINERS
-                       or is_honorific(doc[k].text)):
+    while k < end and (is_title_word(t.w[k]) or t.w[k].lower() in JOINERS
+                       or is_honorific(t.w[k])):
         k += 1
-    if k == start and not (start > 0 and is_title_word(doc[start - 1].text)):
+    if k == start and not (start > 0 and is_title_word(t.w[start - 1])):
         return None
     tail = [doc[j] for j in range(k, end)]
     if not 1 <= len(tail) <= 3 or not all(
@@ -267,10 +309,9 @@ def _candidates(t: _Text) -> list[_Cand]:
     doc = t.doc
     g = gazetteer.load()
     cands: list[_Cand] = []
-    for ent in doc.ents:
-        label = ent.label_
+    for ent_start, ent_end, label in t.ents():
         person = label == "PERSON"
-        title_start, s, e = _clean(t, ent.start, ent.end, person)
+        title_start, s, e = _clean(t, ent_start, ent_end, person)
         if s >= e:
             continue
         text = t.span_text(s, e)
@@ -300,12 +341,12 @@ def _candidates(t: _Text) -> list[_Cand]:
         if kind == PERSON:
             if e - s == 1 and (
                 _is_demonym(text) or is_not_a_name(text) or
-                (e < len(doc) and doc[e].text == ":" and _line_start(t, s))
+                (e < len(doc) and t.w[e] == ":" and _line_start(t, s))
             ):
                 continue  # "Briton", "Attendance : 200"
             if e - s == 1 and text.lower().endswith("shire"):
                 c.kind, c.place_name, c.place_kind = PLACE, text, "region"
-            elif e - s == 1 and _place_context(doc, s):
+            elif e - s == 1 and _place_context(t, s):
                 c.kind = PLACE  # "fighting in Tavildara", "east of Longyear"
                 c.strong = True
             else:
@@ -316,7 +357,7 @@ def _candidates(t: _Text) -> list[_Cand]:
 
 
 def _line_start(t: _Text, i: int) -> bool:
-    return i == 0 or "\n" in t.doc[i - 1].text or t.text[t.doc[i].idx - 1 : t.doc[i].idx] == "\n"
+    return i == 0 or t.nl[i - 1]
 
 
 #: "( Australia )", "( 75th )", "( U.S. )": what follows a name in a results list.
@@ -334,28 +375,27 @@ def _listed_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
         for k in range(c.start, c.end):
             taken[k] = True
     found = []
-    i, n = 0, len(doc)
-    while i < n:
-        tok = doc[i]
-        if taken[i] or not _is_cap(tok.text) or t.caps[i]:
-            i += 1
+    n = len(doc)
+    pos = 0
+    for i in t.cap_idx:
+        if i < pos or taken[i] or t.caps[i]:
             continue
         j = i
         while j < n and not taken[j] and j - i < 4 and (
-            (_is_cap(doc[j].text) and not doc[j].is_punct and not is_title_word(doc[j].text))
-            or (_INITIAL.match(doc[j].text) and j == i)
+            (t.cap[j] and not t.punct[j] and not is_title_word(t.w[j]))
+            or (_INITIAL.match(t.w[j]) and j == i)
         ):
             j += 1
         if j - i >= 1:
-            words = [doc[k].text for k in range(i, j)]
+            words = [t.w[k] for k in range(i, j)]
             name = t.span_text(i, j)
             initial = bool(_INITIAL.match(words[0])) and len(words) >= 2
-            bracket = j < n and _BRACKETED.match(t.text, doc[j].idx) is not None
+            bracket = j < n and _BRACKETED.match(t.text, t.idx[j]) is not None
             if (initial or (bracket and len(words) >= 2)) and not g.lookup(name) and not any(
                 w in g.demonyms or g.lookup(w) or is_not_a_name(w) for w in words[-1:]
             ):
                 found.append(_Cand(i, j, PERSON, name))
-        i = max(j, i + 1)
+        pos = max(j, i + 1)
     return found
 
 
@@ -368,22 +408,20 @@ def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
         for k in range(c.start, c.end):
             owner[k] = c
     found: list[_Cand] = []
-    i = 0
     n = len(doc)
-    while i < n:
-        tok = doc[i]
-        upper = t.caps[i] and tok.text.isupper()
-        if not (_is_cap(tok.text) or tok.text[:1].isdigit()):
-            i += 1
+    pos = 0
+    for i in t.cap_idx:
+        if i < pos:
             continue
+        word = t.w[i]
+        upper = t.caps[i] and word.isupper()
         hit = None
-        for entry in g.candidates(tok.text, upper):
+        for entry in g.candidates(word, upper):
             end = t.match(i, entry.surface, upper)
             if end is not None:
                 hit = (entry, end)
                 break
         if hit is None:
-            i += 1
             continue
         entry, end = hit
         owners = {id(owner[k]): owner[k] for k in range(i, end) if owner[k] is not None}
@@ -401,11 +439,11 @@ def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
             ok = False
         # A name inside a longer capitalised name ("New York Times") is not this place.
         if ok and not upper and (
-            (i > 0 and owner[i - 1] is None and _is_cap(doc[i - 1].text)
-             and not doc[i - 1].is_sent_start and not is_title_word(doc[i - 1].text)
-             and doc[i - 1].text.lower() not in _LEADING_DROP)
-            or (end < n and owner[end] is None and _is_cap(doc[end].text)
-                and doc[end].text not in _POSSESSIVE)
+            (i > 0 and owner[i - 1] is None and t.cap[i - 1]
+             and not t.sent[i - 1] and not is_title_word(t.w[i - 1])
+             and t.w[i - 1].lower() not in _LEADING_DROP)
+            or (end < n and owner[end] is None and t.cap[end]
+                and t.w[end] not in _POSSESSIVE)
         ):
             ok = False
         if ok:
@@ -416,9 +454,7 @@ def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
             for o in owners.values():
                 if o is not None and (upper or o.kind == PLACE or o.kind == OTHER):
                     o.kind = "X"  # replaced
-            i = end
-        else:
-            i += 1
+            pos = end
     return [c for c in cands if c.kind != "X"] + found
 
 
@@ -429,15 +465,14 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
     "Wang Donghai", "Washington" after "MaliVai Washington") is that person wherever the
     model labelled it otherwise; any other name gets the label the model gave it most often.
     """
-    doc = t.doc
     parts: set[str] = set()
     surnames: set[str] = set()
     for c in cands:
         if c.kind == PERSON and c.end - c.start > 1 and all(
-            _is_cap(doc[k].text) or doc[k].lower_ in _NAME_PARTICLES for k in range(c.start, c.end)
+            t.cap[k] or t.w[k].lower() in _NAME_PARTICLES for k in range(c.start, c.end)
         ):
             for k in (c.start, c.end - 1):
-                w = doc[k].text
+                w = t.w[k]
                 if len(w) > 2 and w.lower() not in _NAME_PARTICLES and not w.endswith("."):
                     parts.add(w.lower())
                     if k == c.end - 1:
@@ -509,18 +544,18 @@ def _teams(t: _Text, cands: list[_Cand]) -> None:
         if c.kind != PLACE or c.dateline or c.place_kind in _STRONG_KINDS:
             continue
         k = c.start - 1
-        while k >= 0 and (doc[k].text.lower() in _LEADING_DROP or doc[k].is_space):
+        while k >= 0 and (t.w[k].lower() in _LEADING_DROP or t.space[k]):
             k -= 1
-        if k >= 0 and doc[k].text.lower() in _LOCATIVE:
+        if k >= 0 and t.w[k].lower() in _LOCATIVE:
             continue
-        if c.end < len(doc) and doc[c.end].text == ":" and _line_start(t, c.start):
+        if c.end < len(doc) and t.w[c.end] == ":" and _line_start(t, c.start):
             continue  # "Hove : Sussex 363 ..." -- where the match is played
         c.kind = OTHER
 
 
 def extract_entities(doc: Doc, document: Document) -> tuple[list[Person], list[Place]]:
     """The people and places named in ``document`` (whose parsed text is ``doc``)."""
-    t = _Text(doc)
+    t = _Text(doc, document.text)
     cands = _gazetteer_pass(t, _candidates(t))
     _dateline(t, document, cands)
     _vote(t, cands)
@@ -581,7 +616,7 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
     by_full: dict[str, _Cluster] = {}
     # Longest names first, so "Austin" finds "Lloyd Austin" whatever the order.
     for c in sorted(cands, key=lambda c: -(c.end - c.start)):
-        words = tuple(doc[k].text for k in range(c.start, c.end))
+        words = tuple(t.w[k] for k in range(c.start, c.end))
         key = " ".join(words).lower()
         cl = by_full.get(key)
         if cl is None and len(words) == 1:
@@ -591,7 +626,7 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
             surname = [x for x in matches if x.tokens[-1].lower() == w]
             matches = surname or matches
             if matches:
-                cl = min(matches, key=lambda x: abs(x.mentions[0][0] - doc[c.start].idx))
+                cl = min(matches, key=lambda x: abs(x.mentions[0][0] - t.idx[c.start]))
         if cl is None and len(words) > 1:
             # "Joseph R. Biden" / "Joe Biden": same surname and same first letter.
             for x in clusters:
@@ -624,37 +659,33 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
             surfaces.setdefault(gazetteer.first_word(f).upper(), []).append((f, cl))
     for lst in surfaces.values():
         lst.sort(key=lambda x: -len(x[0]))
-    i, n = 0, len(doc)
-    while i < n:
-        tok = doc[i]
-        if owner[i] or not _is_cap(tok.text):
-            i += 1
+    n = len(doc)
+    pos = 0
+    for i in t.cap_idx:
+        if i < pos or owner[i]:
             continue
-        upper = t.caps[i] and tok.text.isupper()
+        word = t.w[i]
+        upper = t.caps[i] and word.isupper()
         hit = None
-        for f, cl in surfaces.get(tok.text.upper(), ()):
+        for f, cl in surfaces.get(word.upper(), ()):
             end = t.match(i, f, upper)
             if end is not None and _free(owner, i, end):
                 hit = (end, cl)
                 break
         if hit is None:
-            i += 1
             continue
         end, cl = hit
-        before = doc[i - 1] if i > 0 else None
-        after = doc[end] if end < n else None
-        inside_name = (
-            before is not None and _is_cap(before.text) and not before.is_sent_start
-            and not is_honorific(before.text) and not is_title_word(before.text)
-            and not t.caps[i]
-        ) or (after is not None and _is_cap(after.text) and not t.caps[i]
-              and after.text not in _POSSESSIVE)
+        inside_name = not t.caps[i] and (
+            (i > 0 and t.cap[i - 1] and not t.sent[i - 1]
+             and not is_honorific(t.w[i - 1]) and not is_title_word(t.w[i - 1]))
+            or (end < n and t.cap[end] and t.w[end] not in _POSSESSIVE)
+        )
         if not inside_name:
             cl.mentions.append(t.char_span(i, end))
             cl.forms[t.span_text(i, end)] += 1
             for k in range(i, end):
                 owner[k] = True
-        i = end
+        pos = end
     people = []
     for cl in clusters:
         mentions = tuple(sorted(set(cl.mentions)))
@@ -685,26 +716,24 @@ def _places(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Place]
                 owner[k] = True
     for lst in surfaces.values():
         lst.sort(key=lambda x: -len(x[0]))
-    i, n = 0, len(doc)
-    while i < n:
-        tok = doc[i]
-        if owner[i] or not _is_cap(tok.text):
-            i += 1
+    pos = 0
+    for i in t.cap_idx:
+        if i < pos or owner[i]:
             continue
-        upper = t.caps[i] and tok.text.isupper()
+        word = t.w[i]
+        upper = t.caps[i] and word.isupper()
         hit = None
-        for f, name in surfaces.get(tok.text.upper(), ()):
+        for f, name in surfaces.get(word.upper(), ()):
             end = t.match(i, f, upper)
             if end is not None and _free(owner, i, end):
                 hit = (end, name)
                 break
         if hit is None:
-            i += 1
             continue
         end, name = hit
         groups[name][2].add(t.char_span(i, end))
         groups[name][1].add(t.span_text(i, end))
-        i = end
+        pos = end
     places = [
         Place(name, kind, tuple(sorted(f for f in forms if f != name)), tuple(sorted(mentions)))
         for name, (kind, forms, mentions) in groups.items()
