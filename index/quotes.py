@@ -388,8 +388,8 @@ def _noun_phrase(tok: Token, inside: list[bool]) -> Span:
             right = max(right, c.right_edge.i if c.dep_ == "conj" else c.i)
     while right > left and doc[right].is_punct:
         right -= 1
-    while left < right and doc[left].is_punct:
-        left += 1
+    while left < right and (doc[left].is_punct or doc[left].ent_type_ in _BAD_SUBJECT):
+        left += 1  # "on Tuesday Mr Ebbers": the date is not part of the name
     return doc[left : right + 1]
 
 
@@ -399,6 +399,7 @@ class _Attributor:
         self.doc = doc
         self.inside = inside
         self.ents = _entities(doc)
+        self.pronoun_memo: dict[int, str | None] = {}
         self.names = _Names(doc, people, inside, tok_starts, self.ents)
         self.last_group: tuple[int, str, str] | None = None  # (char, name, kind)
         self.tok_starts = tok_starts
@@ -469,21 +470,31 @@ class _Attributor:
             return _Speaker(self.names.canonical(np.text), "person")
         return _Speaker(np.text, "organisation" if _orgish(tok) else "unknown")
 
-    def subject_person_before(self, tok_i: int) -> str | None:
+    def subject_person_before(self, tok_i: int, depth: int = 0) -> str | None:
         """The nearest person who is the subject of a clause, in the sentence of token
-        ``tok_i`` (before it) or the one before: "he" most often continues the subject."""
+        ``tok_i`` (before it) or the one before: "he" most often continues the subject.
+        A "he" met on the way is resolved the same way (a chain of "he said")."""
         doc = self.doc
         lo = self.sent_start[tok_i]
         if lo > 0:
             lo = self.sent_start[lo - 1]
         for i in range(tok_i - 1, lo - 1, -1):
             t = doc[i]
-            if t.dep_ in ("nsubj", "nsubjpass") and not self.inside[i] and t.pos_ == "PROPN":
+            if t.dep_ not in ("nsubj", "nsubjpass") or self.inside[i] or self.inside[t.head.i]:
+                continue
+            if t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON"):
                 p = self.names.person_at(t.idx, t.idx + len(t.text))
-                if p is None and t.ent_type_ == "PERSON":
-                    p = self.names.canonical(_ent_text(t))
+                if p is None:
+                    p = self.names.canonical(
+                        _ent_text(t) if t.ent_type_ else _noun_phrase(t, self.inside).text)
                 if p:
                     return p
+            if t.lower_ in ("he", "she") and depth < 3:
+                if i in self.pronoun_memo:
+                    return self.pronoun_memo[i]
+                p = self.subject_person_before(i, depth + 1) or self.names.person_before(t.idx)
+                self.pronoun_memo[i] = p
+                return p
         return None
 
     def coordination_before(self, tok_i: int) -> str | None:
@@ -669,7 +680,8 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
         body_end == "." and doc[r0].text[:1].isupper() and doc[r0].text not in _DASHES
     ):
         s_end = att.sent_end[r0]
-        if s_end - r0 < 3 and s_end < n:  # "“…” he said" split off as its own sentence
+        if s_end - r0 < 3 and s_end < n and doc[r0].text not in (".", "!", "?"):
+            # "“…” he said" split off as its own sentence
             s_end = att.sent_end[s_end]
         i = r0
         while i < min(s_end, n) and not inside[i] and "\n" not in doc[i].text:
@@ -710,7 +722,7 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
             c.adjacent = k <= 2
             _according(c, doc[i + 1], att, inside)
             return
-        if t.is_punct and t.text in ".!?;" and k > 0:
+        if t.is_punct and t.text in ".!?;":
             break
         if t.pos_ in ("VERB", "SCONJ") and k > 0:
             break  # another clause: ",” when Clinton blasted him"
