@@ -61,6 +61,8 @@ EXPORT_VERSION = 1
 # Hypothesis's weights (client/src/annotator/anchoring/match-quote.ts).
 _W_QUOTE, _W_PREFIX, _W_SUFFIX, _W_POS = 50.0, 20.0, 20.0, 2.0
 _W_TOTAL = _W_QUOTE + _W_PREFIX + _W_SUFFIX + _W_POS
+#: Characters at each end of a long quote that decide where an approximate match begins/ends.
+_EDGE = 64
 #: Fewest approximate candidates scored per bookmark, kept to bound the work on long articles.
 _MAX_CANDIDATES = 64
 
@@ -194,18 +196,37 @@ def _refine(
     prefix ends. Each end moves by at most ``slack``; returns ``(start, end, errors)``.
     """
 
-    def cost(s: int, e: int) -> int:
-        d = int(Levenshtein.distance(quote, text[s:e]))
-        if suffix:
-            d += int(Levenshtein.distance(suffix, text[e : e + len(suffix)]))
-        if prefix:
-            d += int(Levenshtein.distance(prefix, text[max(0, s - len(prefix)) : s]))
-        return d
+    def before(s: int) -> int:
+        return int(Levenshtein.distance(prefix, text[max(0, s - len(prefix)) : s])) if prefix else 0
+
+    def after(e: int) -> int:
+        return int(Levenshtein.distance(suffix, text[e : e + len(suffix)])) if suffix else 0
 
     ends = range(max(start + 1, end - slack), min(len(text), end + slack) + 1)
-    end = min(ends, key=lambda e: (cost(start, e), abs(e - end)))
-    starts = range(max(0, start - slack), min(end - 1, start + slack) + 1)
-    start = min(starts, key=lambda s: (cost(s, end), abs(s - start)))
+    if len(quote) <= _EDGE:
+
+        def cost(s: int, e: int) -> int:
+            return int(Levenshtein.distance(quote, text[s:e])) + before(s) + after(e)
+
+        end = min(ends, key=lambda e: (cost(start, e), abs(e - end)))
+        starts = range(max(0, start - slack), min(end - 1, start + slack) + 1)
+        start = min(starts, key=lambda s: (cost(s, end), abs(s - start)))
+    else:
+        # A long quote: each end is decided by the _EDGE characters of the quote next to it,
+        # so every comparison stays small however long the passage is.
+        # (Where the tail begins, and the head ends, is taken from the first estimate.)
+        head, tail = quote[:_EDGE], quote[-_EDGE:]
+        tail_at, head_end = max(start, end - _EDGE), min(end, start + _EDGE)
+
+        def end_cost(e: int) -> int:
+            return int(Levenshtein.distance(tail, text[tail_at:e])) + after(e)
+
+        def start_cost(s: int) -> int:
+            return int(Levenshtein.distance(head, text[s:head_end])) + before(s)
+
+        end = min(ends, key=lambda e: (end_cost(e), abs(e - end)))
+        starts = range(max(0, start - slack), min(end - 1, start + slack) + 1)
+        start = min(starts, key=lambda s: (start_cost(s), abs(s - start)))
     return start, end, int(Levenshtein.distance(quote, text[start:end]))
 
 
