@@ -141,11 +141,12 @@ def find_anchor(
 ) -> Anchor | None:
     """Find a passage again in a changed ``text``, or ``None`` if it cannot be found surely.
 
-    Candidates are exact occurrences of ``quote`` or, when there are none, approximate ones
-    (at most ``min(256, len(quote) // 2)`` edits); each is scored as Hypothesis does (quote 50,
-    prefix 20, suffix 20, position 2) and the best is taken. Hypothesis always takes the best;
-    here it must also be convincing, since a bookmark on the wrong passage is worse than one
-    marked orphaned:
+    Candidates are exact occurrences of ``quote`` or, when there are none that convince,
+    approximate ones (at most ``min(256, len(quote) // 2)`` edits, their ends then moved to
+    where the old prefix ends and the old suffix begins, never inside a word); each is
+    scored as Hypothesis does (quote 50, prefix 20, suffix 20, position 2) and the best is
+    taken. Hypothesis always takes the best; here it must also be convincing, since a
+    bookmark on the wrong passage is worse than one marked orphaned:
 
     * an exact quote is accepted if it is the only occurrence and long enough
       (:data:`UNIQUE_QUOTE_MIN` characters) to mean the same passage, or if enough of its

@@ -255,6 +255,36 @@ def test_unchanged_text_and_other_articles_are_left_alone(store: BookmarkStore) 
     assert store.get(b.id).orphaned
 
 
+def test_a_whole_paragraph_edited_at_both_ends_is_found(store: BookmarkStore) -> None:
+    paragraph = ARTICLE[ARTICLE.index("The environment") : ARTICLE.index("Opposition") - 2]
+    b = bookmark_passage(store, passage=paragraph)
+    assert len(b.quote) > 200
+    edited_paragraph = paragraph.replace("The environment secretary", "The secretary").replace(
+        "on the coast.", "along the coast."
+    )
+    edited = "Updated at 10:00.\n\n" + ARTICLE.replace(paragraph, edited_paragraph)
+    (after,) = store.reanchor("k1", edited)
+    assert not after.orphaned and after.quote == edited_paragraph
+
+
+def test_reanchoring_does_not_overwrite_a_change_made_meanwhile(
+    store: BookmarkStore, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    b = bookmark_passage(store)
+    real = bm._reanchored
+
+    def slow_match(old: bm.Bookmark, text: str) -> bm.Bookmark:
+        # Another window restores an old copy of the bookmark while the matching runs.
+        with BookmarkStore(data_dir) as other:
+            other.remove(b.id)
+            other.restore(bm.Bookmark(b.id, "k1", b.path, "another passage", "", "", 0, 15))
+        return real(old, text)
+
+    monkeypatch.setattr(bm, "_reanchored", slow_match)
+    store.reanchor("k1", "Moved.\n\n" + ARTICLE)
+    assert store.get(b.id).quote == "another passage"  # the other writer's version stands
+
+
 def test_find_quote_allows_other_white_space_and_reports_every_place() -> None:
     text = "The plan was\nfine. The plan was late."
     assert find_quote(text, "plan was fine.") == [(4, 18)]
