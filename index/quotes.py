@@ -131,6 +131,8 @@ _TITLES = frozenset({
     "queen", "prince", "princess", "speaker", "chairman", "chairwoman", "chief", "candidate",
     "nominee", "former", "the", "republican", "democratic", "democrat", "gop", "u.s.", "us",
 })
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir", "dame", "lord", "lady",
+                         "prof", "professor", "rev", "sen", "rep", "gov"})
 _PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i"})
 _GROUP_PRONOUNS = frozenset({"they", "them", "we", "us"})
 _ORG_HINTS = frozenset({"ORG", "GPE", "NORP"})
@@ -457,6 +459,10 @@ class _Attributor:
                 p = self.names.person_at(t.idx, t.idx + len(t.text)) or \
                     self.names.canonical(_ent_text(t))
                 return _Speaker(p, "person")
+        if tok.pos_ == "PROPN" and any(
+            t.lower_.rstrip(".") in _HONORIFICS for t in np if t.i < tok.i
+        ):  # "Mr Mubanga", whatever the entity recogniser thought
+            return _Speaker(self.names.canonical(np.text), "person")
         if tok.ent_type_ in _ORG_HINTS:
             return _Speaker(np.text, "organisation")
         if tok.tag_ in ("NNS", "NNPS"):
@@ -532,6 +538,22 @@ class _Attributor:
         return _Speaker(None, "unknown")
 
     def org_before(self, char: int) -> _Speaker:
+        """What "it" said: the nearest subject that is not a person in this sentence or
+        the one before ("The US government denied … In a statement, it said"), else the
+        nearest organisation named before."""
+        doc = self.doc
+        tok_i = _token_at(self.tok_starts, char)
+        lo = self.sent_start[tok_i]
+        if lo > 0:
+            lo = self.sent_start[lo - 1]
+        for i in range(tok_i - 1, lo - 1, -1):
+            t = doc[i]
+            if t.dep_ in ("nsubj", "nsubjpass") and not self.inside[i] \
+                    and not self.inside[t.head.i] and t.tag_ in ("NN", "NNP") \
+                    and t.ent_type_ not in ("PERSON", *_BAD_SUBJECT):
+                sp = self.speaker_of(t, char)
+                if sp.kind != "person":
+                    return _Speaker(sp.name, "organisation")
         for ent in reversed(self.ents):
             if ent.label_ == "ORG" and ent.end_char <= char:
                 return _Speaker(ent.text, "organisation")
@@ -715,7 +737,9 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
     for k, i in enumerate(right[:8]):
         t = doc[i]
         if _is_cue(t):
-            c.adjacent = k <= 5
+            # a cue touching the quote: ",” he said" — not "the “MI6 agent” told him"
+            # a cue touching the quote: ",” he said" — not "the “MI6 agent” told him"
+            c.adjacent = k <= 5 and not _quote_is_subject(c, doc, inside)
             _set(c, t, att, inside, right[:k], after=True)
             return
         if t.lower_ == "according" and i + 1 < n and doc[i + 1].lower_ == "to":
@@ -956,17 +980,26 @@ def _is_statement(c: _Candidate, text: str, doc: Doc, inside: list[bool]) -> boo
     return _said_by_someone(c, doc, inside)
 
 
-def _said_by_someone(c: _Candidate, doc: Doc, inside: list[bool]) -> bool:
-    """Whether the clause that holds a short quotation has a speaker of its own: its verb
-    is a cue, or has a subject that can speak ("Obama condemned the test as “…”")."""
-    head = None
+def _quote_head(c: _Candidate, doc: Doc, inside: list[bool]) -> Token | None:
+    """The token of the quotation whose head lies outside it."""
     for i in range(c.first, c.last + 1):
         t = doc[i]
         if not inside[t.head.i] or t.head.i == t.i:
-            head = t
-            break
-    if head is None:
-        return False
+            return t
+    return None
+
+
+def _quote_is_subject(c: _Candidate, doc: Doc, inside: list[bool]) -> bool:
+    head = _quote_head(c, doc, inside)
+    return head is not None and head.dep_ in ("nsubj", "nsubjpass")
+
+
+def _said_by_someone(c: _Candidate, doc: Doc, inside: list[bool]) -> bool:
+    """Whether the clause that holds a short quotation has a speaker of its own: its verb
+    is a cue, or has a subject that can speak ("Obama condemned the test as “…”")."""
+    head = _quote_head(c, doc, inside)
+    if head is None or head.dep_ in ("nsubj", "nsubjpass"):
+        return False  # the quoted words are the subject: "the “MI6 agent” told him"
     t = head
     for _ in range(6):
         if t.pos_ in ("VERB", "AUX"):
