@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 import traceback
+from typing import NoReturn
 
 from index import __version__
 
@@ -20,8 +21,16 @@ EXIT_OK, EXIT_USER, EXIT_INTERNAL = 0, 1, 2
 SUBCOMMANDS = ("analyze", "index", "search", "bookmarks")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on a usage error; here 2 means an internal error, so use 1."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USER, f"{self.prog}: error: {message}\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="broadsheet",
         description="A reader for a library of news articles. With no command, opens the window.",
     )
