@@ -122,6 +122,7 @@ class _Text:
         self.sent = [r[5] == 1 for r in rows]
         self.person = [r[6] == person for r in rows]
         self._ent_rows = [(i, r[6], r[7]) for i, r in enumerate(rows) if r[7] in (1, 3)]
+        self.in_ent = [r[7] in (1, 3) for r in rows]
         self.nl = [
             (e < len(text) and text[e] == "\n") or "\n" in x
             for e, x in zip(self.end, w, strict=True)
@@ -227,6 +228,15 @@ def _is_demonym(word: str) -> bool:
     return False
 
 
+#: Capitalised words that start a sentence, not a title.
+_NOT_ROLE_START_WORDS = """the a an and but or so then now also yesterday today tonight
+    tomorrow meanwhile however when while after before as if since though although last next
+    this that these those monday tuesday wednesday thursday friday saturday sunday january
+    february march april may june july august september october november december in on at
+    for with by from"""
+_NOT_ROLE_START = frozenset(_NOT_ROLE_START_WORDS.split())
+
+
 def _role_before(t: _Text, start: int, cand_title_start: int) -> str | None:
     """The title written just before a name: "US Secretary of State", "Foreign Minister"."""
     i = start - 1
@@ -251,10 +261,14 @@ def _role_before(t: _Text, start: int, cand_title_start: int) -> str | None:
     if first == start:
         return None
     words = [k for k in range(first, start) if not is_honorific(t.w[k])]
-    # Keep the part that is a title: from the first title word, country or nationality.
-    g = gazetteer.load()
-    while words and not (
-        is_title_word(t.w[words[0]]) or t.w[words[0]] in g.demonyms or g.lookup(t.w[words[0]])
+    # "record holder and BBC pundit Jonathan Edwards": the title next to the name.
+    ands = [n for n, k in enumerate(words) if t.w[k].lower() == "and"]
+    if ands and any(is_head(t.w[k]) for k in words[ands[-1] + 1 :]):
+        words = words[ands[-1] + 1 :]
+    # Keep the part that is a title: "Olympic champion", "BBC pundit", "US President" --
+    # not the sentence's first word, a day or an article before it.
+    while words and (not t.cap[words[0]] or t.w[words[0]].lower() in _NOT_ROLE_START) and not (
+        is_title_word(t.w[words[0]])
     ):
         words.pop(0)
     while words and t.w[words[-1]].lower() in JOINERS:
@@ -337,6 +351,16 @@ def _candidates(t: _Text) -> list[_Cand]:
                 continue
         else:
             continue
+        if kind == PERSON:
+            # "Phillips [Idowu]": a capitalised word the model left just before the name.
+            while (s > 0 and s == ent_start and t.cap[s - 1] and not t.in_ent[s - 1]
+                   and not t.sent[s] and not t.punct[s - 1] and not t.nl[s - 1]
+                   and not is_title_word(t.w[s - 1]) and not is_honorific(t.w[s - 1])
+                   and not is_not_a_name(t.w[s - 1]) and not _is_demonym(t.w[s - 1])
+                   and t.w[s - 1].lower() not in _NOT_ROLE_START and not g.lookup(t.w[s - 1])):
+                s -= 1
+                ent_start = s
+                text = t.span_text(s, e)
         c = _Cand(s, e, kind, text)
         if kind == PERSON:
             if e - s == 1 and (
@@ -477,6 +501,12 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
                     parts.add(w.lower())
                     if k == c.end - 1:
                         surnames.add(w.lower())
+    # "[Phillips Idowu]ORG" where "Idowu" alone is a person: the whole name is the person.
+    singles = {c.text.lower() for c in cands if c.kind == PERSON and c.end - c.start == 1}
+    for c in cands:
+        if (c.kind == OTHER and 1 < c.end - c.start <= 3 and t.w[c.end - 1].lower() in singles
+                and all(t.cap[k] for k in range(c.start, c.end))):
+            c.kind = PERSON
     votes: dict[str, Counter[str]] = {}
     for c in cands:
         if c.kind in (PERSON, PLACE, OTHER, "?"):

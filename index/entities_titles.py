@@ -28,7 +28,9 @@ _HEADS = """
     economist analyst strategist president-elect speaker whip delegate negotiator mediator
     governor-general secretary-general director-general treasurer trustee founder co-founder
     owner publisher editor correspondent professor lecturer dean rector chancellor principal
-    presenter anchor actor actress singer rapper author novelist poet artist
+    presenter anchor actor actress singer rapper author novelist poet artist pundit
+    commentator journalist reporter columnist boss chief star veteran winner finalist
+    holder runner-up medallist medalist
     """
 
 _MODIFIERS = """
