@@ -34,6 +34,7 @@ from index.entities_titles import (
     is_head,
     is_honorific,
     is_not_a_name,
+    is_sure_title,
     is_title_word,
 )
 from index.model import Document, Person, Place, Span
@@ -351,6 +352,10 @@ def _candidates(t: _Text) -> list[_Cand]:
                 continue
         else:
             continue
+        if kind == PERSON and title_start < s and e - s == 1 and not any(
+            is_sure_title(t.w[k]) for k in range(title_start, s)
+        ):
+            continue  # "General [Election]", "National Executive [Committee]"
         if kind == PERSON:
             # "Phillips [Idowu]": a capitalised word the model left just before the name.
             while (s > 0 and s == ent_start and t.cap[s - 1] and not t.in_ent[s - 1]

@@ -51,6 +51,17 @@ HONORIFICS = frozenset(_HONORIFICS.split())
 HEADS = frozenset(_HEADS.split())
 MODIFIERS = frozenset(_MODIFIERS.split())
 
+#: Titles that, before a single word, surely make it a person's name ("President Biden");
+#: others ("General Election", "National Executive Committee") need more than one word.
+_SURE = """
+    president premier minister secretary chancellor governor senator sen rep representative
+    congressman congresswoman mp mep king queen prince princess emperor pope cardinal
+    archbishop bishop imam ayatollah rabbi sheikh emir sultan ambassador spokesman
+    spokeswoman chairman chairwoman mayor lieutenant colonel col lt gen capt cmdr adm sgt
+    president-elect vice-president
+"""
+SURE_TITLES = frozenset(_SURE.split()) | HONORIFICS
+
 #: Words that join the parts of a title: "Secretary *of* State", "Minister *for* Europe".
 JOINERS = frozenset({"of", "for", "and", "the", "on", "to", "&"})
 
@@ -81,6 +92,10 @@ def is_title_word(word: str) -> bool:
     """A word that can stand in a title before a name (honorifics excluded)."""
     w = norm(word)
     return w in HEADS or w in MODIFIERS
+
+
+def is_sure_title(word: str) -> bool:
+    return norm(word) in SURE_TITLES
 
 
 def is_head(word: str) -> bool:
