@@ -124,6 +124,7 @@ class MainWindow(QMainWindow):
         self._update_again = False
         self._chosen_speaker: str | None = None
         self._chosen_entity: Entry | None = None
+        self._action_slots: list[tuple[QAction, Callable[..., Any]]] = []
 
         self._build_widgets()
         self._build_docks()
@@ -229,7 +230,7 @@ class MainWindow(QMainWindow):
             action.setStatusTip(tip)
             action.setToolTip(tip)
         if slot is not None:
-            action.triggered.connect(slot)
+            self._action_slots.append((action, slot))  # connected in _connect_signals
         self.addAction(action)  # shortcuts work even when the menu bar is hidden
         return action
 
@@ -323,6 +324,9 @@ class MainWindow(QMainWindow):
 
     def _connect_signals(self) -> None:
         """Every connection between widgets, and between the worker and the widgets."""
+        for action, slot in self._action_slots:  # menu and toolbar actions
+            action.triggered.connect(slot)
+
         worker = self.client.worker
         worker.opened.connect(self._library_opened)
         worker.documentsChanged.connect(self._documents_changed)
