@@ -352,6 +352,8 @@ def _candidates(t: _Text) -> list[_Cand]:
                 continue
         else:
             continue
+        if kind == PERSON and not any(ch.isalpha() for ch in t.w[s]):
+            continue  # "280bn"
         if kind == PERSON and title_start < s and e - s == 1 and not any(
             is_sure_title(t.w[k]) for k in range(title_start, s)
         ):
@@ -663,10 +665,13 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
             if matches:
                 cl = min(matches, key=lambda x: abs(x.mentions[0][0] - t.idx[c.start]))
         if cl is None and len(words) > 1:
-            # "Joseph R. Biden" / "Joe Biden": same surname and same first letter.
+            # "Joseph R. Biden" / "Joe Biden": same surname and same first letter;
+            # "Marie Leroi" / "Armand Marie Leroi": the end of a longer name.
+            low = [w.lower() for w in words]
             for x in clusters:
-                if len(x.tokens) > 1 and x.tokens[-1].lower() == words[-1].lower() and (
-                    x.tokens[0][:1].lower() == words[0][:1].lower()
+                xl = [w.lower() for w in x.tokens]
+                if len(xl) > 1 and xl[-1] == low[-1] and (
+                    xl[0][:1] == low[0][:1] or (len(xl) > len(low) and xl[-len(low):] == low)
                 ):
                     cl = x
                     break
