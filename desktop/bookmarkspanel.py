@@ -228,12 +228,12 @@ class EditNote(BookmarkCommand):
     def __init__(self, store: Any, changed: Callable[[], None], bookmark: Any,
                  note: str) -> None:
         super().__init__("Edit bookmark note", store, changed)
-        self.id, self.old, self.new = bookmark.id, bookmark.note, note
+        self.bookmark_id, self.old, self.new = bookmark.id, bookmark.note, note
 
     def redo(self) -> None:
-        self.store.set_note(self.id, self.new)
+        self.store.set_note(self.bookmark_id, self.new)
         self.changed()
 
     def undo(self) -> None:
-        self.store.set_note(self.id, self.old)
+        self.store.set_note(self.bookmark_id, self.old)
         self.changed()

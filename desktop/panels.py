@@ -20,6 +20,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QByteArray,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -195,9 +196,9 @@ class EntryModel(QAbstractListModel):
             return f"{e.label} {e.detail} {aliases}"
         return None
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
-        names.update({int(r): r.name.lower().encode() for r in Role})
+        names.update({int(r): QByteArray(r.name.lower().encode()) for r in Role})
         return names
 
 
@@ -348,7 +349,7 @@ class EntityPanel(QWidget):
         lower_layout.setContentsMargins(0, 0, 0, 0)
         lower_layout.addWidget(self.details_label)
         lower_layout.addWidget(self.details)
-        self.lower = lower
+        self.detail_area = lower
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.list)
         self.splitter.addWidget(lower)
@@ -379,13 +380,13 @@ class EntityPanel(QWidget):
             return
         self.model.set_entries(entries)
         self.detail_model.set_entries([])
-        self.lower.setVisible(False)
+        self.detail_area.setVisible(False)
         self._update_count()
 
     def set_details(self, heading: str, entries: Sequence[Entry]) -> None:
         self.details_label.setText(heading)
         self.detail_model.set_entries(entries)
-        self.lower.setVisible(True)
+        self.detail_area.setVisible(True)
 
     def set_scope(self, scope: str) -> None:
         self.scope_box.setCurrentIndex(0 if scope == ARTICLE else 1)
@@ -393,7 +394,7 @@ class EntityPanel(QWidget):
     def _scope_changed(self, index: int) -> None:
         self.scope = self.scope_box.itemData(index) or ARTICLE
         self.model.set_entries([])
-        self.lower.setVisible(False)
+        self.detail_area.setVisible(False)
         self._update_count()
         self.scopeChanged.emit(self.scope)
 

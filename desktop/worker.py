@@ -257,10 +257,10 @@ class WorkerClient(QObject):
     def __init__(self, data_dir: Path, factory: LibraryFactory | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.thread = QThread()
-        self.thread.setObjectName("broadsheet-worker")
+        self.worker_thread = QThread()
+        self.worker_thread.setObjectName("broadsheet-worker")
         self.worker = Worker(data_dir, factory)
-        self.worker.moveToThread(self.thread)
+        self.worker.moveToThread(self.worker_thread)
         self.openRequested.connect(self.worker.open_library)
         self.addRequested.connect(self.worker.add_sources)
         self.updateRequested.connect(self.worker.update)
@@ -270,12 +270,12 @@ class WorkerClient(QObject):
         self.entitiesRequested.connect(self.worker.entities)
         self.statementsRequested.connect(self.worker.statements)
         self.closeRequested.connect(self.worker.close)
-        self.thread.finished.connect(self.worker.deleteLater)
+        self.worker_thread.finished.connect(self.worker.deleteLater)
         self.busy = False
         self.worker.updateFinished.connect(self._update_done)
 
     def start(self) -> None:
-        self.thread.start()
+        self.worker_thread.start()
 
     def update(self) -> None:
         self.busy = True
@@ -290,10 +290,10 @@ class WorkerClient(QObject):
 
     def stop(self, timeout_ms: int = 30_000) -> None:
         """Cancels any update, closes the library in its thread and ends the thread."""
-        if not self.thread.isRunning():
+        if not self.worker_thread.isRunning():
             return
         self.cancel()
         self.closeRequested.emit()
-        self.thread.quit()
-        if not self.thread.wait(timeout_ms):
+        self.worker_thread.quit()
+        if not self.worker_thread.wait(timeout_ms):
             log.warning("the worker thread did not stop in time")
