@@ -463,6 +463,13 @@ class _Attributor:
             t.lower_.rstrip(".") in _HONORIFICS for t in np if t.i < tok.i
         ):  # "Mr Mubanga", whatever the entity recogniser thought
             return _Speaker(self.names.canonical(np.text), "person")
+        if tok.pos_ == "PROPN" and not any(t.pos_ == "DET" for t in np):
+            # "Ferguson said", with Ferguson taken for a club: a surname of someone named
+            # in full elsewhere in the article is that person
+            full = self.names.surname.get(_clean_name(np.text).split()[-1].lower(), "") \
+                if _clean_name(np.text) else ""
+            if " " in full:
+                return _Speaker(self.names.canonical(np.text), "person")
         if tok.ent_type_ in _ORG_HINTS:
             return _Speaker(np.text, "organisation")
         if tok.tag_ in ("NNS", "NNPS"):
