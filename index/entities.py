@@ -314,6 +314,8 @@ def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
         return None
     if gazetteer.load().lookup(" ".join(w.text for w in tail)):
         return None
+    if len(tail) == 1 and not any(is_sure_title(t.w[j]) for j in range(max(0, start - 1), k)):
+        return None  # "the [General Election]ORG"
     role = _role_before(t, k, start)
     if role is None:
         return None

@@ -232,3 +232,35 @@ def test_gazetteer_knows_countries_cities_seas_and_aliases() -> None:
     assert g.lookup("TOKYO").kind == "city"
     assert g.lookup("Black Sea").kind == "sea"
     assert "Japanese" in g.demonyms
+
+
+def test_people_in_a_results_list(nlp) -> None:
+    text = (
+        "TENNIS - RESULTS FROM THE U.S. OPEN .\n"
+        "Results from the U.S. Open on Friday :\n"
+        "Mark Philippoussis ( Australia ) beat Andrei Olhovskiy ( Russia ) 6-3 6-4 6-2\n"
+        "Guy Forget ( France ) beat Felix Mantilla ( Spain ) 6-4 7-5 6-3\n"
+    )
+    people, places = analyse(nlp, text)
+    names = {p.name for p in people}
+    assert {"Mark Philippoussis", "Andrei Olhovskiy", "Guy Forget", "Felix Mantilla"} <= names
+    assert {"Australia", "Russia", "France", "Spain"} <= {p.name for p in places}
+
+
+def test_a_role_keeps_its_qualifier_and_not_the_sentence_around_it(nlp) -> None:
+    text = (
+        "Olympic champion Christian Olsson will miss the season. Yesterday Prime Minister "
+        "Tony Blair said the games were a success."
+    )
+    people, _ = analyse(nlp, text)
+    assert person(people, "Christian Olsson").role == "Olympic champion"
+    assert person(people, "Tony Blair").role == "Prime Minister"
+
+
+def test_a_doubtful_title_does_not_make_a_person(nlp) -> None:
+    text = (
+        "The Conservatives would announce their proposals closer to the General Election, "
+        "Labour's National Executive Committee said."
+    )
+    people, _ = analyse(nlp, text)
+    assert not {"Election", "Committee"} & {p.name for p in people}
