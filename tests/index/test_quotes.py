@@ -45,6 +45,16 @@ def test_an_unclosed_paragraph_without_a_reopening_ends_at_the_paragraph() -> No
     assert _quoted(text) == ["We have reviewed every option"]
 
 
+def test_an_unclosed_straight_quote_ends_where_the_next_one_opens() -> None:
+    text = 'Ms Hewitt said: "We have doubled it. "We will extend it again next year."'
+    assert _quoted(text) == ["We have doubled it.", "We will extend it again next year."]
+
+
+def test_a_one_word_nickname_is_not_a_quotation_boundary_for_the_prose() -> None:
+    text = 'State Del. Marcia "Cia" Price shouted: "The nation is watching us today."'
+    assert _quoted(text)[-1] == "The nation is watching us today."
+
+
 # --------------------------------------------------------------------------------------------
 # Statements and speakers: with the spaCy model
 
@@ -183,6 +193,54 @@ def test_people_list_gives_the_canonical_name(nlp) -> None:  # type: ignore[no-u
     ward = Person("Samuel Ward", aliases=("Mr Ward", "Ward"), mentions=((0, 7), (55, 62)))
     (s,) = _statements(nlp, text, (ward,))
     assert s.speaker == "Samuel Ward"
+
+
+@pytest.mark.slow
+def test_dash_byline_after_the_quote(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Readers wrote in after the debate.\n\n"
+        "“He never answered a single question about the economy.” ― Laura Mendes\n"
+        "“I have never been so worried about the future of this country.”― Omar Haddad"
+    )
+    statements = _statements(nlp, text)
+    assert [s.speaker for s in statements] == ["Laura Mendes", "Omar Haddad"]
+
+
+@pytest.mark.slow
+def test_quote_after_a_sentence_with_a_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Talks on the budget will resume next week, Adam Schiff said. "
+        "“The other factor is that nobody wants another shutdown this year.”"
+    )
+    (s,) = _statements(nlp, text)
+    assert s.speaker == "Adam Schiff"
+
+
+@pytest.mark.slow
+def test_it_said_is_the_organisation_before(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The US government denied the claims. In a statement, it said: “The detainee was "
+        "properly held as an enemy combatant.”"
+    )
+    (s,) = _statements(nlp, text)
+    assert s.speaker_kind == "organisation"
+    assert s.speaker is not None and "government" in s.speaker
+
+
+@pytest.mark.slow
+def test_appositive_name_is_the_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The Shadow Secretary of State for the Family, Theresa May, said: “These plans were "
+        "announced in December and nothing has changed since.”"
+    )
+    (s,) = _statements(nlp, text)
+    assert (s.speaker, s.speaker_kind) == ("Theresa May", "person")
+
+
+@pytest.mark.slow
+def test_a_quoted_subject_is_not_a_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Mr Mubanga said the “MI6 agent” told him the passport had been found in a cave."
+    assert _statements(nlp, text) == []
 
 
 # --------------------------------------------------------------------------------------------
