@@ -497,9 +497,13 @@ class _Attributor:
                 continue
             if t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON"):
                 p = self.names.person_at(t.idx, t.idx + len(t.text))
-                if p is None:
-                    p = self.names.canonical(
-                        _ent_text(t) if t.ent_type_ else _noun_phrase(t, self.inside).text)
+                if p is None and t.ent_type_ == "PERSON":
+                    p = self.names.canonical(_ent_text(t))
+                if p is None:  # no entity: a person only with a title or a known surname
+                    np = _noun_phrase(t, self.inside)
+                    known = self.names.surname.get(t.lower_, "")
+                    if " " in known or any(w.lower_.rstrip(".") in _HONORIFICS for w in np):
+                        p = self.names.canonical(np.text)
                 if p:
                     return p
             if t.lower_ in ("he", "she") and depth < 3:
