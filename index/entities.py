@@ -185,8 +185,9 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
         or t.punct[start]
         or t.w[start].lower() in _LEADING_DROP
         or is_honorific(t.w[start])
-        or (person and end - start > 1 and (is_title_word(t.w[start]) or (
-            t.w[start].lower() in JOINERS and start > title_start)))
+        or (person and end - start > 1 and (is_title_word(t.w[start]) or _is_demonym(t.w[start])
+                                            or (t.w[start].lower() in JOINERS
+                                                and start > title_start)))
     ):
         start += 1
     while end > start and (
@@ -385,7 +386,11 @@ def _candidates(t: _Text) -> list[_Cand]:
             else:
                 c.role = _role_before(t, s, title_start) or _role_appos(t, s, e)
         cands.append(c)
-    cands.extend(_listed_people(t, cands))
+    listed = _listed_people(t, cands)
+    if listed:
+        covered = {k for c in listed for k in range(c.start, c.end)}
+        cands = [c for c in cands if not any(k in covered for k in range(c.start, c.end))]
+        cands.extend(listed)
     return cands
 
 
@@ -405,8 +410,9 @@ def _listed_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
     g = gazetteer.load()
     taken = [False] * len(doc)
     for c in cands:
-        for k in range(c.start, c.end):
-            taken[k] = True
+        if c.kind != OTHER:  # the model's organisations here are often these very names
+            for k in range(c.start, c.end):
+                taken[k] = True
     found = []
     n = len(doc)
     pos = 0
