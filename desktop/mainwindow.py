@@ -633,8 +633,9 @@ class MainWindow(QMainWindow):
                 panel.clear_choice()
 
     def _mark_moved(self, current: int, total: int) -> None:
-        self.mark_position.setText(f"{self.navigator.what}: {current} of {total}"
-                                   if total else "")
+        where = (f"{current} of {total}" if current
+                 else f"{total} mark{'s' if total != 1 else ''}")
+        self.mark_position.setText(f"{self.navigator.what}: {where}" if total else "")
 
     def _mark_clicked(self, mark: Mark) -> None:
         entry = mark.payload
@@ -862,6 +863,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.push(AddBookmark(self.store, self._load_bookmarks, info.key,
                                          str(info.path), self.article.text, span[0], span[1],
                                          note.strip()))
+        self.reader.setTextCursor(self.reader.span_cursor(span[1], span[1]))  # show the mark
         self.statusBar().showMessage("Bookmarked.", 5000)
 
     def edit_note(self, bookmark: Any) -> None:

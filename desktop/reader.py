@@ -160,18 +160,18 @@ class ReaderView(QTextBrowser):
         cursor.endEditBlock()
         self.moveCursor(QTextCursor.MoveOperation.Start)
 
-    def _cursor(self, start: int, end: int) -> QTextCursor:
+    def span_cursor(self, start: int, end: int) -> QTextCursor:
         cursor = QTextCursor(self.document())
         cursor.setPosition(self.pmap.to_qt(start))
         cursor.setPosition(self.pmap.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
         return cursor
 
     def _merge_chars(self, start: int, end: int, fmt: QTextCharFormat) -> None:
-        self._cursor(start, end).mergeCharFormat(fmt)
+        self.span_cursor(start, end).mergeCharFormat(fmt)
 
     def _format_block(self, block: Any) -> None:
         kind, level = block.kind, getattr(block, "level", 0)
-        cursor = self._cursor(block.start, block.end)
+        cursor = self.span_cursor(block.start, block.end)
         bfmt = QTextBlockFormat()
         cfmt = QTextCharFormat()
         if kind in ("title", "heading"):
@@ -222,7 +222,7 @@ class ReaderView(QTextBrowser):
         every.sort(key=lambda m: order.get(m.kind, 0))
         for mark in every:
             sel = QTextEdit.ExtraSelection()
-            sel.cursor = self._cursor(mark.start, mark.end)  # type: ignore[attr-defined]
+            sel.cursor = self.span_cursor(mark.start, mark.end)  # type: ignore[attr-defined]
             fmt = QTextCharFormat()
             fmt.setBackground(mark_colour(mark.kind, palette))
             fmt.setForeground(text_colour)
@@ -242,8 +242,8 @@ class ReaderView(QTextBrowser):
 
     def go_to(self, start: int, end: int) -> None:
         """Puts the cursor at the start of a span and scrolls the span into view, centred."""
-        self.setTextCursor(self._cursor(start, start))
-        rect = self.cursorRect(self._cursor(start, start))
+        self.setTextCursor(self.span_cursor(start, start))
+        rect = self.cursorRect(self.span_cursor(start, start))
         bar = self.verticalScrollBar()
         bar.setValue(bar.value() + rect.center().y() - self.viewport().height() // 2)
         self.ensureCursorVisible()
@@ -399,7 +399,9 @@ class FindBar(QWidget):
 
     def show_position(self, what: str, current: int, total: int) -> None:
         self.what.setText(what)
-        self.position.setText(f"{current} of {total}" if total else "no marks")
+        self.position.setText(f"{current} of {total}" if current and total
+                              else f"{total} mark{'s' if total != 1 else ''}" if total
+                              else "no marks")
         self.previous.setEnabled(total > 1)
         self.next.setEnabled(total > 1)
         self.show()

@@ -66,16 +66,16 @@ def test_reader_renders_structure_without_changing_the_text(qtbot) -> None:  # t
     view.go_to(start, start + 9)
     assert view.cursor_offset() == start
     assert view.textCursor().position() == start + 1
-    view.setTextCursor(view._cursor(start, start + 9))
+    view.setTextCursor(view.span_cursor(start, start + 9))
     assert view.selection_span() == (start, start + 9)
-    link = view._cursor(len(text) - 3, len(text) - 3).charFormat()
+    link = view.span_cursor(len(text) - 3, len(text) - 3).charFormat()
     assert link.isAnchor() and link.anchorHref() == "https://example.org/x"
     assert view.loadResource(0, QUrl("https://example.org/image.png")) is None
 
     # the next article does not inherit the formats of the first one's first word
     view.set_article(text, blocks, (0, 7))
     view.set_article("plain words", ())
-    fmt = view._cursor(3, 4).charFormat()
+    fmt = view.span_cursor(3, 4).charFormat()
     assert fmt.fontCapitalization() == fmt.fontCapitalization().MixedCase
     assert not fmt.isAnchor() and fmt.fontWeight() < 600
 
@@ -250,7 +250,7 @@ def test_note_edit_undo_and_export(qtbot, fake_window: MainWindow, tmp_path: Pat
         fake_window.start()
     qtbot.waitUntil(lambda: fake_window.store is not None)
     w = fake_window
-    w.reader.setTextCursor(w.reader._cursor(0, 10))
+    w.reader.setTextCursor(w.reader.span_cursor(0, 10))
     w.ask_note = lambda title, note="": ("", True)  # type: ignore[method-assign]
     w.bookmark_action.trigger()
     assert w.bookmarks_panel.model.rowCount() == 1

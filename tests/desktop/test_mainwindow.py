@@ -113,13 +113,13 @@ def test_hovered_or_clicked_name_is_the_panel_entry(qtbot, window: MainWindow) -
     start, _end = hamada.mentions[0]
     mark = window.reader.mark_at(start + 1)
     assert mark is not None and "Yasukazu Hamada" in mark.label and "Defence" in mark.label
-    where = window.reader.cursorRect(window.reader._cursor(start + 1, start + 1)).center()
+    where = window.reader.cursorRect(window.reader.span_cursor(start + 1, start + 1)).center()
     hover = QHelpEvent(QEvent.Type.ToolTip, where,
                        window.reader.viewport().mapToGlobal(where))
     QApplication.sendEvent(window.reader, hover)
     assert "Yasukazu Hamada" in QToolTip.text()
 
-    cursor = window.reader._cursor(start + 1, start + 1)
+    cursor = window.reader.span_cursor(start + 1, start + 1)
     window.reader.setTextCursor(cursor)
     window.reader.ensureCursorVisible()
     point = window.reader.cursorRect(cursor).center() + QPoint(2, 0)
@@ -192,7 +192,7 @@ def test_bookmark_survives_a_restart(qtbot, window: MainWindow, data_dir: Path) 
     text = window.article.text
     start = text.index("North Korea continues")
     end = start + len("North Korea continues to work on enhancing its nuclear")
-    window.reader.setTextCursor(window.reader._cursor(start, end))
+    window.reader.setTextCursor(window.reader.span_cursor(start, end))
     window.ask_note = lambda title, note="": ("check the missile numbers", True)  # type: ignore[method-assign]
     with qtbot.waitSignal(window.bookmarksChanged):
         qtbot.keyClick(window.reader, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
