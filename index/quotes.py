@@ -169,6 +169,8 @@ def find_quotations(text: str) -> list[Quotation]:
     out: list[Quotation] = []
     open_at: int | None = None  # content start of the open quotation
     depth = 0  # nested curly quotes inside the open one
+    curly = True  # whether the open quotation began with a curly mark
+    inner = False  # a straight quotation is open inside a curly one
     n_paras = 1
     for pi, (pa, pb) in enumerate(paras):
         skip = -1
@@ -188,8 +190,18 @@ def find_quotations(text: str) -> list[Quotation]:
             if open_at is None:
                 if ch in "“„«" or (ch in "\"”" and opens_like):
                     open_at, depth, n_paras = i + 1, 0, 1
+                    curly, inner = ch != '"', False
                 continue
             # a quotation is open
+            if ch == '"' and curly:
+                # “… "inner" …”: straight marks inside a curly quotation are nested, unless
+                # one closes it (“no evidence" yet: mixed marks)
+                if inner or (opens_like and not closes_like):
+                    inner = not inner
+                    continue
+                out.append(Quotation(open_at, i, True, n_paras))
+                open_at = None
+                continue
             if ch in "“„«":
                 if closes_like and not opens_like:  # a typo'd closing mark
                     out.append(Quotation(open_at, i, True, n_paras))

@@ -27,6 +27,11 @@ def test_a_quote_inside_a_quote_stays_part_of_it() -> None:
     assert _quoted(text) == ["They told me ‘no’ and then “never again” in one breath,"]
 
 
+def test_straight_marks_nest_inside_curly_ones_and_mixed_marks_still_close() -> None:
+    text = '“He called it "a disgrace" twice,” she said. There was “no evidence" yet.'
+    assert _quoted(text) == ['He called it "a disgrace" twice,', "no evidence"]
+
+
 def test_a_quotation_runs_over_paragraphs_that_reopen_it() -> None:
     text = (
         "The minister spoke at length.\n\n"
