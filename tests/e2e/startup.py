@@ -10,6 +10,10 @@ same text as Broadsheet does on the seed library: a list with the seed's title b
 article's text. Broadsheet runs on a data directory whose seed library is already indexed
 (by a first, unmeasured start), as a user's second and later starts are.
 
+A third program, "shell", is Broadsheet's launcher and application (``desktop.launch``,
+``desktop.app``: the single-instance check, the icon, the first-paint hook) around the
+bare window's widgets: the difference between it and Broadsheet is the main window's.
+
 The issue asks for Broadsheet <= 2x the bare window.
 """
 
@@ -65,6 +69,38 @@ window.show()
 sys.exit(app.exec())
 """
 
+#: Broadsheet's own start-up (desktop.launch -> desktop.app: QApplication, single-instance
+#: check, first-paint hook) around the bare window's widgets instead of the main window:
+#: splits what the shell costs from what the main window costs.
+SHELL = r"""
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QListWidget, QMainWindow, QSplitter, QTextBrowser
+from desktop import app, launch
+
+SEED = Path(sys.argv.pop(1))
+
+class Window(QMainWindow):
+    def __init__(self, data_dir):
+        super().__init__()
+        split = QSplitter()
+        library = QListWidget()
+        library.addItem(SEED.read_text(encoding="utf-8").split("\n", 1)[0][:80])
+        reader = QTextBrowser()
+        reader.setPlainText(SEED.read_text(encoding="utf-8"))
+        split.addWidget(library)
+        split.addWidget(reader)
+        self.setCentralWidget(split)
+        self.resize(1100, 700)
+    def start(self):
+        pass
+    def open_paths(self, paths):
+        pass
+
+app._main_window_class = lambda: Window
+sys.exit(launch.main([]))
+"""
+
 
 def time_to_first_paint(xvfb: Xvfb, argv: list[str], env: dict[str, str]) -> float:
     start = time.time()
@@ -113,17 +149,23 @@ def main() -> int:
             proc.terminate()
             proc.wait(30)
             time_to_first_paint(xvfb, bare, env)
-            results: dict[str, list[float]] = {"bare": [], "broadsheet": []}
+            shell = [sys.executable, "-c", SHELL, str(seed)]
+            results: dict[str, list[float]] = {"bare": [], "shell": [], "broadsheet": []}
             for _ in range(args.runs):
                 results["bare"].append(time_to_first_paint(xvfb, bare, env))
+                results["shell"].append(time_to_first_paint(xvfb, shell, env))
                 results["broadsheet"].append(time_to_first_paint(xvfb, args.app, env))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     for name, values in results.items():
         print(f"{name:11s} median {statistics.median(values):.3f} s  "
               f"min {min(values):.3f} s  runs {' '.join(f'{v:.3f}' for v in values)}")
-    ratio = statistics.median(results["broadsheet"]) / statistics.median(results["bare"])
-    print(f"ratio (median broadsheet / median bare): {ratio:.2f} (the issue asks <= 2)")
+    bare_median = statistics.median(results["bare"])
+    for name in ("shell", "broadsheet"):
+        ratio = statistics.median(results[name]) / bare_median
+        print(f"ratio median {name} / median bare: {ratio:.2f}")
+    print("(the issue asks broadsheet / bare <= 2; 'shell' is the launcher and application "
+          "around the bare window's widgets)")
     return 0
 
 
