@@ -399,7 +399,7 @@ def _line_start(t: _Text, i: int) -> bool:
 
 
 #: "( Australia )", "( 75th )", "( U.S. )": what follows a name in a results list.
-_BRACKETED = re.compile(r"\(\s*(?:[A-Z][\w.'\- ]{0,30}|\d{1,3}(?:st|nd|rd|th)?)\s*\)")
+_BRACKETED = re.compile(r"\(\s*([A-Z][\w.'\- ]{0,30}?|\d{1,3}(?:st|nd|rd|th)?)\s*\)")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 
 
@@ -429,9 +429,12 @@ def _listed_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
             words = [t.w[k] for k in range(i, j)]
             name = t.span_text(i, j)
             initial = bool(_INITIAL.match(words[0])) and len(words) >= 2
-            bracket = j < n and _BRACKETED.match(t.text, t.idx[j]) is not None
-            if (initial or (bracket and len(words) >= 2)) and not g.lookup(name) and not any(
-                w in g.demonyms or g.lookup(w) or is_not_a_name(w) for w in words[-1:]
+            m = _BRACKETED.match(t.text, t.idx[j]) if j < n and len(words) >= 2 else None
+            inside = m.group(1) if m else ""
+            # "( Australia )", "( 75th )" follow a competitor; "( INA )" an organisation.
+            bracket = bool(inside) and (inside[:1].isdigit() or g.lookup(inside) is not None)
+            if (initial or bracket) and not g.lookup(name) and not any(
+                _is_demonym(w) or g.lookup(w) or is_not_a_name(w) for w in words
             ):
                 found.append(_Cand(i, j, PERSON, name))
         pos = max(j, i + 1)
