@@ -93,11 +93,14 @@ class SingleInstance(QObject):
         socket.write(QByteArray(json.dumps(message).encode("utf-8") + b"\n"))
         if not socket.waitForBytesWritten(TIMEOUT_MS):
             return False
+        # Someone accepted the message. A window busy for a moment answers late (or after
+        # we have gone: the message waits in the socket); it is still the window, so only
+        # an explicit refusal counts as not delivered.
         reply = b""
         while b"\n" not in reply and socket.waitForReadyRead(TIMEOUT_MS):
             reply += bytes(socket.readAll().data())
         socket.disconnectFromServer()
-        return reply.startswith(b"ok")
+        return not reply.startswith(b"error")
 
     def close(self) -> None:
         if self._server is not None:

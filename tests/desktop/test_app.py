@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -187,6 +188,21 @@ def test_second_launch_hands_its_files_to_the_first(qtbot, qapp_configured, data
     assert blocker.args == [[str(seed_path)]]
     assert window.calls[-1] == ("open_paths", [seed_path])
     assert not window.isMinimized()
+
+
+def test_a_busy_first_window_still_gets_the_files(qtbot, qapp_configured, data_dir,
+                                                  seed_path) -> None:  # type: ignore[no-untyped-def]
+    window = _open(qtbot, data_dir)
+    proc = _second_launch(data_dir, [seed_path])
+    # The first window does not answer for longer than the second launch waits.
+    time.sleep((instance.TIMEOUT_MS + 1500) / 1000)
+    with qtbot.waitSignal(window.findChild(instance.SingleInstance).filesReceived,
+                          timeout=20000):
+        qtbot.waitUntil(lambda: proc.poll() is not None, timeout=20000)
+    out, err = proc.communicate()
+    assert proc.returncode == 0, (out, err)
+    assert "second window" not in out
+    assert window.calls[-1] == ("open_paths", [seed_path])
 
 
 def test_other_library_gets_its_own_window(qtbot, qapp_configured, data_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
