@@ -432,7 +432,7 @@ class _Attributor:
             self.sent_start[i] = start
 
     # -- speaker of a noun ---------------------------------------------------------------
-    def speaker_of(self, tok: Token, before: int) -> _Speaker:
+    def speaker_of(self, tok: Token) -> _Speaker:
         low = tok.lower_
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS:
             if low in _PERSON_PRONOUNS:
@@ -555,7 +555,7 @@ class _Attributor:
                 t.tag_ in ("NNS", "NNPS") or any(c.dep_ == "conj" for c in t.children)
                 or t.ent_type_ == "ORG"
             ):
-                return self.speaker_of(t, t.idx)
+                return self.speaker_of(t)
         if self.last_group and char - self.last_group[0] < 2000:
             return _Speaker(self.last_group[1], self.last_group[2])
         return _Speaker(None, "unknown")
@@ -574,7 +574,7 @@ class _Attributor:
             if t.dep_ in ("nsubj", "nsubjpass") and not self.inside[i] \
                     and not self.inside[t.head.i] and t.tag_ in ("NN", "NNP") \
                     and t.ent_type_ not in ("PERSON", *_BAD_SUBJECT):
-                sp = self.speaker_of(t, char)
+                sp = self.speaker_of(t)
                 if sp.kind != "person":
                     return _Speaker(sp.name, "organisation")
         for ent in reversed(self.ents):
@@ -647,7 +647,6 @@ class _Candidate:
     speaker: _Speaker | None = None
     cue: str | None = None
     adjacent: bool = False  # the cue touches the quotation (",” he said" / "said: “")
-    standalone: bool = False  # opens its sentence (not a phrase inside narrative)
     para: int = 0
 
 
@@ -682,6 +681,9 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
 
     for c in cands:
         _attribute(c, doc, text, inside, att)
+        if c.speaker is not None and c.speaker.name and c.speaker.kind in ("group",
+                                                                           "organisation"):
+            att.last_group = (c.q.start, c.speaker.name, c.speaker.kind)
 
     # continuation: a quotation with no cue continues the statement before it
     out: list[Statement] = []
@@ -755,7 +757,6 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
         while i >= s_start and not inside[i]:
             left.append(i)
             i -= 1
-    c.standalone = not left
     # 1. a cue right after the quote: ",” he said" / ",” said Mr X" / ",” Mr X told reporters"
     for k, i in enumerate(right[:8]):
         t = doc[i]
@@ -787,7 +788,7 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
                     t = t.head
                 c.adjacent = True
                 c.cue = m.group(0).strip()[:1]
-                c.speaker = att.speaker_of(t, q.start)
+                c.speaker = att.speaker_of(t)
                 if c.speaker.kind == "person" and c.speaker.name:
                     return
                 c.speaker, c.cue = None, None
@@ -816,7 +817,7 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
         if subj is not None:
             c.adjacent = True
             c.cue = ":"
-            c.speaker = att.speaker_of(subj, q.start)
+            c.speaker = att.speaker_of(subj)
             return
     # 4. any cue in the rest of the right context
     for k, i in enumerate(right[8:]):
@@ -848,7 +849,7 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
             or subj.lower_ in _GROUP_PRONOUNS or subj.ent_type_ in ("PERSON", "ORG", "NORP")
         ):
             c.cue = verb.text
-            c.speaker = att.speaker_of(subj, q.start)
+            c.speaker = att.speaker_of(subj)
 
 
 def _para_ends_with_colon(text: str, start: int) -> bool:
@@ -930,21 +931,21 @@ def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool],
     if subj is None:
         subj = _nearest_name(verb, inside, between, after)
     if subj is not None:
-        c.speaker = att.speaker_of(subj, c.q.start)
+        c.speaker = att.speaker_of(subj)
 
 
 def _according(c: _Candidate, to: Token, att: _Attributor, inside: list[bool]) -> None:
     c.cue = "according to"
     for ch in to.children:
         if ch.dep_ == "pobj" and not inside[ch.i]:
-            c.speaker = att.speaker_of(ch, c.q.start)
+            c.speaker = att.speaker_of(ch)
             return
     nxt = to.i + 1
     if nxt < len(to.doc) and not inside[nxt]:
         t = to.doc[nxt]
         while t.dep_ in ("compound", "det", "amod", "poss") and t.head.i > t.i:
             t = t.head
-        c.speaker = att.speaker_of(t, c.q.start)
+        c.speaker = att.speaker_of(t)
 
 
 def _nearest_name(verb: Token, inside: list[bool], between: list[int],
