@@ -217,6 +217,33 @@ def _place_context(t: _Text, i: int) -> bool:
     return prev == "of" and i > 1 and t.w[i - 2].lower() in _PLACE_OF
 
 
+def _places_of(t: _Text, cands: list[_Cand]) -> list[_Cand]:
+    """Places the model missed, named by the words before them: "the outskirts of Arbil",
+    "the town of Tavildara", "just east of Longyear"."""
+    taken = [False] * len(t.w)
+    for c in cands:
+        for k in range(c.start, c.end):
+            taken[k] = True
+    found = []
+    for i in t.cap_idx:
+        if taken[i] or i < 2 or t.caps[i] or t.w[i - 1] != "of":
+            continue
+        if t.w[i - 2].lower() not in _PLACE_OF:
+            continue
+        j = i
+        while j < len(t.w) and j - i < 3 and t.cap[j] and not taken[j] and not t.punct[j]:
+            j += 1
+        if j < len(t.w) and t.w[j] in _POSSESSIVE:
+            continue  # "the town of Smith's ..." is not a name of a place
+        name = t.span_text(i, j)
+        if _is_demonym(t.w[i]) or is_title_word(t.w[i]) or t.w[i].lower() in _NOT_ROLE_START:
+            continue
+        c = _Cand(i, j, PLACE, name)
+        c.strong = True
+        found.append(c)
+    return found
+
+
 def _is_demonym(word: str) -> bool:
     """"Japanese", "Britons", and the regular ones the list lacks: "Rwandan", "Brazilian"."""
     g = gazetteer.load()
@@ -386,7 +413,7 @@ def _candidates(t: _Text) -> list[_Cand]:
             else:
                 c.role = _role_before(t, s, title_start) or _role_appos(t, s, e)
         cands.append(c)
-    listed = _listed_people(t, cands)
+    listed = _listed_people(t, cands) + _places_of(t, cands)
     if listed:
         covered = {k for c in listed for k in range(c.start, c.end)}
         cands = [c for c in cands if not any(k in covered for k in range(c.start, c.end))]
