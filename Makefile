@@ -14,7 +14,7 @@ APT_PACKAGES := fonts-dejavu-core libegl1 libgl1 libfontconfig1 libxkbcommon0 li
 	libxcb-render-util0 libxkbcommon-x11-0 libxcb-shape0 libxcb-randr0 libxcb-xfixes0 \
 	libxcb-xinerama0 libxcb-xkb1 desktop-file-utils appstream
 
-.PHONY: run test lint typecheck pytest bench install-desktop uninstall-desktop bundle \
+.PHONY: run test lint typecheck pytest bench install-desktop uninstall-desktop bundle test-bundle \
 	system-deps clean venv
 
 $(PY):
@@ -56,12 +56,14 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(VENV)/bin/mypy
 
+# The bundle test builds a PyInstaller folder (minutes): `make test-bundle` runs it.
 pytest: $(VENV)/.installed-test system-deps
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m "not bundle"
 
 test: lint typecheck pytest
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test system-deps
+	$(PY) tests/e2e/startup.py
 	$(PY) tests/benchmarks/bench.py
 
 install-desktop: $(VENV)/.installed
@@ -73,6 +75,10 @@ uninstall-desktop: $(VENV)/.installed
 bundle: $(VENV)/.installed
 	$(PIP) install -e '.[bundle]'
 	$(VENV)/bin/pyinstaller --noconfirm --clean resources/packaging/broadsheet.spec
+
+test-bundle: $(VENV)/.installed-test
+	$(PIP) install -e '.[bundle]'
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -m bundle tests/e2e/test_bundle.py
 
 clean:
 	rm -rf build dist .pytest_cache .mypy_cache .ruff_cache
