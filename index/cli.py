@@ -33,6 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="broadsheet",
         description="A reader for a library of news articles. With no command, opens the window.",
+        epilog="The window: broadsheet [--data-dir DIR] [FILE...] opens the library (adding and "
+        "showing FILEs). broadsheet --install-desktop / --uninstall-desktop adds or removes the "
+        "application in the desktop menu for this user.",
     )
     parser.add_argument("--version", action="version", version=f"broadsheet {__version__}")
     parser.add_argument(
