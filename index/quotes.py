@@ -994,6 +994,10 @@ def _is_statement(c: _Candidate, text: str, doc: Doc, inside: list[bool]) -> boo
         return True
     if n >= 4:
         return True
+    if ends_sentence:
+        # “strong leader,” / “spoiled brat.”: punctuation taken inside the marks belongs
+        # to quoted words (a term or a scare quote leaves it outside: a “term”,)
+        return True
     # two or three words: a phrase quoted from someone, or a scare quote / a name?
     after = c.last + 1
     while after < len(doc) and inside[after]:
