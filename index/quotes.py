@@ -3,25 +3,35 @@
 :func:`extract_statements` takes the spaCy ``Doc`` of a document's analysed text and the
 people found in it, and returns every direct quotation as a :class:`Statement`.
 
-It works in three linear passes over the text:
+It works in three linear passes (no second model, no search over the whole text per
+quotation; parse attributes are read from arrays where every token would be touched):
 
 1. **Find quotations** (:func:`find_quotations`): a scanner over the quotation marks of each
    paragraph, straight or curly, that keeps nesting (a quote inside a quote stays part of
-   the outer one) and lets a quotation run over paragraphs the way newspapers print it: a
-   paragraph that opens a quote and does not close it continues in the next paragraph,
-   which reopens with a quotation mark.
-2. **Attribute** each quotation: look for a cue (a speech verb such as *said*, *told*,
-   *responded*; *according to*; or a colon before the opening mark) in the sentence around
-   the quotation, outside the quotation itself, preferring the cue right after the closing
-   mark (``“…,” he said``), then the one right before the opening mark (``X responded: “…”``),
-   then any cue in the same sentence (``with Mr X saying it “…”``). The speaker is the
-   cue's subject in the parse (or the object of *according to*), with a fallback to the
-   nearest name or pronoun around the cue; pronouns are resolved to the nearest person
-   (he/she) or group (they/we) mentioned before; names are mapped to the canonical name of
-   a :class:`Person`. A quotation with no cue of its own continues the statement before it
-   (``“…,” he said. “…”``).
-3. **Keep statements, drop the rest**: scare quotes, titles and nicknames (a few words,
-   no cue of their own, not a sentence) are not statements.
+   the outer one; straight marks nest inside curly ones) and lets a quotation run over
+   paragraphs the way newspapers print it: a paragraph that opens a quote and does not
+   close it continues in the next paragraph, which reopens with a quotation mark. A
+   straight mark that plainly opens while one is open ends the unclosed one there.
+2. **Attribute** each quotation, trying in turn: a cue right after the closing mark
+   (``“…,” he said``, ``,” said Mr X``, ``,” according to X``, or any verb there:
+   ``,” Vitter demanded``); a dash byline (``” ― Sonya Herridge``); a cue before the
+   opening mark in the same sentence (``X responded: “…”``, ``with Mr X saying it “…”``);
+   a bare colon (``Mr Austin: “…”``, also closing the paragraph before); a cue in the
+   sentence just before (``Schiff said. “…”``); and for a phrase quoted inside narrative,
+   the subject of the verb that governs it (``Obama condemned the test as “…”``). The
+   speaker is the cue's subject in the parse (or the object of *according to*), with a
+   fallback to the nearest name next to the cue. *He*/*she* is the nearest person who was
+   the subject of a clause (else the nearest person named); *they* the nearest plural or
+   coordinated subject (``the two sides`` going back to ``Japan and the United States``);
+   *it* the nearest subject that is not a person. Names become a :class:`Person`'s
+   canonical name (mentions, aliases, then surnames completed from the text). A quotation
+   with no cue of its own continues the statement before it (``“…,” he said. “…”``).
+3. **Keep statements, drop the rest**: titles and nicknames (title case), one-word scare
+   quotes, quoted words used as a name (``“two plus two” talks``) or as a subject, and
+   two- or three-word phrases that no one in their clause says
+   (``Facing a “severely contested environment”, …``) are not statements; sentences,
+   longer phrases, phrases with their punctuation inside the marks and anything with a
+   cue of its own are.
 """
 
 from __future__ import annotations
