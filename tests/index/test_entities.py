@@ -264,3 +264,28 @@ def test_a_doubtful_title_does_not_make_a_person(nlp) -> None:
     )
     people, _ = analyse(nlp, text)
     assert not {"Election", "Committee"} & {p.name for p in people}
+
+
+def test_an_empty_article_has_no_people_or_places(nlp) -> None:
+    from index.model import Document
+
+    for text in ("", "  \n\n", "“ ”"):
+        document = Document(Path("empty.txt"), text, "txt", "")
+        assert extract_entities(nlp(text), document) == ([], [])
+
+
+def test_offsets_hold_for_a_document_parsed_in_pieces(nlp, seed_path: Path) -> None:
+    # Long articles are parsed paragraph by paragraph and joined (index.analysis).
+    from spacy.tokens import Doc
+
+    document = load_document(seed_path)
+    cut = document.text.index("\n\n", len(document.text) // 2) + 2
+    whole = Doc.from_docs(
+        [nlp(document.text[:cut]), nlp(document.text[cut:])], ensure_whitespace=False
+    )
+    assert whole.text == document.text
+    people, places = extract_entities(whole, document)
+    for entity in [*people, *places]:
+        for a, b in entity.mentions:
+            written = document.text[a:b]
+            assert written == entity.name or written in entity.aliases
