@@ -615,7 +615,16 @@ def _teams(t: _Text, cands: list[_Cand]) -> None:
     ("Leicestershire beat Somerset", "CHICAGO 5 Boston 3") is a team, not a place. Countries
     stay places: national sides are named after them."""
     doc = t.doc
+    g = gazetteer.load()
+    surnames = {t.w[c.end - 1] for c in cands if c.kind == PERSON and c.end - c.start > 1}
     for c in cands:
+        if c.kind == PERSON and c.end - c.start == 1 and c.text not in surnames:
+            # "Surrey 429-7", "Kent made up for lost time": a county the model took for a
+            # person's surname.
+            entry = g.by_name.get(c.text)
+            if entry is not None and entry.kind not in _STRONG_KINDS:
+                c.kind = OTHER
+            continue
         if c.kind != PLACE or c.dateline or c.place_kind in _STRONG_KINDS:
             continue
         k = c.start - 1
