@@ -82,6 +82,7 @@ class _Cluster:
     role: str | None = None
     forms: Counter[str] = field(default_factory=Counter)
     mentions: list[Span] = field(default_factory=list)
+    honorific_forms: set[str] = field(default_factory=set)
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -694,6 +695,13 @@ def _free(owner: list[bool], i: int, end: int) -> bool:
     return not any(owner[i:end])
 
 
+def _honorific_form(t: _Text, cl: _Cluster, i: int, form: str) -> None:
+    """"Mr Austin" is one of the names a reader sees for Lloyd Austin (an alias, while the
+    mention itself is the name)."""
+    if i > 0 and is_honorific(t.w[i - 1]) and t.cap[i - 1]:
+        cl.honorific_forms.add(f"{t.w[i - 1]} {form}")
+
+
 def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person]:
     doc = t.doc
     clusters: list[_Cluster] = []
@@ -727,6 +735,7 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
             clusters.append(cl)
         by_full[key] = cl
         cl.forms[c.text] += 1
+        _honorific_form(t, cl, c.start, c.text)
         cl.mentions.append(t.char_span(c.start, c.end))
         if c.role and not cl.role:
             cl.role = c.role
@@ -770,13 +779,14 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
         if not inside_name:
             cl.mentions.append(t.char_span(i, end))
             cl.forms[t.span_text(i, end)] += 1
+            _honorific_form(t, cl, i, t.span_text(i, end))
             for k in range(i, end):
                 owner[k] = True
         pos = end
     people = []
     for cl in clusters:
         mentions = tuple(sorted(set(cl.mentions)))
-        aliases = tuple(sorted(f for f in cl.forms if f != cl.name))
+        aliases = tuple(sorted({f for f in cl.forms if f != cl.name} | cl.honorific_forms))
         people.append(Person(cl.name, cl.role, aliases, mentions))
     people.sort(key=lambda p: p.mentions[0])
     return people
