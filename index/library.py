@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import json
 import os
@@ -26,6 +27,7 @@ import shutil
 import sys
 import threading
 import time
+import warnings
 from collections import defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -283,15 +285,21 @@ class Library:
                 f"this version of Broadsheet uses {S.SCHEMA_VERSION}"
             )
             return
-        try:
-            ix = whoosh.index.open_dir(str(gen))
-            searcher = ix.searcher()
-            reader = searcher.reader()
-            if reader.doc_count():
-                next(iter(reader.all_stored_fields()), None)
-        except Exception as exc:  # Whoosh raises anything from pickle to struct errors
-            self.problem = f"the index is unreadable ({_describe(exc)})"
-            return
+        # Whoosh leaves open the file it failed to read: close such files here, quietly,
+        # rather than have the garbage collector warn about them at some later moment.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ResourceWarning)
+            try:
+                ix = whoosh.index.open_dir(str(gen))
+                searcher = ix.searcher()
+                reader = searcher.reader()
+                if reader.doc_count():
+                    next(iter(reader.all_stored_fields()), None)
+            except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+                self.problem = f"the index is unreadable ({_describe(exc)})"
+            if self.problem:
+                gc.collect()
+                return
         self._ix, self._searcher = ix, searcher
         self._cache.clear()
 
@@ -652,6 +660,10 @@ class _Run:
                 else:
                     to_analyse.append(f)
 
+        if not (self.full or removed or touched or to_analyse):
+            self.notify(Progress("done", total, total))  # nothing to write
+            return UpdateReport(failed=tuple(self.failed), unchanged=unchanged,
+                                extra={"words": 0, "analysed": 0})
         if self.full:
             gen = self.lib._new_generation()
             _atomic_write(gen / VERSION_FILE, json.dumps({"schema_version": S.SCHEMA_VERSION}))
@@ -665,10 +677,6 @@ class _Run:
             except LockError as exc:
                 raise LibraryLocked(_locked_message(self.lib.data_dir)) from exc
 
-        if not (self.full or removed or touched or to_analyse):
-            self.notify(Progress("done", total, total))  # nothing to write
-            return UpdateReport(failed=tuple(self.failed), unchanged=unchanged,
-                                extra={"words": 0, "analysed": 0})
         new_state = {} if self.full else dict(self.state)
         added: list[str] = []
         updated: list[str] = []

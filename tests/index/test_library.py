@@ -1,0 +1,477 @@
+"""The library: incremental updates, rebuilds, locking, corruption, and ``broadsheet index``.
+
+Most tests inject :class:`FakeAnalyser` (a few regular expressions instead of spaCy) to
+stay fast; what they check — which articles are analysed again, what the index holds — does
+not depend on how good the analysis is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pytest
+
+from index import paths
+from index.library import (
+    CURRENT,
+    INDEX_DIR,
+    LOCK_FILE,
+    VERSION_FILE,
+    Library,
+    LibraryLocked,
+    _key_of_resolved,
+)
+from index.model import Analysis, Document, Person, Place, Progress, Statement
+
+KNOWN_PEOPLE = {
+    "Lloyd Austin": ("Lloyd Austin", "Mr Austin"),
+    "Ada Lovelace": ("Ada Lovelace", "Ms Lovelace"),
+    "Alan Turing": ("Alan Turing", "Mr Turing"),
+}
+KNOWN_PLACES = ("Taiwan", "Japan", "London", "Paris")
+
+
+class FakeAnalyser:
+    """Finds the people and places above by name and quotes in curly quotation marks
+    (said by the first person named); counts the documents it analysed."""
+
+    def __init__(self, fail_after: int | None = None) -> None:
+        self.analysed: list[Path] = []
+        self.fail_after = fail_after
+
+    def analyse_many(self, documents: Iterable[Document]) -> Iterator[Analysis]:
+        for document in documents:
+            if self.fail_after is not None and len(self.analysed) >= self.fail_after:
+                raise RuntimeError("the analyser crashed")
+            self.analysed.append(document.path)
+            yield analyse(document.text)
+
+
+def analyse(text: str) -> Analysis:
+    people = []
+    for name, forms in KNOWN_PEOPLE.items():
+        mentions = sorted(
+            (m.start(), m.end()) for form in forms for m in re.finditer(re.escape(form), text)
+        )
+        if mentions:
+            people.append(Person(name, None, forms[1:], tuple(mentions)))
+    places = [
+        Place(name, "country", (), tuple((m.start(), m.end()) for m in re.finditer(name, text)))
+        for name in KNOWN_PLACES
+        if name in text
+    ]
+    speaker = people[0].name if people else None
+    statements = [
+        Statement(m.group(1), m.start(1), m.end(1), speaker, "person" if speaker else "unknown",
+                  "said")
+        for m in re.finditer(r"“([^”]+)”", text)
+    ]
+    return Analysis(tuple(people), tuple(places), tuple(statements))
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def articles(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    write(folder / "austin.txt", "Austin visits Japan\n\nLloyd Austin went to Japan. "
+          "“We are upgrading our forces,” Mr Austin said.\n")
+    write(folder / "lovelace.txt", "Engines of London\n\nAda Lovelace wrote about engines "
+          "in London. “The engine weaves algebraic patterns,” she said.\n")
+    return folder
+
+
+def make_library(data_dir: Path, analyser: FakeAnalyser | None = None, **kw: object) -> Library:
+    return Library(data_dir, with_seeds=False, analyser=analyser or FakeAnalyser(), **kw)
+
+
+def people(library: Library) -> dict[str, set[str]]:
+    return {e.name: {a[0] for a in e.articles} for e in library.entities("person")}
+
+
+# ---------------------------------------------------------------------------- updates
+
+
+def test_first_update_indexes_every_article(data_dir: Path, articles: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    report = library.update()
+    assert sorted(Path(p).name for p in report.added) == ["austin.txt", "lovelace.txt"]
+    assert not report.failed and not report.cancelled
+    titles = [info.title for info in library.documents()]
+    assert titles == ["Austin visits Japan", "Engines of London"]
+    assert library.search("engines").total == 1
+
+
+def test_update_is_incremental_add_change_remove(data_dir: Path, articles: Path) -> None:
+    analyser = FakeAnalyser()
+    library = make_library(data_dir, analyser)
+    library.add_sources([articles])
+    library.update()
+    austin_key = paths.document_key(articles / "austin.txt")
+    lovelace_key = paths.document_key(articles / "lovelace.txt")
+    assert people(library) == {"Lloyd Austin": {austin_key}, "Ada Lovelace": {lovelace_key}}
+
+    # Add a file: only it is analysed.
+    analyser.analysed.clear()
+    turing = write(articles / "turing.txt", "Turing in Paris\n\nAlan Turing spoke in Paris.\n")
+    report = library.update()
+    assert [Path(p).name for p in report.added] == ["turing.txt"]
+    assert report.unchanged == 2
+    assert analyser.analysed == [turing]
+
+    # Change a file: it is analysed again, and what it no longer says leaves the index.
+    analyser.analysed.clear()
+    write(articles / "austin.txt", "Austin visits Taiwan\n\nMr Turing, not Lloyd Austin, "
+          "went to Taiwan.\n")
+    report = library.update()
+    assert [Path(p).name for p in report.updated] == ["austin.txt"]
+    assert [p.name for p in analyser.analysed] == ["austin.txt"]
+    assert library.search("upgrading").total == 0
+    assert library.search("place:Taiwan").hits[0].key == austin_key
+    assert library.search("place:Japan").total == 0
+    assert not [s for s in library.statements() if s.key == austin_key]
+    assert library.article(austin_key).info.title == "Austin visits Taiwan"
+
+    # Remove a file: it leaves the index with its people, places and statements.
+    analyser.analysed.clear()
+    (articles / "lovelace.txt").unlink()
+    report = library.update()
+    assert [Path(p).name for p in report.removed] == ["lovelace.txt"]
+    assert analyser.analysed == []
+    assert "Ada Lovelace" not in people(library)
+    assert "London" not in {e.name for e in library.entities("place")}
+    assert not library.statements("Ada Lovelace")
+    assert library.search("engines").total == 0
+    assert library.key_for_path(articles / "lovelace.txt") is None
+    with pytest.raises(KeyError):
+        library.article(lovelace_key)
+
+
+def test_unchanged_library_analyses_nothing(data_dir: Path, articles: Path) -> None:
+    analyser = FakeAnalyser()
+    library = make_library(data_dir, analyser)
+    library.add_sources([articles])
+    library.update()
+    analyser.analysed.clear()
+    report = library.update()
+    assert analyser.analysed == []
+    assert (report.added, report.updated, report.removed) == ((), (), ())
+    assert report.unchanged == 2
+
+
+def test_touched_file_with_same_content_is_not_analysed(data_dir: Path, articles: Path) -> None:
+    analyser = FakeAnalyser()
+    library = make_library(data_dir, analyser)
+    library.add_sources([articles])
+    library.update()
+    analyser.analysed.clear()
+    path = articles / "austin.txt"
+    os.utime(path, (1_000_000_000, 1_000_000_000))
+    report = library.update()
+    assert analyser.analysed == [] and report.updated == () and report.unchanged == 2
+    assert library.article(paths.document_key(path)).info.mtime == 1_000_000_000
+    assert library.search('person:"Lloyd Austin"').total == 1  # still searchable
+    analyser.analysed.clear()
+    library.update()
+    assert analyser.analysed == []  # the new mtime was remembered: no hashing loop
+
+
+def test_new_process_sees_the_index(data_dir: Path, articles: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    library.close()
+
+    def refuse(documents: Iterable[Document]) -> Iterator[Analysis]:
+        raise AssertionError("opening or searching the library must not analyse anything")
+
+    other = make_library(data_dir)
+    other._analyser.analyse_many = refuse  # type: ignore[union-attr]
+    assert other.search("person:Austin").total == 1
+    article = other.article(paths.document_key(articles / "austin.txt"))
+    assert article.text.startswith("Austin visits Japan")
+    assert [p.name for p in article.analysis.people] == ["Lloyd Austin"]
+    assert other.sources() == [articles.resolve()]
+
+
+def test_seeds_come_first(data_dir: Path, articles: Path) -> None:
+    library = Library(data_dir, analyser=FakeAnalyser())
+    library.add_sources([articles])
+    assert library.sources() == [paths.seeds_dir(), articles.resolve()]
+    library.remove_source(articles)
+    assert library.sources() == [paths.seeds_dir()]
+
+
+def test_add_missing_source_is_an_error(data_dir: Path, tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        make_library(data_dir).add_sources([tmp_path / "nowhere"])
+
+
+def test_unreadable_file_is_reported_and_others_indexed(data_dir: Path, articles: Path) -> None:
+    write(articles / "empty.txt", "")
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    report = library.update()
+    assert len(report.added) == 2
+    assert [Path(p.path).name for p in report.failed] == ["empty.txt"]
+    assert "empty" in report.failed[0].reason
+
+
+def test_key_is_the_document_key(articles: Path) -> None:
+    path = (articles / "austin.txt").resolve()
+    assert _key_of_resolved(str(path)) == paths.document_key(path)
+
+
+def test_library_wide_entities_and_statements(data_dir: Path, articles: Path) -> None:
+    write(articles / "more.txt", "Austin again\n\nLloyd Austin, Lloyd Austin and Mr Austin. "
+          "“Again,” said Mr Austin.\n")
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    austin = next(e for e in library.entities("person") if e.name == "Lloyd Austin")
+    assert [(title, n) for _, title, n in austin.articles] == [
+        ("Austin again", 4), ("Austin visits Japan", 2)
+    ]
+    said = library.statements("lloyd austin")
+    assert sorted(s.statement.text for s in said) == ["Again,", "We are upgrading our forces,"]
+    assert {s.title for s in said} == {"Austin again", "Austin visits Japan"}
+    assert len(library.statements()) == 3
+    with pytest.raises(ValueError):
+        library.entities("organisation")
+
+
+def test_bookmarks_follow_an_edited_article(data_dir: Path, articles: Path) -> None:
+    from index.bookmarks import BookmarkStore
+
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    path = articles / "austin.txt"
+    key = paths.document_key(path)
+    text = library.article(key).text
+    start = text.index("went to Japan")
+    with BookmarkStore(data_dir) as store:
+        store.add(key, str(path), text, start, start + len("went to Japan"))
+    write(path, "Austin visits Japan\n\nA new first sentence. " + text.split("\n\n", 1)[1])
+    library.update()
+    new_text = library.article(key).text
+    with BookmarkStore(data_dir) as store:
+        (bookmark,) = store.list(key)
+    assert new_text[bookmark.start : bookmark.end] == "went to Japan"
+
+
+# ---------------------------------------------------------------------------- progress, cancel
+
+
+def test_progress_reaches_100_only_when_committed(data_dir: Path, articles: Path) -> None:
+    seen: list[Progress] = []
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update(progress=seen.append)
+    assert seen[-1].phase == "done" and seen[-1].fraction == 1.0
+    assert all(p.fraction < 1.0 for p in seen[:-1])
+    analysed = [p for p in seen if p.phase == "analyse"]
+    assert [(p.done, p.total) for p in analysed] == [(1, 2), (2, 2)]
+    assert {Path(p.path).name for p in analysed} == {"austin.txt", "lovelace.txt"}
+    assert [p.phase for p in seen].index("commit") > [p.phase for p in seen].index("analyse")
+
+
+def test_cancelled_update_leaves_a_consistent_index(data_dir: Path, articles: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    for i in range(5):
+        write(articles / f"extra{i}.txt", f"Extra {i}\n\nAlan Turing in Paris, part {i}.\n")
+    analysed: list[Progress] = []
+
+    def progress(p: Progress) -> None:
+        if p.phase == "analyse":
+            analysed.append(p)
+
+    report = library.update(progress=progress, cancel=lambda: len(analysed) >= 2)
+    assert report.cancelled
+    assert len(report.added) == 2
+    # What was committed is whole: every article opens, with its analysis and its entities.
+    infos = library.documents()
+    assert len(infos) == 4
+    for info in infos:
+        assert library.article(info.key).text
+    assert len(people(library)["Alan Turing"]) == 2
+    assert library.search("Turing").total == 2
+    # The next update finishes the job.
+    report = library.update()
+    assert len(report.added) == 3 and report.unchanged == 4
+    assert library.search("Turing").total == 5
+
+
+def test_cancelled_rebuild_keeps_the_old_index(data_dir: Path, articles: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    seen: list[Progress] = []
+    report = library.update(progress=seen.append, cancel=lambda: True, rebuild=True)
+    assert report.cancelled
+    assert "done" not in [p.phase for p in seen]
+    assert library.search("engines").total == 1
+    assert len(list((data_dir / INDEX_DIR).glob("gen-*"))) == 1
+
+
+def test_crash_mid_rebuild_keeps_the_old_index(data_dir: Path, articles: Path) -> None:
+    make_library(data_dir).add_sources([articles])
+    library = make_library(data_dir)
+    library.update()
+    before = (data_dir / INDEX_DIR / CURRENT).read_text()
+    crashing = make_library(data_dir, FakeAnalyser(fail_after=1))
+    with pytest.raises(RuntimeError):
+        crashing.update(rebuild=True)
+    assert (data_dir / INDEX_DIR / CURRENT).read_text() == before
+    assert len(list((data_dir / INDEX_DIR).glob("gen-*"))) == 1
+    assert make_library(data_dir).search("engines").total == 1
+
+
+def test_rebuild_replaces_the_index(data_dir: Path, articles: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    report = library.update(rebuild=True)
+    assert report.extra["rebuilt"] and len(report.added) == 2
+    assert [p.name for p in (data_dir / INDEX_DIR).glob("gen-*")] == [
+        (data_dir / INDEX_DIR / CURRENT).read_text().strip()
+    ]
+    assert library.search("engines").total == 1
+
+
+# ---------------------------------------------------------------------------- lock, corruption
+
+
+def test_second_writer_gets_a_clear_message(data_dir: Path, articles: Path) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    library = make_library(data_dir, lock_timeout=0.2)
+    library.add_sources([articles])
+    with open(data_dir / LOCK_FILE, "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # another process, as far as flock knows
+        with pytest.raises(LibraryLocked) as caught:
+            library.update()
+    assert "Another Broadsheet process is updating the library" in caught.value.message
+    assert library.update().added  # free again
+
+
+def _current_generation(data_dir: Path) -> Path:
+    return data_dir / INDEX_DIR / (data_dir / INDEX_DIR / CURRENT).read_text().strip()
+
+
+def test_corrupt_index_is_detected_and_rebuilt(data_dir: Path, articles: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    library.close()
+    for f in _current_generation(data_dir).iterdir():
+        if f.suffix in (".toc", ".seg"):
+            f.write_bytes(b"\x00garbage" * 10)
+
+    damaged = make_library(data_dir)
+    assert damaged.problem and "unreadable" in damaged.problem
+    assert damaged.search("engines").total == 0  # no traceback, nothing found
+    report = damaged.update()
+    assert "unreadable" in report.extra["rebuilt"]
+    assert len(report.added) == 2
+    assert damaged.problem is None
+    assert damaged.search("engines").total == 1
+
+
+def test_other_schema_version_is_rebuilt(data_dir: Path, articles: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    (_current_generation(data_dir) / VERSION_FILE).write_text(json.dumps({"schema_version": 0}))
+    reopened = make_library(data_dir)
+    assert reopened.problem and "schema version 0" in reopened.problem
+    report = reopened.update()
+    assert "schema version" in report.extra["rebuilt"] and len(report.added) == 2
+
+
+# ---------------------------------------------------------------------------- broadsheet index
+
+
+@pytest.fixture
+def fake_spacy(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line builds its own Analyser: make it the fake one."""
+    import index.analysis
+
+    monkeypatch.setattr(index.analysis, "Analyser", lambda **kw: FakeAnalyser())
+
+
+def test_cli_index_then_search(
+    fake_spacy: None, articles: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from index.cli import main
+
+    assert main(["index", "--no-seeds", str(articles)]) == 0
+    out = capsys.readouterr().out
+    assert "2 added, 0 updated, 0 removed, 0 unchanged, 0 failed" in out
+    assert main(["search", "--json", "engines"]) == 0
+    (line,) = capsys.readouterr().out.splitlines()
+    assert json.loads(line)["title"] == "Engines of London"
+    assert main(["index", "--no-seeds"]) == 0
+    assert "0 added, 0 updated, 0 removed, 2 unchanged" in capsys.readouterr().out
+
+
+def test_cli_index_reports_failures(
+    fake_spacy: None, articles: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from index.cli import main
+
+    write(articles / "empty.txt", "")
+    assert main(["index", "--no-seeds", str(articles)]) == 0
+    out = capsys.readouterr().out
+    assert "1 failed" in out and f"failed: {articles.resolve() / 'empty.txt'}: empty" in out
+
+
+def test_cli_index_missing_path_is_a_user_error(
+    fake_spacy: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from index.cli import main
+
+    assert main(["index", str(tmp_path / "nowhere")]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no such file or folder" in err[0]
+
+
+def test_cli_index_locked_is_a_user_error(
+    fake_spacy: None, data_dir: Path, articles: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    import index.library
+
+    monkeypatch.setattr(index.library.Library.__init__, "__kwdefaults__",
+                        {**index.library.Library.__init__.__kwdefaults__, "lock_timeout": 0.1})
+    from index.cli import main
+
+    with open(data_dir / LOCK_FILE, "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)
+        assert main(["index", "--no-seeds", str(articles)]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Another Broadsheet process" in err[0]
+
+
+def test_cli_honours_data_dir_option(
+    fake_spacy: None, tmp_path: Path, articles: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from index.cli import main
+
+    other = tmp_path / "elsewhere"
+    assert main(["--data-dir", str(other), "index", "--no-seeds", str(articles)]) == 0
+    assert (other / INDEX_DIR / CURRENT).exists()
+    capsys.readouterr()
+    assert main(["--data-dir", str(other), "search", "--json", "engines"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
