@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
         for action, slot in self._action_slots:  # menu and toolbar actions
             action.triggered.connect(slot)
 
-        worker = self.client.worker
+        worker = self.client  # answers from the worker threads, re-emitted in this thread
         worker.opened.connect(self._library_opened)
         worker.documentsChanged.connect(self._documents_changed)
         worker.preview.connect(self._show_preview)

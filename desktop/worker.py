@@ -1,11 +1,16 @@
-"""The one long-lived worker thread: it owns the :class:`index.library.Library`.
+"""Library work off the GUI thread.
 
-Every call into the library — opening it, ``update`` (which may load spaCy), searches,
-loading an article — runs here, off the GUI thread, in the order asked. Requests are
-queued signals from :class:`WorkerClient` (which lives in the GUI thread) to
-:class:`Worker` (which lives in the thread); answers come back as queued signals.
-Requests that can go stale (searches, article loads) carry a generation number that the
-caller compares with its latest; stale answers are simply dropped there.
+One long-lived worker thread owns ``Library.update`` (the Whoosh writer; it may load
+spaCy): opening the library, adding sources, indexing. A second long-lived thread answers
+reads — searches, hits in an article, loading an article, library-wide people and
+statements — from its own :class:`index.library.Library` instance, which reopens the
+index when an update has committed (the library is built for several readers and one
+writer). So a search typed during a long indexing run is answered at once.
+
+Requests are queued signals from :class:`WorkerClient` (in the GUI thread) to a
+:class:`Worker` (in its thread); answers come back as queued signals, which the client
+re-emits in the GUI thread. Requests that can go stale (searches, article loads) carry a
+generation number the caller compares with its latest; stale answers are dropped there.
 """
 
 from __future__ import annotations
@@ -93,12 +98,22 @@ class Worker(QObject):
     statementsLoaded = Signal(object, list)
     failed = Signal(str)
 
-    def __init__(self, data_dir: Path, factory: LibraryFactory | None = None) -> None:
+    def __init__(self, data_dir: Path, factory: LibraryFactory | None = None, *,
+                 lazy: bool = False) -> None:
         super().__init__()
         self.data_dir = data_dir
         self.factory = factory or default_library
         self.library: Any = None
+        self.lazy = lazy  # a reader opens its library on the first request
         self.cancel_event = threading.Event()
+
+    def _ready(self) -> bool:
+        if self.library is None and self.lazy:
+            try:
+                self.library = self.factory(self.data_dir)
+            except Exception as exc:
+                self.failed.emit(f"Could not open the library: {_message(exc)}")
+        return self.library is not None
 
     # -- requests (run in the worker thread) ------------------------------------------
 
@@ -176,7 +191,7 @@ class Worker(QObject):
 
     @Slot(int, str)
     def load_article(self, generation: int, key: str) -> None:
-        if self.library is None:
+        if not self._ready():
             return
         try:
             article = self.library.article(key)
@@ -187,7 +202,7 @@ class Worker(QObject):
 
     @Slot(int, str, int)
     def search(self, generation: int, query: str, limit: int) -> None:
-        if self.library is None:
+        if not self._ready():
             return
         try:
             result = self.library.search(query, limit)
@@ -198,7 +213,7 @@ class Worker(QObject):
 
     @Slot(int, str, str)
     def hits_in(self, generation: int, key: str, query: str) -> None:
-        if self.library is None:
+        if not self._ready():
             return
         try:
             spans = tuple(self.library.hits_in(key, query))
@@ -209,7 +224,7 @@ class Worker(QObject):
 
     @Slot(str)
     def entities(self, kind: str) -> None:
-        if self.library is None:
+        if not self._ready():
             return
         try:
             self.entitiesLoaded.emit(kind, list(self.library.entities(kind)))
@@ -218,7 +233,7 @@ class Worker(QObject):
 
     @Slot(object)
     def statements(self, speaker: str | None) -> None:
-        if self.library is None:
+        if not self._ready():
             return
         try:
             self.statementsLoaded.emit(speaker, list(self.library.statements(speaker)))
@@ -235,13 +250,19 @@ class Worker(QObject):
 
 
 class WorkerClient(QObject):
-    """The GUI thread's handle on the worker: request methods, the thread's life.
+    """The GUI thread's handle on the two workers: requests, answers, the threads' life.
 
-    Signals (requests, connected to the worker's slots across threads):
+    Signals (requests, connected to the workers' slots across threads):
         openRequested(), addRequested(list), updateRequested(),
         articleRequested(int, str), searchRequested(int, str, int),
         hitsRequested(int, str, str), entitiesRequested(str), statementsRequested(object),
         closeRequested().
+
+    Signals (answers, re-emitted in the GUI thread; see :class:`Worker`):
+        opened(list), documentsChanged(list), preview(object), progress(object),
+        updateFinished(object), articleLoaded(int, object), searchDone(int, object),
+        searchFailed(int, str), hitsFound(int, str, object), entitiesLoaded(str, list),
+        statementsLoaded(object, list), failed(str).
     """
 
     openRequested = Signal()
@@ -254,28 +275,54 @@ class WorkerClient(QObject):
     statementsRequested = Signal(object)
     closeRequested = Signal()
 
+    opened = Signal(list)
+    documentsChanged = Signal(list)
+    preview = Signal(object)
+    progress = Signal(object)
+    updateFinished = Signal(object)
+    articleLoaded = Signal(int, object)
+    searchDone = Signal(int, object)
+    searchFailed = Signal(int, str)
+    hitsFound = Signal(int, str, object)
+    entitiesLoaded = Signal(str, list)
+    statementsLoaded = Signal(object, list)
+    failed = Signal(str)
+
     def __init__(self, data_dir: Path, factory: LibraryFactory | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.worker_thread = QThread()
-        self.worker_thread.setObjectName("broadsheet-worker")
+        self.worker_thread.setObjectName("broadsheet-writer")
         self.worker = Worker(data_dir, factory)
         self.worker.moveToThread(self.worker_thread)
+        self.reader_thread = QThread()
+        self.reader_thread.setObjectName("broadsheet-reader")
+        self.reader = Worker(data_dir, factory, lazy=True)
+        self.reader.moveToThread(self.reader_thread)
+
         self.openRequested.connect(self.worker.open_library)
         self.addRequested.connect(self.worker.add_sources)
         self.updateRequested.connect(self.worker.update)
-        self.articleRequested.connect(self.worker.load_article)
-        self.searchRequested.connect(self.worker.search)
-        self.hitsRequested.connect(self.worker.hits_in)
-        self.entitiesRequested.connect(self.worker.entities)
-        self.statementsRequested.connect(self.worker.statements)
         self.closeRequested.connect(self.worker.close)
+        self.articleRequested.connect(self.reader.load_article)
+        self.searchRequested.connect(self.reader.search)
+        self.hitsRequested.connect(self.reader.hits_in)
+        self.entitiesRequested.connect(self.reader.entities)
+        self.statementsRequested.connect(self.reader.statements)
+        self.closeRequested.connect(self.reader.close)
+        for name in ("opened", "documentsChanged", "preview", "progress", "updateFinished",
+                     "articleLoaded", "searchDone", "searchFailed", "hitsFound",
+                     "entitiesLoaded", "statementsLoaded", "failed"):
+            for source in (self.worker, self.reader):
+                getattr(source, name).connect(getattr(self, name))  # queued: other thread
         self.worker_thread.finished.connect(self.worker.deleteLater)
+        self.reader_thread.finished.connect(self.reader.deleteLater)
         self.busy = False
-        self.worker.updateFinished.connect(self._update_done)
+        self.updateFinished.connect(self._update_done)
 
     def start(self) -> None:
         self.worker_thread.start()
+        self.reader_thread.start()
 
     def update(self) -> None:
         self.busy = True
@@ -289,11 +336,13 @@ class WorkerClient(QObject):
         self.worker.cancel_event.set()
 
     def stop(self, timeout_ms: int = 30_000) -> None:
-        """Cancels any update, closes the library in its thread and ends the thread."""
-        if not self.worker_thread.isRunning():
+        """Cancels any update, closes the libraries in their threads, ends the threads."""
+        if not self.worker_thread.isRunning() and not self.reader_thread.isRunning():
             return
         self.cancel()
         self.closeRequested.emit()
-        self.worker_thread.quit()
-        if not self.worker_thread.wait(timeout_ms):
-            log.warning("the worker thread did not stop in time")
+        for thread in (self.reader_thread, self.worker_thread):
+            thread.quit()
+        for thread in (self.reader_thread, self.worker_thread):
+            if not thread.wait(timeout_ms):
+                log.warning("the %s thread did not stop in time", thread.objectName())

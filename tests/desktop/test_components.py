@@ -113,8 +113,11 @@ def fake_window(qtbot, data_dir: Path, seed_path: Path):  # type: ignore[no-unty
     libraries: list[FakeLibrary] = []
 
     def factory(d: Path) -> FakeLibrary:
-        libraries.append(FakeLibrary(d, seeds=[seed_path.parent]))
-        return libraries[-1]
+        # One in-memory library shared by the writer and reader threads (the real one
+        # shares the index on disk).
+        if not libraries:
+            libraries.append(FakeLibrary(d, seeds=[seed_path.parent]))
+        return libraries[0]
 
     window = MainWindow(data_dir, library_factory=factory)
     window.libraries = libraries  # type: ignore[attr-defined]
@@ -132,6 +135,8 @@ def test_start_returns_at_once_and_articles_appear(qtbot, fake_window: MainWindo
     assert fake_window.library_panel.count.text() == "1 article"
     fake_window.close()
     assert fake_window.libraries[0].closed  # type: ignore[attr-defined]
+    assert not fake_window.client.worker_thread.isRunning()
+    assert not fake_window.client.reader_thread.isRunning()
 
 
 def test_added_folder_is_indexed_and_its_file_opened(qtbot, fake_window: MainWindow,  # type: ignore[no-untyped-def]
@@ -230,8 +235,8 @@ def test_changed_file_is_reindexed(qtbot, data_dir: Path, tmp_path: Path,  # typ
     folder.mkdir()
     article = folder / "a.txt"
     article.write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
-    window = MainWindow(data_dir, library_factory=lambda d: FakeLibrary(
-        d, seeds=[folder]))
+    library = FakeLibrary(data_dir, seeds=[folder])
+    window = MainWindow(data_dir, library_factory=lambda d: library)
     qtbot.addWidget(window)
     window.show()
     with qtbot.waitSignal(window.updateFinished, timeout=10_000):
