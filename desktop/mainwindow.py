@@ -749,8 +749,6 @@ class MainWindow(QMainWindow):
                 self.client.hitsRequested.emit(generation, self.article.info.key, query)
         else:
             self.client.searchRequested.emit(generation, query, 50)
-        if self.client.busy:
-            self.search_box.show_message("Searching when indexing has finished…")
 
     def _search_cleared(self) -> None:
         self.results_panel.clear()
