@@ -55,9 +55,9 @@ from index.search import (
     Highlighter,
     QueryError,
     SearchResult,
-    VocabularyCorrector,
     make_snippet,
     parse_query,
+    suggest,
     vocabulary_of,
 )
 
@@ -425,12 +425,7 @@ class Library:
                 total = len(results)
                 suggestion = None
                 if not total:
-                    corrector = VocabularyCorrector(self._vocabulary(), searcher.reader())
-                    corrected = searcher.correct_query(
-                        q, query, correctors={S.TEXT: corrector, S.TITLE: corrector}
-                    )
-                    if corrected.query != q and corrected.string.strip() != query.strip():
-                        suggestion = corrected.string
+                    suggestion = suggest(q, query, searcher.reader(), self._vocabulary())
             except QueryError:
                 raise
             except Exception as exc:

@@ -68,7 +68,7 @@ def make_schema() -> fields.Schema:
             # The analysed text: searched (with positions, for phrases), stored for snippets
             # and the reader. Not ``spelling=True``: Whoosh's spelling field more than doubles
             # the indexing time; "did you mean" uses the library's word list instead
-            # (index.search.VocabularyCorrector, words.txt beside the index).
+            # (index.search.suggest, words.txt beside the index).
             TEXT: fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, phrase=True),
             # People and places by canonical name, aliases, and each word of the canonical
             # name, all lower-cased: person:"Lloyd Austin", person:Austin and person:"Mr Austin"

@@ -29,7 +29,6 @@ from whoosh import qparser
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
-from whoosh.spelling import Corrector
 
 from index import schema as S
 from index.model import Person, Place, SearchHit, Span
@@ -311,26 +310,59 @@ def vocabulary_of(text: str) -> set[str]:
     return {w for w in _WORD_RE.findall(text.lower()) if len(w) > 2 and w.isalpha()}
 
 
-class VocabularyCorrector(Corrector):
-    """Suggests words of the library (unstemmed) within ``maxdist`` edits of a query term,
-    nearest first, then the most frequent; a word whose stem is no longer in the index (its
-    article was removed) is never suggested."""
+def suggest(q: wq.Query, text: str, reader: Any, words: Sequence[str]) -> str | None:
+    """"Did you mean": ``text`` with each word the index does not know replaced by the
+    nearest one it does (at most two edits; the most frequent among the nearest), or None.
 
-    def __init__(self, words: Sequence[str], reader: Any, fieldname: str = S.TEXT) -> None:
-        self.words = words
-        self.reader = reader
-        self.fieldname = fieldname
+    Words of the text are taken from ``words`` (the library's unstemmed words, so the
+    suggestion reads as the user would type it) and kept only if their stem is still
+    in the index; names (``person:``, ``place:``) from the field's own terms."""
+    replacements: list[tuple[int, int, str]] = []
+    for leaf in _positive_leaves(q):
+        if not isinstance(leaf, wq.Term):
+            continue
+        start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
+        if start is None or end is None:
+            continue
+        field = leaf.field()
+        term = _decode(leaf.text)
+        if (field, term) in reader:
+            continue
+        typed = text[start:end]
+        if field in (S.TEXT, S.TITLE):
+            best = _nearest(typed.lower(), words, lambda w, f=field: reader.doc_frequency(
+                f, _stem(w)))
+        elif field in (S.PERSON, S.PLACE):
+            names = [_decode(t) for t in reader.lexicon(field)]
+            best = _nearest(term, names, lambda w, f=field: reader.doc_frequency(f, w))
+            if best and " " in best:
+                best = f'"{best}"'
+        else:
+            best = None
+        if best:
+            replacements.append((start, end, best))
+    if not replacements:
+        return None
+    out = text
+    for start, end, word in sorted(replacements, reverse=True):
+        prefix = out[:start]
+        if prefix.endswith('"') and word.startswith('"'):
+            word = word.strip('"')
+        out = prefix + word + out[end:]
+    return out if out != text else None
 
-    def _suggestions(self, text: str, maxdist: int, prefix: int) -> Iterator[tuple[float, str]]:
-        matches = fuzz_process.extract(
-            text, self.words, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=50
-        )
-        for word, distance, _ in matches:
-            if prefix and word[:prefix] != text[:prefix]:
-                continue
-            freq = self.reader.doc_frequency(self.fieldname, _stem(word))
-            if freq:
-                yield 0 - (distance + 0.5 / freq), word
+
+def _nearest(word: str, candidates: Sequence[str], frequency: Any) -> str | None:
+    maxdist = 1 if len(word) <= 4 else 2
+    found = fuzz_process.extract(
+        word, candidates, scorer=Levenshtein.distance, score_cutoff=maxdist, limit=50
+    )
+    best: tuple[int, int, str] | None = None
+    for candidate, distance, _ in found:
+        freq = frequency(candidate)
+        if freq and (best is None or (distance, -freq) < best[:2]):
+            best = (distance, -freq, candidate)
+    return best[2] if best else None
 
 
 # --------------------------------------------------------------------------- snippets
