@@ -290,3 +290,27 @@ def test_whole_library_statements_open_the_article_at_the_quotation(
                      if s.text.startswith("We’re replacing"))
     assert (statement.start, statement.end) in _marked(window)
     assert window.reader.cursor_offset() == statement.start
+
+
+def test_added_file_is_opened_and_searchable(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
+                                             tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    story = folder / "harbour.md"
+    story.write_text("# Harbour reopens\n\nPORTSMOUTH – The harbour reopened on Monday, "
+                     "said harbour master Jane Doe.\n\n- a new zyxquay sea wall\n",
+                     encoding="utf-8")
+    with qtbot.waitSignal(window.articleShown, timeout=TIMEOUT,
+                          check_params_cb=lambda key: key != window.documents[0].key):
+        window.open_paths([folder])
+    assert window.windowTitle() == "Harbour reopens — Broadsheet"
+    assert window.library_panel.count.text() == "2 articles"
+    doc = window.reader.document()
+    title_block = doc.findBlock(0)
+    assert title_block.blockFormat().headingLevel() == 1  # Markdown structure kept
+    assert doc.findBlock(window.reader.pmap.to_qt(window.article.text.index("a new"))
+                         ).textList() is not None
+    # the reading thread's library sees what the writing thread committed
+    qtbot.keyClicks(window.search_box.field, "zyxquay")
+    qtbot.waitUntil(lambda: window.results_panel.model.rowCount() == 1, timeout=30_000)
+    assert window.results_panel.model.hits()[0].title == "Harbour reopens"
