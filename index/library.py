@@ -520,8 +520,12 @@ class Library:
         started = time.monotonic()
         notify = progress or (lambda p: None)
         stop = cancel or (lambda: False)
-        with self._lock, _FileLock(self.data_dir / LOCK_FILE, self.lock_timeout):
-            self._open()  # another process may have changed it since we opened it
+        # The file lock keeps other writers out for the whole update; the instance's own
+        # lock is taken only around its searcher, so searches go on while articles are
+        # analysed.
+        with _FileLock(self.data_dir / LOCK_FILE, self.lock_timeout):
+            with self._lock:
+                self._open()  # another process may have changed it since we opened it
             reason: str | None = None
             if rebuild:
                 reason = "a rebuild was asked for"
@@ -532,11 +536,13 @@ class Library:
             state: dict[str, dict[str, Any]] = {}
             if reason is None:
                 try:
-                    state = self._manifest()
+                    with self._lock:
+                        state = self._manifest()
                 except Exception as exc:
                     reason = f"the index is unreadable ({_describe(exc)})"
             report = _Run(self, notify, stop, state, full=reason is not None).run()
-            self._open()
+            with self._lock:
+                self._open()
         report.extra["rebuilt"] = reason
         return dataclasses.replace(report, seconds=time.monotonic() - started)
 
@@ -682,7 +688,8 @@ class _Run:
                 writer.delete_by_term(S.KEY, key)
                 new_state.pop(key, None)
             for f, digest in touched:
-                stored = self.lib._stored_fields(f.key)
+                with self.lib._lock:
+                    stored = self.lib._stored_fields(f.key)
                 if stored is None:  # the manifest was wrong: analyse it after all
                     to_analyse.append(f)
                     continue
@@ -699,7 +706,8 @@ class _Run:
                 else:
                     fields = _fields(f, document, analysis)
                     if f.key in self.state:
-                        old = self.lib._stored_fields(f.key) or {}
+                        with self.lib._lock:
+                            old = self.lib._stored_fields(f.key) or {}
                         if old.get(S.TEXT) != document.text:
                             changed_texts[f.key] = document.text
                     if self.full:
@@ -737,7 +745,8 @@ class _Run:
             if cancelled:
                 shutil.rmtree(gen, ignore_errors=True)
             else:
-                self.lib._swap_in(gen)
+                with self.lib._lock:
+                    self.lib._swap_in(gen)
         if changed_texts and not (cancelled and self.full):
             _reanchor(self.lib.data_dir, changed_texts)
         if not (cancelled and self.full):  # 100 % only once the index is committed

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -267,6 +268,27 @@ def test_bookmarks_follow_an_edited_article(data_dir: Path, articles: Path) -> N
     with BookmarkStore(data_dir) as store:
         (bookmark,) = store.list(key)
     assert new_text[bookmark.start : bookmark.end] == "went to Japan"
+
+
+def test_search_goes_on_while_articles_are_analysed(data_dir: Path, articles: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    write(articles / "turing.txt", "Turing in Paris\n\nAlan Turing spoke in Paris.\n")
+    found: list[int] = []
+
+    class SearchingAnalyser(FakeAnalyser):
+        def analyse_many(self, documents: Iterable[Document]) -> Iterator[Analysis]:
+            searcher = threading.Thread(target=lambda: found.append(
+                library.search("engines").total))
+            searcher.start()
+            searcher.join(timeout=30)
+            yield from super().analyse_many(documents)
+
+    library._analyser = SearchingAnalyser()
+    library.update()
+    assert found == [1]
+    assert library.search("Turing").total == 1
 
 
 # ---------------------------------------------------------------------------- progress, cancel
