@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from index import gazetteer
 from index.entities_titles import (
+    CLUB_WORDS,
     JOINERS,
     is_head,
     is_honorific,
@@ -402,10 +403,14 @@ def _candidates(t: _Text) -> list[_Cand]:
         c = _Cand(s, e, kind, text)
         if kind == PERSON:
             if e - s == 1 and (
-                _is_demonym(text) or is_not_a_name(text) or
-                (e < len(doc) and t.w[e] == ":" and _line_start(t, s))
+                _is_demonym(text) or (e < len(doc) and t.w[e] == ":" and _line_start(t, s))
             ):
                 continue  # "Briton", "Attendance : 200"
+            if all(is_not_a_name(t.w[k]) for k in range(s, e)):
+                continue  # "Oscar", "Lib Dems"
+            if e - s > 1 and t.w[e - 1].lower() in CLUB_WORDS and g.lookup(t.w[s]):
+                cands.append(_Cand(s, e, OTHER, text))
+                continue  # "Manchester United"
             if e - s == 1 and text.lower().endswith("shire"):
                 c.kind, c.place_name, c.place_kind = PLACE, text, "region"
             elif e - s == 1 and _place_context(t, s):

@@ -71,8 +71,18 @@ _NOT_NAMES = """
     attendance extras scorer scorers total totals avg average result results standings
     division note notes death deaths injured referee venue pts points played won lost drawn
     goals half-time halftime fulltime innings overs wickets bowling batting fall
+    oscar oscars grammy grammys bafta baftas emmy emmys labour tory tories lib dem dems
+    conservative conservatives democrat democrats republican republicans
 """
 NOT_NAMES = frozenset(_NOT_NAMES.split())
+
+
+#: Last words of a sports club's name: "Manchester United", "Bristol City".
+_CLUB_WORDS = """
+    united city rovers athletic wanderers albion county villa rangers fc afc hotspur
+    argyle alexion orient forest wednesday
+"""
+CLUB_WORDS = frozenset(_CLUB_WORDS.split())
 
 
 def is_not_a_name(word: str) -> bool:
