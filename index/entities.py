@@ -370,8 +370,13 @@ def _candidates(t: _Text) -> list[_Cand]:
             kind = PERSON
         elif label in _PLACE_LABELS:
             kind = PLACE
-            if _is_demonym(text):
-                continue
+            if _is_demonym(text) or not t.cap[s] or all(is_not_a_name(t.w[k]) for k in range(s, e)):
+                continue  # "Japanese", "midfield", "Bafta"
+            if e - s == 2 and _INITIAL.match(t.w[s] + ("" if t.w[s].endswith(".") else ".")):
+                kind = PERSON  # "D Hickie"
+            elif (s > 0 and is_sure_title(t.w[s - 1]) and t.w[s - 1].lower().rstrip(".") != "st"
+                  and entry is None and not g.lookup(text)):
+                kind = PERSON  # "President [Thabo Mbeki]GPE"
         elif label in _BLOCK_LABELS and (hidden := _person_in_org(t, s, e)):
             cands.append(hidden)
             continue
@@ -558,6 +563,7 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
         if (c.kind == OTHER and 1 < c.end - c.start <= 3 and t.w[c.end - 1].lower() in singles
                 and all(t.cap[k] for k in range(c.start, c.end))):
             c.kind = PERSON
+    person_words = surnames | singles
     votes: dict[str, Counter[str]] = {}
     for c in cands:
         if c.kind in (PERSON, PLACE, OTHER, "?"):
@@ -570,6 +576,10 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
             c.kind != PLACE or c.place_kind not in _STRONG_KINDS or key in surnames
         ) and not c.strong and not c.dateline:
             c.kind = PERSON
+            continue
+        if (c.kind == PLACE and c.end - c.start > 1 and t.w[c.end - 1].lower() in person_words
+                and c.place_kind is None and gazetteer.load().lookup(c.text) is None):
+            c.kind = PERSON  # "[Thabo Mbeki]GPE" where "President Mbeki" is a person
             continue
         v = votes.get(key)
         if c.kind == "?":
