@@ -801,7 +801,8 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
     people = []
     for cl in clusters:
         mentions = tuple(sorted(set(cl.mentions)))
-        aliases = tuple(sorted({f for f in cl.forms if f != cl.name} | cl.honorific_forms))
+        forms = {_display(f) for f in cl.forms} | cl.honorific_forms
+        aliases = tuple(sorted(forms - {cl.name}))
         people.append(Person(cl.name, cl.role, aliases, mentions))
     people.sort(key=lambda p: p.mentions[0])
     return people
@@ -847,7 +848,8 @@ def _places(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Place]
         groups[name][1].add(t.span_text(i, end))
         pos = end
     places = [
-        Place(name, kind, tuple(sorted(f for f in forms if f != name)), tuple(sorted(mentions)))
+        Place(name, kind, tuple(sorted({_display(f) for f in forms} - {name})),
+              tuple(sorted(mentions)))
         for name, (kind, forms, mentions) in groups.items()
     ]
     places.sort(key=lambda p: p.mentions[0])
