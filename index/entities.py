@@ -425,11 +425,85 @@ def _candidates(t: _Text) -> list[_Cand]:
                 c.role = _role_before(t, s, title_start) or _role_appos(t, s, e)
         cands.append(c)
     listed = _listed_people(t, cands) + _places_of(t, cands)
+    listed += _roster_people(t, cands + listed)
     if listed:
         covered = {k for c in listed for k in range(c.start, c.end)}
         cands = [c for c in cands if not any(k in covered for k in range(c.start, c.end))]
         cands.extend(listed)
     return cands
+
+
+_SEPARATORS = frozenset({",", ";", ":"})
+
+
+def _roster_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
+    """Names in a list the model read only in part: a team sheet ("Mike Atherton ( captain ) ,
+    Nick Knight , Alec Stewart ..."), a line-up ("15 - Christian Cullen , 14 - Jeff Wilson")
+    or a leaderboard line ("287 Ian Woosnam 70 76 71 70"). In a line of three or more
+    names, one of which the model already knows as a person, every name is a person; a line
+    that is only a name and numbers is a person's score in a sports report."""
+    n = len(t.w)
+    kind_at: list[str | None] = [None] * n
+    for c in cands:
+        for k in range(c.start, c.end):
+            kind_at[k] = c.kind
+    g = gazetteer.load()
+    sports = _is_sports(t.text)
+    found: list[_Cand] = []
+    picked: list[tuple[int, int]] = []
+    score_lines: list[tuple[int, int]] = []
+    line_start = 0
+    for i in range(n + 1):
+        if i < n and not t.nl[i]:
+            continue
+        end = i + 1 if i < n else n
+        # Segments of the line, split at separators outside brackets.
+        segments: list[tuple[int, int]] = []
+        depth, seg = 0, line_start
+        for k in range(line_start, end):
+            w = t.w[k]
+            if w == "(":
+                depth += 1
+            elif w == ")":
+                depth = max(0, depth - 1)
+            elif depth == 0 and w in _SEPARATORS:
+                segments.append((seg, k))
+                seg = k + 1
+        segments.append((seg, end))
+        names: list[tuple[int, int]] = []
+        for a, b in segments:
+            while a < b and (t.num[a] or t.w[a] in {"-", ".", "–"} or t.space[a]):
+                a += 1  # "15 - ", "1. "
+            j = a
+            while j < b and j - a < 4 and t.cap[j] and not t.punct[j] and not t.caps[j]:
+                j += 1
+            rest = [k for k in range(j, b) if not (t.num[k] or t.punct[k] or t.space[k])]
+            bracket = j < b and t.w[j] == "("
+            if 2 <= j - a <= 4 and (not rest or bracket):
+                names.append((a, j))
+        known = sum(1 for a, b in names if any(kind_at[k] == PERSON for k in range(a, b)))
+        if len(names) >= 3 and known >= 1:
+            picked.extend(names)
+        elif (sports and len(names) == 1 and len(segments) == 1
+              and any(t.num[k] for k in range(names[0][1], end))):
+            score_lines.append(names[0])
+        line_start = end
+    # Score lines name people only where the model agrees for a good share of them
+    # (a leaderboard), not a league table of clubs.
+    known = sum(1 for a, b in score_lines if any(kind_at[k] == PERSON for k in range(a, b)))
+    if score_lines and 3 * known >= len(score_lines):
+        picked.extend(score_lines)
+    for a, b in picked:
+        if any(kind_at[k] in (PERSON, PLACE) for k in range(a, b)):
+            continue
+        text = t.span_text(a, b)
+        if g.lookup(text) or t.w[b - 1].lower() in CLUB_WORDS or any(
+            _is_demonym(t.w[k]) or is_title_word(t.w[k]) or is_not_a_name(t.w[k])
+            or g.lookup(t.w[k]) for k in range(a, b)
+        ):
+            continue
+        found.append(_Cand(a, b, PERSON, text))
+    return found
 
 
 def _line_start(t: _Text, i: int) -> bool:

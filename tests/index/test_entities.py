@@ -290,3 +290,20 @@ def test_offsets_hold_for_a_document_parsed_in_pieces(nlp, seed_path: Path) -> N
         for a, b in entity.mentions:
             written = document.text[a:b].lower()  # "WASHINGTON" is Washington
             assert written in {entity.name.lower(), *(x.lower() for x in entity.aliases)}
+
+
+def test_every_name_in_a_team_sheet_is_a_person(nlp) -> None:
+    text = (
+        "CRICKET - ENGLAND NAME SQUAD .\n"
+        "LONDON 1996-08-30\n"
+        "England named their squad on Friday :\n"
+        "England : Mike Atherton ( captain ) , Nick Knight , Alec Stewart , Graham Thorpe , "
+        "Matthew Maynard , Adam Hollioake , Ronnie Irani , Robert Croft , Darren Gough .\n"
+    )
+    people, places = analyse(nlp, text)
+    names = {p.name for p in people}
+    assert {
+        "Mike Atherton", "Nick Knight", "Alec Stewart", "Graham Thorpe", "Matthew Maynard",
+        "Adam Hollioake", "Ronnie Irani", "Robert Croft", "Darren Gough",
+    } <= names
+    assert "London" in {p.name for p in places}
