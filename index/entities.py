@@ -48,6 +48,7 @@ PERSON, PLACE, OTHER = "P", "L", "O"
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 _BLOCK_LABELS = frozenset({"ORG", "NORP", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE"})
 _POSSESSIVE = frozenset({"'s", "’s", "'", "’"})
+_DASHES = frozenset({"-", "–", "—"})
 _LEADING_DROP = frozenset({"the", "a", "an", "ex", "ex-", "former", "late"})
 #: Place kinds that stand for the place even where spaCy calls them an organisation.
 _STRONG_KINDS = frozenset({"country", "sea", "island"})
@@ -181,6 +182,13 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
         if t.nl[k] and k + 1 < end:
             end = k + 1  # a name never runs across a line break: "Ken\nGreen"
             break
+        if person and k > start and t.w[k] in _DASHES and t.idx[k] > t.end[k - 1]:
+            # Nor across a spaced dash: "Grant Thornton - now", "Sri Lanka - Arjuna Ranatunga".
+            if gazetteer.load().lookup(t.span_text(start, k)) and k + 1 < end:
+                start = k + 1
+                continue
+            end = k
+            break
     title_start = start
     while start < end and (
         t.num[start]
@@ -195,6 +203,8 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
     while end > start and (
         t.w[end - 1] in _POSSESSIVE or t.punct[end - 1] or t.num[end - 1]
         or t.space[end - 1]
+        or (person and not t.cap[end - 1] and t.w[end - 1].lower() not in _NAME_PARTICLES
+            and end - 1 > start and t.idx[end - 1] > t.end[end - 2])  # not "Song-ho"
     ):
         end -= 1
     # A trailing "'s" glued by the tokenizer is its own token; "Reagan's" may not be.
@@ -265,7 +275,8 @@ _NOT_ROLE_START_WORDS = """the a an and but or so then now also yesterday today 
     this that these those monday tuesday wednesday thursday friday saturday sunday january
     february march april may june july august september october november december in on at
     for with by from"""
-_NOT_ROLE_START = frozenset(_NOT_ROLE_START_WORDS.split())
+_POSSESSIVE_PRONOUNS = frozenset({"his", "her", "its", "their", "our", "my", "your"})
+_NOT_ROLE_START = frozenset(_NOT_ROLE_START_WORDS.split()) | _POSSESSIVE_PRONOUNS
 
 
 def _role_before(t: _Text, start: int, cand_title_start: int) -> str | None:
@@ -318,7 +329,8 @@ def _role_appos(t: _Text, start: int, end: int) -> str | None:
                 sub = list(child.subtree)
                 if len(sub) > 8 or not any(is_head(w.text) for w in sub):
                     continue
-                while sub and (sub[0].text.lower() in _LEADING_DROP or sub[0].is_punct):
+                while sub and (sub[0].text.lower() in _LEADING_DROP or sub[0].is_punct
+                               or sub[0].text.lower() in _POSSESSIVE_PRONOUNS):
                     sub.pop(0)
                 while sub and sub[-1].is_punct:
                     sub.pop()
@@ -820,7 +832,7 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
                     cl = x
                     break
         if cl is None:
-            cl = _Cluster(_display(" ".join(words)), words)
+            cl = _Cluster(_display(" ".join(c.text.split())), words)
             clusters.append(cl)
         by_full[key] = cl
         cl.forms[c.text] += 1
