@@ -1,23 +1,34 @@
 """People and places in one article.
 
-spaCy finds the names; this module makes them right, in a few linear passes over the
-tokens of the parsed ``Doc``:
+spaCy finds the names; this module makes them right, in a few passes over the tokens of
+the parsed ``Doc`` (linear in its length; token facts are read once into lists):
 
-1. **Candidates** from spaCy's entities (PERSON; GPE/LOC, FAC and ORG when the gazetteer
-   knows them as places), cleaned to the bare name: leading "the", honorifics and titles
-   ("Mr", "Secretary of Defence") and a trailing possessive or number are cut off, and
-   nationality words ("Japanese") are dropped.
-2. **Gazetteer** (:mod:`index.gazetteer`): every known place name in the text is a place
-   mention, also where the model missed it or mislabelled it — and in ALL-CAPS headlines and
-   datelines, where the model reads badly, it is matched in capitals.
-3. **One label per name**: a name the model calls a person in one place and a place in
-   another gets the label it has most often in the document.
-4. **People** are merged within the document: "Austin" and "Mr Austin" join "Lloyd Austin".
-   Roles come from the title before the name ("US Secretary of State Antony Blinken") or
-   an appositive ("Lloyd Austin, the defence secretary").
-5. **Every occurrence** of a name already known in the document (a person's full name or
-   surname, a place) is a mention, including those the model missed.
-6. The dateline's place is always a mention.
+1. **Candidates** from spaCy's entities, cleaned to the bare name: a leading "the",
+   honorifics and titles ("Mr", "Secretary of Defence"), nationality words, a trailing
+   possessive or number are cut off; a name never runs across a line break or a spaced
+   dash. Nationality words ("Japanese"), lower-case words and table headings
+   ("Attendance") are not names. A person the model took for an organisation together
+   with their title ("Secretary of [Defence Lloyd Austin]ORG") is recovered.
+2. **Lists the model reads badly**: results lists ("Pete Sampras ( U.S. ) beat ..."),
+   initials ("P. Simmons"), team sheets and leaderboards where the model knows some of the
+   people, and places named by the words before them ("the outskirts of Arbil").
+3. **Gazetteer** (:mod:`index.gazetteer`): every known place name in the text is a place,
+   also where the model missed or mislabelled it, with its canonical name ("U.S." ->
+   United States) and kind. In ALL-CAPS headlines and datelines, where the model reads
+   badly, names are matched in capitals and the model's people are not trusted.
+4. **One label per name** in a document: a word that is part of a person's longer name
+   ("Wang" of "Wang Donghai") is that person; otherwise the label the model gave the name
+   most often, with the gazetteer and place words ("in Tavildara") as votes.
+5. **Sports reports**: a city or county that is not where something happens is a team
+   ("Leicestershire beat Somerset"), not a place; countries stay places.
+6. **People** are merged: "Austin" and "Mr Austin" join "Lloyd Austin". Roles come from
+   the title before the name ("US Secretary of State Antony Blinken") or an appositive
+   ("Rishi Sunak, the prime minister").
+7. **Every occurrence** of a name known in the document (a person's full name or surname,
+   a place) is a mention, including those the model missed.
+8. The **dateline**'s place ("WASHINGTON –", "LONDON 1996-08-30") is always a mention.
+
+Mentions are the name itself ("Austin" in "Mr Austin"), in reading order.
 """
 
 from __future__ import annotations
@@ -41,7 +52,7 @@ from index.entities_titles import (
 from index.model import Document, Person, Place, Span
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
 PERSON, PLACE, OTHER = "P", "L", "O"
 
@@ -940,7 +951,3 @@ def _places(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Place]
     ]
     places.sort(key=lambda p: p.mentions[0])
     return places
-
-
-def _unused(_: Token) -> None:  # pragma: no cover - keeps the Token import for typing
-    return None
