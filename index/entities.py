@@ -290,7 +290,7 @@ _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "its", "their", "our", "my", "yo
 _NOT_ROLE_START = frozenset(_NOT_ROLE_START_WORDS.split()) | _POSSESSIVE_PRONOUNS
 
 
-def _role_before(t: _Text, start: int, cand_title_start: int) -> str | None:
+def _role_before(t: _Text, start: int) -> str | None:
     """The title written just before a name: "US Secretary of State", "Foreign Minister"."""
     i = start - 1
     first = start
@@ -369,7 +369,7 @@ def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
         return None
     if len(tail) == 1 and not any(is_sure_title(t.w[j]) for j in range(max(0, start - 1), k)):
         return None  # "the [General Election]ORG"
-    role = _role_before(t, k, start)
+    role = _role_before(t, k)
     if role is None:
         return None
     return _Cand(k, end, PERSON, t.span_text(k, end), role=role)
@@ -445,7 +445,7 @@ def _candidates(t: _Text) -> list[_Cand]:
                 c.kind = PLACE  # "fighting in Tavildara", "east of Longyear"
                 c.strong = True
             else:
-                c.role = _role_before(t, s, title_start) or _role_appos(t, s, e)
+                c.role = _role_before(t, s) or _role_appos(t, s, e)
         cands.append(c)
     listed = _listed_people(t, cands) + _places_of(t, cands)
     listed += _roster_people(t, cands + listed)
