@@ -117,6 +117,7 @@ class MainWindow(QMainWindow):
         self.documents: list[Any] = []
         self.titles: dict[str, str] = {}
         self._pending_focus: Callable[[], None] | None = None
+        self._requested_key: str | None = None  # the article last asked for
         self._pending_paths: list[Path] = []
         self._restore_scroll: int | None = None
         self._started = False
@@ -437,10 +438,11 @@ class MainWindow(QMainWindow):
         self.bookmarks_panel.model.set_titles(self.titles)
         self.libraryChanged.emit(len(documents))
         keys = set(self.titles)
+        asked = self._requested_key  # an article already on its way wins
         if self.article is not None and getattr(self.article, "preview", False) \
-                and current in keys:
+                and current in keys and asked in (None, current):
             self.open_article(current)
-        elif self.article is None and documents and not self._pending_paths:
+        elif self.article is None and documents and not self._pending_paths and asked is None:
             self.open_article(documents[0].key)
         self._try_pending_paths()
 
@@ -555,6 +557,7 @@ class MainWindow(QMainWindow):
             scroll = self.reader.verticalScrollBar().value()
             self._restore_scroll = scroll
         self.article_generation += 1
+        self._requested_key = key
         self._pending_focus = focus
         self.client.articleRequested.emit(self.article_generation, key)
 

@@ -314,3 +314,24 @@ def test_added_file_is_opened_and_searchable(qtbot, window: MainWindow,  # type:
     qtbot.keyClicks(window.search_box.field, "zyxquay")
     qtbot.waitUntil(lambda: window.results_panel.model.rowCount() == 1, timeout=30_000)
     assert window.results_panel.model.hits()[0].title == "Harbour reopens"
+
+
+def test_first_run_with_a_file_opens_that_file(qtbot, data_dir: Path,  # type: ignore[no-untyped-def]
+                                               tmp_path: Path) -> None:
+    """What ``broadsheet story.txt`` does on a first run: start(), then open_paths()."""
+    story = tmp_path / "story.txt"
+    story.write_text("LONDON – Ministers met on Tuesday.\n\nNothing was agreed.",
+                     encoding="utf-8")
+    window = MainWindow(data_dir)
+    qtbot.addWidget(window)
+    window.show()
+    window.start()
+    window.open_paths([story])
+    qtbot.waitUntil(lambda: window.article is not None
+                    and Path(window.article.info.path) == story.resolve()
+                    and not window.client.busy, timeout=TIMEOUT)
+    with qtbot.assertNotEmitted(window.articleShown, wait=300):
+        pass  # nothing else replaces it (the seed, say)
+    assert Path(window.article.info.path) == story.resolve()
+    assert window.library_panel.count.text() == "2 articles"
+    window.close()
