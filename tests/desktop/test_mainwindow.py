@@ -335,3 +335,24 @@ def test_first_run_with_a_file_opens_that_file(qtbot, data_dir: Path,  # type: i
     assert Path(window.article.info.path) == story.resolve()
     assert window.library_panel.count.text() == "2 articles"
     window.close()
+
+
+def test_the_last_article_is_reopened(qtbot, window: MainWindow, data_dir: Path,  # type: ignore[no-untyped-def]
+                                      tmp_path: Path) -> None:
+    story = tmp_path / "story.txt"
+    story.write_text("LONDON – Ministers met on Tuesday.\n\nNothing was agreed.",
+                     encoding="utf-8")
+    with qtbot.waitSignal(window.updateFinished, timeout=TIMEOUT):
+        window.open_paths([story])
+    qtbot.waitUntil(lambda: Path(window.article.info.path) == story.resolve())
+    window.close()
+    again = MainWindow(data_dir)
+    qtbot.addWidget(again)
+    again.show()
+    with qtbot.waitSignal(again.updateFinished, timeout=TIMEOUT):
+        again.start()
+    qtbot.waitUntil(lambda: again.article is not None
+                    and Path(again.article.info.path) == story.resolve(), timeout=30_000)
+    with qtbot.assertNotEmitted(again.articleShown, wait=300):
+        pass  # and the first article does not replace it
+    again.close()
