@@ -233,6 +233,8 @@ def test_layout_zoom_and_place_are_remembered(qtbot, window: MainWindow,
     scroll = bar.value()
     key = window.article.info.key
     window.close()
+    ini = data_dir / "config" / "broadsheet.ini"  # config_dir(), apart from user data
+    assert "state" in ini.read_text(encoding="utf-8")
     again = _open(qtbot, data_dir)
     assert again.reader.zoom_step == 2
     assert again.places_dock.isHidden()
