@@ -607,13 +607,17 @@ def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
             assert o is not None
             if upper:
                 continue  # capitals: trust the gazetteer over the model
-            if o.kind == PLACE:
-                continue
+            if o.kind == PLACE and o.start >= i and o.end <= end:
+                continue  # the same place, or a shorter name of it
+            if o.kind == PLACE and not _place_words(t, o, i, end):
+                continue  # "BBC [Delhi]": the known place inside a longer, odd name
             if o.kind == OTHER and o.start == i and o.end == end and entry.kind != "city":
                 continue
             if o.kind == PERSON and o.start == i and o.end == end:
                 continue  # decided by the vote below
             ok = False
+        if ok and i > 0 and is_sure_title(t.w[i - 1]) and entry.kind not in _STRONG_KINDS:
+            ok = False  # "Crown Princess Mary", "Mr Lincoln"
         # A name inside a longer capitalised name ("New York Times") is not this place.
         if ok and not upper and (
             (i > 0 and owner[i - 1] is None and t.cap[i - 1]
@@ -633,6 +637,27 @@ def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
                     o.kind = "X"  # replaced
             pos = end
     return [c for c in cands if c.kind != "X"] + found
+
+
+#: Words that make a longer place of a known one: "Western Europe", "Guantanamo Bay".
+_PLACE_QUALIFIER_WORDS = """north south east west northern southern eastern western central
+    greater upper lower inner outer new old north-east north-west south-east south-west
+    bay strip valley river island islands gulf sea coast peninsula republic state province
+    county district region city town port camp lake mount mountains heights plain basin
+    delta straits strait channel canal square street road bridge airport park"""
+_PLACE_QUALIFIERS = frozenset(_PLACE_QUALIFIER_WORDS.split())
+
+
+def _place_words(t: _Text, o: _Cand, i: int, end: int) -> bool:
+    """Whether the words of place ``o`` around the known place at ``i:end`` make a longer
+    place ("Western Europe", "Republic of Congo") and not something else. A club
+    ("Manchester City") becomes an organisation."""
+    extra = [k for k in range(o.start, o.end) if not i <= k < end]
+    if t.w[o.end - 1].lower() in CLUB_WORDS and o.end > end:
+        o.kind = OTHER
+        return True
+    return all(t.w[k].lower() in _PLACE_QUALIFIERS or t.w[k].lower() in JOINERS
+               or t.w[k] in _DASHES for k in extra)
 
 
 def _vote(t: _Text, cands: list[_Cand]) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 DATA = Path(__file__).with_name("data")
 
 #: Smallest city kept (capitals are always kept).
-MIN_POPULATION = 200_000
+MIN_POPULATION = 100_000
 
 #: City names that are, far more often, ordinary words or people's names in English news.
 _SKIP = """
