@@ -224,7 +224,7 @@ class MainWindow(QMainWindow):
         action = QAction(text, self)
         if isinstance(shortcut, list | tuple):
             action.setShortcuts([QKeySequence(s) for s in shortcut])
-        elif shortcut is not None:
+        elif isinstance(shortcut, str | QKeySequence.StandardKey):
             action.setShortcut(QKeySequence(shortcut))
         action.setCheckable(checkable)
         if tip:

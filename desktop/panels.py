@@ -225,15 +225,15 @@ class TwoLineDelegate(QStyledItemDelegate):
         return first, rest
 
     def _fonts(self, option: QStyleOptionViewItem) -> tuple[Any, Any]:
-        main = option.font  # type: ignore[attr-defined]
+        main = option.font
         small = type(main)(main)
         small.setPointSizeF(max(6.0, main.pointSizeF() * 0.9))
         return main, small
 
     def _width(self, option: QStyleOptionViewItem) -> int:
-        width = option.rect.width()  # type: ignore[attr-defined]
-        widget = option.widget  # type: ignore[attr-defined]
-        if width <= 0 and widget is not None:
+        width = option.rect.width()
+        widget = option.widget
+        if width <= 0 and isinstance(widget, QAbstractItemView):
             width = widget.viewport().width()
         return max(60, width - 2 * self.PAD)
 
@@ -257,16 +257,16 @@ class TwoLineDelegate(QStyledItemDelegate):
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         first, rest = self._parts(index)
-        opt.text = ""  # type: ignore[attr-defined]
-        widget = opt.widget  # type: ignore[attr-defined]
+        opt.text = ""
+        widget = opt.widget
         style = widget.style() if widget is not None else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         main, small = self._fonts(opt)
         h1, h2 = self._heights(opt, index)
-        rect = opt.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)  # type: ignore[attr-defined]
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
-        palette = opt.palette  # type: ignore[attr-defined]
+        rect = opt.rect.adjusted(self.PAD, self.PAD, -self.PAD, -self.PAD)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        palette = opt.palette
         fg = palette.color(QPalette.ColorRole.HighlightedText if selected
                            else QPalette.ColorRole.Text)
         override = index.data(Qt.ItemDataRole.ForegroundRole)

@@ -222,7 +222,7 @@ class ReaderView(QTextBrowser):
         every.sort(key=lambda m: order.get(m.kind, 0))
         for mark in every:
             sel = QTextEdit.ExtraSelection()
-            sel.cursor = self.span_cursor(mark.start, mark.end)  # type: ignore[attr-defined]
+            sel.cursor = self.span_cursor(mark.start, mark.end)
             fmt = QTextCharFormat()
             fmt.setBackground(mark_colour(mark.kind, palette))
             fmt.setForeground(text_colour)
@@ -230,7 +230,7 @@ class ReaderView(QTextBrowser):
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
             if mark.kind == "current":
                 fmt.setForeground(QColor("#000000" if not is_dark(palette) else "#ffffff"))
-            sel.format = fmt  # type: ignore[attr-defined]
+            sel.format = fmt
             selections.append(sel)
         self.setExtraSelections(selections)
 
@@ -347,7 +347,7 @@ class ReaderView(QTextBrowser):
         if mark is not None and mark.payload is not None:
             self.markClicked.emit(mark)
 
-    def loadResource(self, type: int, name: QUrl) -> Any:
+    def loadResource(self, type: int, name: QUrl | str) -> Any:
         return None  # never fetch anything: articles are text
 
     def _open_link(self, url: QUrl) -> None:
@@ -387,11 +387,11 @@ class FindBar(QWidget):
         self.close_button.setText("✕")
         self.close_button.setToolTip("Clear the marks (Esc)")
         self.close_button.setAccessibleName("Clear marks")
-        for w in (self.what, self.position):
-            layout.addWidget(w)
+        for label in (self.what, self.position):
+            layout.addWidget(label)
         layout.addStretch(1)
-        for w in (self.previous, self.next, self.close_button):
-            layout.addWidget(w)
+        for button in (self.previous, self.next, self.close_button):
+            layout.addWidget(button)
         self.previous.clicked.connect(self.previousRequested)
         self.next.clicked.connect(self.nextRequested)
         self.close_button.clicked.connect(self.closeRequested)

@@ -245,27 +245,27 @@ class HtmlDelegate(QStyledItemDelegate):
 
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
         doc = QTextDocument()
-        doc.setDefaultFont(option.font)  # type: ignore[attr-defined]
+        doc.setDefaultFont(option.font)
         doc.setHtml(index.data(Role.Html) or "")
-        doc.setTextWidth(max(80, option.rect.width() - 8))  # type: ignore[attr-defined]
+        doc.setTextWidth(max(80, option.rect.width() - 8))
         return doc
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         doc = self._document(opt, index)
-        opt.text = ""  # type: ignore[attr-defined]
-        style = opt.widget.style() if opt.widget else None  # type: ignore[attr-defined]
+        opt.text = ""
+        style = opt.widget.style() if opt.widget else None
         if style is not None:
             style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         painter.save()
-        rect = opt.rect  # type: ignore[attr-defined]
+        rect = opt.rect
         painter.translate(rect.left() + 4, rect.top() + 2)
         ctx = QAbstractTextDocumentLayout.PaintContext()
-        ctx.palette = opt.palette  # type: ignore[attr-defined]
-        if opt.state & QStyle.StateFlag.State_Selected:  # type: ignore[attr-defined]
+        ctx.palette = opt.palette
+        if opt.state & QStyle.StateFlag.State_Selected:
             ctx.palette.setColor(ctx.palette.ColorRole.Text,
-                                 opt.palette.highlightedText().color())  # type: ignore[attr-defined]
+                                 opt.palette.highlightedText().color())
         painter.setClipRect(QRectF(0, 0, rect.width() - 4, rect.height() - 2))
         doc.documentLayout().draw(painter, ctx)
         painter.restore()
@@ -273,7 +273,7 @@ class HtmlDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        if opt.rect.width() <= 0 and opt.widget is not None:  # type: ignore[attr-defined]
+        if opt.rect.width() <= 0 and opt.widget is not None:
             opt.rect.setWidth(opt.widget.viewport().width())  # type: ignore[attr-defined]
         doc = self._document(opt, index)
         return QSize(int(doc.idealWidth()) + 8, int(doc.size().height()) + 4)

@@ -47,9 +47,10 @@ class Settings:
         return str(value) if value is not None else default
 
     def get_int(self, name: str, default: int = 0) -> int:
+        value = self.qsettings.value(name, default)
         try:
-            return int(self.qsettings.value(name, default))  # type: ignore[arg-type]
-        except (TypeError, ValueError):
+            return int(value) if isinstance(value, int | float | str) else default
+        except ValueError:
             return default
 
     def get_bool(self, name: str, default: bool = False) -> bool:

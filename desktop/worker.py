@@ -162,19 +162,20 @@ class Worker(QObject):
         if self.library is None:
             return
         self.cancel_event.clear()
-        last = [0.0, ""]
+        last_time, last_phase = 0.0, ""
 
         def progress(p: Progress) -> None:
+            nonlocal last_time, last_phase
             now = time.monotonic()
             # Throttle: the GUI needs a few updates a second, not one per file.
-            if p.phase != last[1] or now - last[0] > 0.1 or p.phase == "done":
+            if p.phase != last_phase or now - last_time > 0.1 or p.phase == "done":
                 self.progress.emit(p)
-                if p.phase in ("commit", "done") and p.phase != last[1]:
+                if p.phase in ("commit", "done") and p.phase != last_phase:
                     try:
                         self.documentsChanged.emit(self.library.documents())
                     except Exception:
                         log.debug("documents() mid-update", exc_info=True)
-                last[0], last[1] = now, p.phase
+                last_time, last_phase = now, p.phase
 
         try:
             report = self.library.update(progress, self.cancel_event.is_set)
