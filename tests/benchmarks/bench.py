@@ -28,6 +28,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from index.commands.library import BLAS_ENV  # noqa: E402  (needs the path above)
+
+for _name in BLAS_ENV:  # as `broadsheet index` does, before numpy loads
+    os.environ.setdefault(_name, "1")
+
 CORPUS = REPO.parent / "shared" / "corpus" / "bbc"
 
 RESULT_KEYS = (
@@ -134,6 +139,12 @@ def index_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, float], object
             last[0] = now
             print(f"  … {p.phase} {p.done}/{p.total}", file=sys.stderr, flush=True)
 
+    from index.library import PARALLEL_FROM
+
+    files = sum(1 for f in folders for p in f.rglob("*") if p.is_file())
+    processes = 2 if files >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+    say(f"indexing with {processes} spaCy process(es), "
+        f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
     report = library.update(progress=progress)
     docs = len(library.documents())
     words = int(report.extra.get("words", 0))
@@ -244,8 +255,8 @@ def cold_first_query(data_dir: Path) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--ner-sample", type=int, default=500,
-                        help="texts for the bare-NER figure (0: all of them; default 500)")
+    parser.add_argument("--ner-sample", type=int, default=300,
+                        help="texts for the bare-NER figure (0: all of them; default 300)")
     parser.add_argument("--corpus", type=Path, default=CORPUS,
                         help="the folder to index (default: the BBC corpus)")
     args = parser.parse_args()
