@@ -497,3 +497,26 @@ def test_cli_honours_data_dir_option(
     capsys.readouterr()
     assert main(["--data-dir", str(other), "search", "--json", "engines"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 1
+
+
+def test_progress_bar_only_on_a_terminal() -> None:
+    import io
+
+    from index.commands.library import _Bar
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    steps = [Progress("analyse", 1, 2, "/a/one.txt"), Progress("commit", 2, 2),
+             Progress("done", 2, 2)]
+    terminal, pipe = Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        bar = _Bar(stream)
+        for step in steps:
+            bar(step)
+        bar.finish()
+    assert pipe.getvalue() == ""
+    frames = terminal.getvalue().split("\r")
+    assert "50% analysing 1/2 one.txt" in frames[1]
+    assert "99% saving" in frames[2] and "100% done" in frames[3]
