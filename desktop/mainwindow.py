@@ -268,8 +268,11 @@ class MainWindow(QMainWindow):
         self.previous_action = a("&Previous mark", self.navigator.previous,
                                  shortcut=SK.FindPrevious)
         self.clear_marks_action = a("C&lear marks", self.clear_marks, shortcut="Esc")
-        self.clear_marks_action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
-        self.reader.addAction(self.clear_marks_action)
+        # Esc belongs to the article (and its find bar); elsewhere it closes what it closes.
+        self.removeAction(self.clear_marks_action)
+        self.clear_marks_action.setShortcutContext(
+            Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.pane.addAction(self.clear_marks_action)
         self.highlight_action = a("&Highlight people, places and statements",
                                   self.set_highlighter, shortcut="Ctrl+Shift+H",
                                   checkable=True,

@@ -102,6 +102,12 @@ def test_choosing_a_person_marks_every_mention_and_steps(qtbot, window: MainWind
     assert window.reader.cursor_offset() == first[0]
     qtbot.mouseClick(window.pane.findbar.next, Qt.MouseButton.LeftButton)
     assert window.reader.cursor_offset() == second[0]
+    window.activateWindow()
+    window.reader.setFocus()
+    qtbot.waitUntil(window.reader.hasFocus)
+    qtbot.keyClick(window.reader, Qt.Key.Key_Escape)
+    assert not mentions & _marked(window)
+    assert window.mark_position.text() == ""
 
 
 def test_hovered_or_clicked_name_is_the_panel_entry(qtbot, window: MainWindow) -> None:
