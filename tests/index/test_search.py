@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
+from test_library import FakeAnalyser, write  # tests/index is on sys.path (no __init__)
 
 from index.library import Library, QueryError
 from index.search import check_query, make_snippet, parse_query
-from tests.index.test_library import FakeAnalyser, write
 
 
 @pytest.fixture(scope="module")
