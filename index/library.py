@@ -682,6 +682,7 @@ class _Run:
         added: list[str] = []
         updated: list[str] = []
         changed_texts: dict[str, str] = {}
+        bookmarked = _bookmarked_keys(self.lib.data_dir) if self.full else set()
         cancelled = False
         try:
             for key in removed:
@@ -710,6 +711,11 @@ class _Run:
                             old = self.lib._stored_fields(f.key) or {}
                         if old.get(S.TEXT) != document.text:
                             changed_texts[f.key] = document.text
+                    elif f.key in bookmarked:
+                        # A rebuild has no old text to compare: let every bookmarked
+                        # article's bookmarks find their place (a no-op where it did
+                        # not change).
+                        changed_texts[f.key] = document.text
                     if self.full:
                         writer.add_document(**fields)
                     else:
@@ -917,6 +923,19 @@ def _sha256(path: str | Path) -> str | None:
     except OSError:
         return None
     return h.hexdigest()
+
+
+def _bookmarked_keys(data_dir: Path) -> set[str]:
+    """The keys of articles with bookmarks (none if there is no bookmark store yet)."""
+    if not (data_dir / "bookmarks.sqlite3").exists():
+        return set()
+    try:
+        from index.bookmarks import BookmarkStore
+
+        with BookmarkStore(data_dir) as store:
+            return set(store.keys())
+    except (ImportError, AttributeError):
+        return set()
 
 
 def _reanchor(data_dir: Path, texts: dict[str, str]) -> None:

@@ -291,6 +291,25 @@ def test_search_goes_on_while_articles_are_analysed(data_dir: Path, articles: Pa
     assert library.search("Turing").total == 1
 
 
+def test_bookmarks_follow_an_edit_through_a_rebuild(data_dir: Path, articles: Path) -> None:
+    from index.bookmarks import BookmarkStore
+
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    path = articles / "austin.txt"
+    key = paths.document_key(path)
+    text = library.article(key).text
+    start = text.index("went to Japan")
+    with BookmarkStore(data_dir) as store:
+        store.add(key, str(path), text, start, start + len("went to Japan"))
+    write(path, "Correction first.\n\n" + text)
+    library.update(rebuild=True)
+    with BookmarkStore(data_dir) as store:
+        (bookmark,) = store.list(key)
+    assert library.article(key).text[bookmark.start : bookmark.end] == "went to Japan"
+
+
 # ---------------------------------------------------------------------------- progress, cancel
 
 
