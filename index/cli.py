@@ -8,12 +8,12 @@ stderr), 2 an internal error.
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 import traceback
 from typing import NoReturn
 
 from index import __version__
+from index.commands import analyze, bookmarks, library
 
 EXIT_OK, EXIT_USER, EXIT_INTERNAL = 0, 1, 2
 
@@ -45,12 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         "platform's user data directory)",
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in ("analyze", "library", "bookmarks"):
-        try:  # TEMPORARY while the subcommands are being written in parallel
-            module = importlib.import_module(f"index.commands.{name}")
-        except ImportError:
-            continue
-        module.register(sub)
+    analyze.register(sub)
+    library.register(sub)
+    bookmarks.register(sub)
     return parser
 
 
