@@ -597,11 +597,6 @@ def test_rebuilding_the_index_keeps_every_bookmark(indexed: Indexed, data_dir: P
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=False,
-    reason="index/library.py: a full rebuild has no old text to compare, so it does not call "
-    "BookmarkStore.reanchor for files that changed since the last update",
-)
 def test_a_rebuild_after_an_edit_still_moves_bookmarks(indexed: Indexed, data_dir: Path) -> None:
     path, update = indexed
     path.write_text("Correction: the date was wrong.\n\n" + ARTICLE)
