@@ -55,6 +55,7 @@ from index.search import (
     Highlighter,
     QueryError,
     SearchResult,
+    fast_phrases,
     make_snippet,
     parse_query,
     suggest,
@@ -86,6 +87,10 @@ MANIFEST_FILE = "manifest.json"
 #: From this many articles to analyse, spaCy runs in two processes (when ``processes`` is
 #: None): below it the fork and model copy cost more than they save.
 PARALLEL_FROM = 200
+
+#: An update into the live index commits every this many analysed articles, so that a
+#: long one shows its articles as it goes (a rebuild is swapped in whole at the end).
+COMMIT_EVERY = 100
 
 
 def _patch_whoosh_length_lookup() -> None:
@@ -403,7 +408,7 @@ class Library:
                 # counts every match as it goes, where Whoosh's default would run the query
                 # a second time for the total (twice the cost of a phrase query).
                 collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
-                searcher.search_with_collector(q, collector)
+                searcher.search_with_collector(fast_phrases(q), collector)
                 results = collector.results()
                 highlighter = Highlighter(q, searcher.reader())
                 hits = []
@@ -590,6 +595,13 @@ class Library:
                 shutil.rmtree(old, ignore_errors=True)
 
 
+def _write_manifest(ix: Any, files: dict[str, dict[str, Any]]) -> None:
+    _atomic_write(
+        Path(ix.storage.folder) / MANIFEST_FILE,
+        json.dumps({"generation": ix.latest_generation(), "files": files}),
+    )
+
+
 class _Run:
     """One update: scan, compare, analyse what changed, write, commit."""
 
@@ -730,15 +742,22 @@ class _Run:
                 if done < len(to_analyse) and self.stop():
                     cancelled = True
                     break
+                if not self.full and done % COMMIT_EVERY == 0 and done < len(to_analyse):
+                    # A long update into a live index shows its articles as it goes: the
+                    # readers (the window, a search) see each commit.
+                    self.notify(Progress("commit", done, len(to_analyse), f.path))
+                    writer.commit()
+                    _write_manifest(ix, new_state)
+                    try:
+                        writer = ix.writer(timeout=self.lib.lock_timeout)
+                    except LockError as exc:
+                        raise LibraryLocked(_locked_message(self.lib.data_dir)) from exc
             if cancelled and self.full:
                 writer.cancel()
             else:
                 self.notify(Progress("commit", total, total))
                 writer.commit()
-                _atomic_write(
-                    Path(ix.storage.folder) / MANIFEST_FILE,
-                    json.dumps({"generation": ix.latest_generation(), "files": new_state}),
-                )
+                _write_manifest(ix, new_state)
         except BaseException:
             with contextlib.suppress(Exception):
                 writer.cancel()
@@ -868,6 +887,7 @@ def _fields(f: _Found, document: Document, analysis: Analysis) -> dict[str, Any]
         S.TITLE: document.title or Path(f.path).stem,
         S.DATELINE: document.dateline,
         S.TEXT: document.text,
+        S.PAIRS: document.text,
         S.PERSON: S.person_keywords(analysis.people),
         S.PLACE: S.place_keywords(analysis.places),
         S.SIZE: f.size,
@@ -899,6 +919,7 @@ def _fields_from_stored(stored: dict[str, Any]) -> dict[str, Any]:
     fields = {k: v for k, v in stored.items() if k not in (S.PERSON, S.PLACE)}
     fields[S.PERSON] = S.person_keywords(analysis.people)
     fields[S.PLACE] = S.place_keywords(analysis.places)
+    fields[S.PAIRS] = stored.get(S.TEXT) or ""
     return fields
 
 

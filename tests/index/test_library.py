@@ -326,6 +326,29 @@ def test_progress_reaches_100_only_when_committed(data_dir: Path, articles: Path
     assert [p.phase for p in seen].index("commit") > [p.phase for p in seen].index("analyse")
 
 
+def test_a_long_update_shows_its_articles_as_it_goes(
+    data_dir: Path, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.library
+
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    for i in range(5):
+        write(articles / f"more{i}.txt", f"Report {i}\n\nAlan Turing spoke in Paris.\n")
+    monkeypatch.setattr(index.library, "COMMIT_EVERY", 2)
+    visible: list[int] = []
+
+    def watch(p: Progress) -> None:
+        if p.phase == "analyse":  # what another reader (the window) sees meanwhile
+            visible.append(len(make_library(data_dir).documents()))
+
+    library.update(progress=watch)
+    assert visible[0] == 2 and visible[-1] == 6  # 2 before; 2 + 4 committed by the last file
+    assert visible == sorted(visible) and len(set(visible)) >= 3
+    assert len(library.documents()) == 7
+
+
 def test_cancelled_update_leaves_a_consistent_index(data_dir: Path, articles: Path) -> None:
     library = make_library(data_dir)
     library.add_sources([articles])

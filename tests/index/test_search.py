@@ -255,3 +255,25 @@ def test_cli_bad_limit(indexed: Library, capsys: pytest.CaptureFixture[str]) -> 
 
     assert main(["search", "--limit", "0", "ship"]) == 1
     assert "--limit" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "query",
+    ['"chief executive"', '"anti-ship missiles"', '"the anti-ship missiles were upgraded"',
+     '"chief cook and an executive"', 'ship NOT "chief executive"', '"executive desk"',
+     '"missiles upgraded"', '"ship"', 'title:"ship news"'],
+)
+def test_word_pairs_answer_phrases_as_whoosh_does(small_library: Library, query: str) -> None:
+    from whoosh import query as wq
+
+    from index.search import fast_phrases
+
+    q = parse_query(query)
+    with small_library._lock:
+        searcher = small_library._fresh_searcher()
+        plain = set(searcher.docs_for_query(q))
+        paired = set(searcher.docs_for_query(fast_phrases(q)))
+    assert paired == plain
+    phrases = [leaf for leaf in fast_phrases(q).leaves() if isinstance(leaf, wq.Phrase)]
+    if query in ('"chief executive"', '"missiles upgraded"'):
+        assert not phrases  # two words: one pair term, no position walk
