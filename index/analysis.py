@@ -23,7 +23,7 @@ from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from index.model import Analysis, Document
-from index.nlp import MAX_CHUNK, load_pipeline
+from index.nlp import MAX_CHUNK, load_pipeline, one_blas_thread
 
 #: Documents sent to a worker process at a time.
 WORKER_BATCH = 16
@@ -74,6 +74,7 @@ class Analyser:
         # Forking copies the loaded model for free, but is unsafe in a process with other
         # threads running (the window's): those start fresh interpreters instead.
         method = "fork" if threading.active_count() == 1 else "spawn"
+        one_blas_thread()  # for spawned workers, which load numpy afresh
         pool = multiprocessing.get_context(method).Pool(self.n_process)
         seen: dict[str, Analysis] = {}
         in_flight: deque[tuple[list[Document], AsyncResult[list[Analysis]]]] = deque()

@@ -15,6 +15,7 @@ lemmatizer that nothing reads, is left out.
 from __future__ import annotations
 
 import functools
+import os
 from typing import TYPE_CHECKING, Any, cast
 
 if TYPE_CHECKING:
@@ -26,6 +27,19 @@ if TYPE_CHECKING:
 MAX_CHUNK = 100_000
 
 FAST_POS = "broadsheet_pos"
+
+#: Thread counts of the maths libraries numpy may use. With two spaCy processes on a
+#: two-core machine, each process's own BLAS threads only fight the other process
+#: (measured: ~25 % more words a second with one BLAS thread each).
+BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def one_blas_thread() -> None:
+    """Asks for one BLAS thread per process; it takes effect in processes that load numpy
+    after this (the command line calls it first thing, the analyser before it starts
+    worker processes)."""
+    for name in BLAS_ENV:
+        os.environ.setdefault(name, "1")
 
 
 @functools.cache

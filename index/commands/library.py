@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -88,18 +87,14 @@ class _Bar:
             self.stream.flush()
 
 
-#: Set before spaCy (and numpy) load: with two spaCy processes on a two-core machine, each
-#: process's own BLAS threads only fight the other process (measured: 2 processes with one
-#: BLAS thread each analyse ~25 % more words a second than with OpenBLAS's default).
-BLAS_ENV = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 def run_index(args: argparse.Namespace) -> int:
     from index.library import Library, LibraryError
+    from index.nlp import one_blas_thread
     from index.paths import data_dir
 
-    for name in BLAS_ENV:
-        os.environ.setdefault(name, "1")
+    one_blas_thread()
 
     missing = [p for p in args.paths if not Path(p).expanduser().exists()]
     if missing:

@@ -28,10 +28,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from index.commands.library import BLAS_ENV  # noqa: E402  (needs the path above)
+from index.nlp import one_blas_thread  # noqa: E402  (needs the path above)
 
-for _name in BLAS_ENV:  # as `broadsheet index` does, before numpy loads
-    os.environ.setdefault(_name, "1")
+one_blas_thread()  # as `broadsheet index` does, before numpy loads
 
 CORPUS = REPO.parent / "shared" / "corpus" / "bbc"
 
