@@ -132,7 +132,6 @@ _MAX_ALTERNATIVES = 400
 _MAX_FINDS = 24
 
 
-@functools.lru_cache(maxsize=200_000)
 def fast_phrases(q: wq.Query) -> wq.Query:
     """``q`` with every phrase of the article text answered from the word-pair field
     (:data:`index.schema.PAIRS`): a two-word phrase becomes one term, a longer one the
@@ -149,6 +148,7 @@ def fast_phrases(q: wq.Query) -> wq.Query:
     return q.apply(fast_phrases)
 
 
+@functools.lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
     return porter_stem(word)
 
