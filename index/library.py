@@ -744,10 +744,10 @@ class _Run:
                     break
                 if not self.full and done % COMMIT_EVERY == 0 and done < len(to_analyse):
                     # A long update into a live index shows its articles as it goes: the
-                    # readers (the window, a search) see each commit.
-                    self.notify(Progress("commit", done, len(to_analyse), f.path))
+                    # readers (the window, a search) see each commit, announced once made.
                     writer.commit()
                     _write_manifest(ix, new_state)
+                    self.notify(Progress("commit", done, len(to_analyse), f.path))
                     try:
                         writer = ix.writer(timeout=self.lib.lock_timeout)
                     except LockError as exc:

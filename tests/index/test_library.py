@@ -339,13 +339,18 @@ def test_a_long_update_shows_its_articles_as_it_goes(
     monkeypatch.setattr(index.library, "COMMIT_EVERY", 2)
     visible: list[int] = []
 
+    commits: list[int] = []
+
     def watch(p: Progress) -> None:
         if p.phase == "analyse":  # what another reader (the window) sees meanwhile
             visible.append(len(make_library(data_dir).documents()))
+        elif p.phase == "commit" and p.done < p.total:  # announced once it is made
+            commits.append(len(make_library(data_dir).documents()))
 
     library.update(progress=watch)
     assert visible[0] == 2 and visible[-1] == 6  # 2 before; 2 + 4 committed by the last file
     assert visible == sorted(visible) and len(set(visible)) >= 3
+    assert commits == [4, 6]
     assert len(library.documents()) == 7
 
 
