@@ -53,7 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, a usage error: a code, not an exit
+        return exc.code if isinstance(exc.code, int) else EXIT_USER
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return EXIT_USER

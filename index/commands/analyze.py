@@ -90,14 +90,18 @@ def summary(document: Document, analysis: Analysis) -> str:
     for person in analysis.people:
         role = f", {person.role}" if person.role else ""
         also = f" (also {', '.join(person.aliases)})" if person.aliases else ""
-        lines.append(f"    {person.name}{role}{also} — {len(person.mentions)} mentions")
+        lines.append(f"    {person.name}{role}{also} — {_mentions(person.mentions)}")
     lines.append(f"  Places ({len(analysis.places)}):")
     for place in analysis.places:
         kind = f" [{place.kind}]" if place.kind else ""
-        lines.append(f"    {place.name}{kind} — {len(place.mentions)} mentions")
+        lines.append(f"    {place.name}{kind} — {_mentions(place.mentions)}")
     lines.append(f"  Statements ({len(analysis.statements)}):")
     for statement in analysis.statements:
         speaker = statement.speaker or "unknown speaker"
         text = statement.text if len(statement.text) <= 100 else statement.text[:99] + "…"
         lines.append(f"    {speaker} ({statement.cue or '—'}): “{text}”")
     return "\n".join(lines)
+
+
+def _mentions(spans: tuple[tuple[int, int], ...]) -> str:
+    return f"{len(spans)} mention" + ("" if len(spans) == 1 else "s")
