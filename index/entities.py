@@ -36,8 +36,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from index import gazetteer
 from index.entities_titles import (
@@ -50,6 +51,8 @@ from index.entities_titles import (
     is_title_word,
 )
 from index.model import Document, Person, Place, Span
+
+_V = TypeVar("_V")
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -893,21 +896,7 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
     for lst in surfaces.values():
         lst.sort(key=lambda x: -len(x[0]))
     n = len(doc)
-    pos = 0
-    for i in t.cap_idx:
-        if i < pos or owner[i]:
-            continue
-        word = t.w[i]
-        upper = t.caps[i] and word.isupper()
-        hit = None
-        for f, cl in surfaces.get(word.upper(), ()):
-            end = t.match(i, f, upper)
-            if end is not None and _free(owner, i, end):
-                hit = (end, cl)
-                break
-        if hit is None:
-            continue
-        end, cl = hit
+    for i, end, cl in _known_forms(t, surfaces, owner):
         inside_name = not t.caps[i] and (
             (i > 0 and t.cap[i - 1] and not t.sent[i - 1]
              and not is_honorific(t.w[i - 1]) and not is_title_word(t.w[i - 1]))
@@ -919,7 +908,6 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
             _honorific_form(t, cl, i, t.span_text(i, end))
             for k in range(i, end):
                 owner[k] = True
-        pos = end
     people = []
     for cl in clusters:
         mentions = tuple(sorted(set(cl.mentions)))
@@ -928,6 +916,26 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
         people.append(Person(cl.name, cl.role, aliases, mentions))
     people.sort(key=lambda p: p.mentions[0])
     return people
+
+
+def _known_forms(
+    t: _Text, surfaces: dict[str, list[tuple[str, _V]]], owner: list[bool]
+) -> Iterator[tuple[int, int, _V]]:
+    """Every occurrence of a known form (``surfaces``: by first word, longest first) at a
+    capitalised token no other entity owns, left to right without overlaps, with the value
+    the form stands for: the mentions the model missed."""
+    pos = 0
+    for i in t.cap_idx:
+        if i < pos or owner[i]:
+            continue
+        word = t.w[i]
+        upper = t.caps[i] and word.isupper()
+        for form, value in surfaces.get(word.upper(), ()):
+            end = t.match(i, form, upper)
+            if end is not None and _free(owner, i, end):
+                yield i, end, value
+                pos = end
+                break
 
 
 def _places(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Place]:
@@ -951,24 +959,9 @@ def _places(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Place]
                 owner[k] = True
     for lst in surfaces.values():
         lst.sort(key=lambda x: -len(x[0]))
-    pos = 0
-    for i in t.cap_idx:
-        if i < pos or owner[i]:
-            continue
-        word = t.w[i]
-        upper = t.caps[i] and word.isupper()
-        hit = None
-        for f, name in surfaces.get(word.upper(), ()):
-            end = t.match(i, f, upper)
-            if end is not None and _free(owner, i, end):
-                hit = (end, name)
-                break
-        if hit is None:
-            continue
-        end, name = hit
+    for i, end, name in _known_forms(t, surfaces, owner):
         groups[name][2].add(t.char_span(i, end))
         groups[name][1].add(t.span_text(i, end))
-        pos = end
     places = [
         Place(name, kind, tuple(sorted({_display(f) for f in forms} - {name})),
               tuple(sorted(mentions)))
