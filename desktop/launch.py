@@ -30,6 +30,9 @@ UNINSTALL = "--uninstall-desktop"
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``broadsheet`` console script; returns the exit status."""
+    import multiprocessing
+
+    multiprocessing.freeze_support()  # a frozen bundle's analysis workers start here
     args = list(sys.argv[1:] if argv is None else argv)
     if _wants_cli(args):
         from index.cli import main as cli_main

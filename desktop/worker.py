@@ -35,7 +35,10 @@ LibraryFactory = Callable[[Path], Any]
 def default_library(data_dir: Path) -> Any:
     from index.library import Library  # imported in the worker thread: Whoosh is not cheap
 
-    return Library(data_dir)
+    # processes=None: a batch of hundreds of articles (a folder added) is analysed in two
+    # worker processes, started fresh (this process has threads), so the window's own
+    # process only writes the index.
+    return Library(data_dir, processes=None)
 
 
 @dataclass(frozen=True)

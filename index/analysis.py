@@ -19,7 +19,7 @@ import multiprocessing
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from multiprocessing.pool import AsyncResult
+from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
 from index.model import Analysis, Document
@@ -72,15 +72,16 @@ class Analyser:
 
     def _in_processes(self, documents: Iterable[Document]) -> Iterator[Analysis]:
         # Forking copies the loaded model for free, but is unsafe in a process with other
-        # threads running (the window's): those start fresh interpreters instead.
+        # threads running (the window's): those start fresh interpreters instead. A worker
+        # that dies (or cannot start) breaks the pool, which raises here rather than hang.
         method = "fork" if threading.active_count() == 1 else "spawn"
         one_blas_thread()  # for spawned workers, which load numpy afresh
-        pool = multiprocessing.get_context(method).Pool(self.n_process)
+        pool = ProcessPoolExecutor(self.n_process, mp_context=multiprocessing.get_context(method))
         seen: dict[str, Analysis] = {}
-        in_flight: deque[tuple[list[Document], AsyncResult[list[Analysis]]]] = deque()
+        in_flight: deque[tuple[list[Document], Future[list[Analysis]]]] = deque()
 
-        def results(batch: list[Document], job: AsyncResult[list[Analysis]]) -> Iterator[Analysis]:
-            fresh = iter(job.get())
+        def results(batch: list[Document], job: Future[list[Analysis]]) -> Iterator[Analysis]:
+            fresh = iter(job.result())
             for document in batch:
                 if document.sha256 and document.sha256 in seen:
                     yield seen[document.sha256]
@@ -100,18 +101,18 @@ class Analyser:
                     unique.append(document)
                     submitted.add(document.sha256)
                 if len(batch) >= WORKER_BATCH:
-                    in_flight.append((batch, pool.apply_async(_analyse_batch, (unique,))))
+                    in_flight.append((batch, pool.submit(_analyse_batch, unique)))
                     batch, unique = [], []
                     if len(in_flight) > 2 * self.n_process:
                         yield from results(*in_flight.popleft())
             if batch:
-                in_flight.append((batch, pool.apply_async(_analyse_batch, (unique,))))
+                in_flight.append((batch, pool.submit(_analyse_batch, unique)))
             while in_flight:
                 yield from results(*in_flight.popleft())
-            pool.close()
         finally:
-            pool.terminate()
-            pool.join()
+            # Also on cancel (the caller closed us): batches not started are dropped, the
+            # running ones finish (a few seconds at most) and the workers exit.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _analyse_batch(documents: list[Document]) -> list[Analysis]:

@@ -86,3 +86,41 @@ def test_parts_of_speech_match_the_models_attribute_ruler(nlp, seed_path: Path) 
     theirs = [(t.text, t.pos_) for t in reference(text)]
     assert "attribute_ruler" not in nlp.pipe_names
     assert ours == theirs
+
+
+@pytest.mark.slow
+def test_worker_processes_start_fresh_where_threads_run(analyser: Analyser) -> None:
+    """In the window's process (threads running) workers are spawned, not forked."""
+    import threading
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        documents = [doc(ARTICLE.replace("Manchester", city), city) for city in
+                     ("Leeds", "Glasgow", "Cardiff")]
+        expected = [analyser.analyse(d) for d in documents]
+        assert list(Analyser(n_process=2).analyse_many(documents)) == expected
+    finally:
+        stop.set()
+        other.join()
+
+
+def _die(documents: list[Document]) -> list[object]:
+    import os
+
+    os._exit(3)
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_is_an_error_not_a_hang(
+    analyser: Analyser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from concurrent.futures.process import BrokenProcessPool
+
+    import index.analysis
+
+    monkeypatch.setattr(index.analysis, "_analyse_batch", _die)
+    documents = [doc(ARTICLE, f"a{i}") for i in range(3)]
+    with pytest.raises(BrokenProcessPool):
+        list(Analyser(n_process=2).analyse_many(documents))
