@@ -17,6 +17,9 @@ import pytest
 from desktop import APP_NAME, DESKTOP_ID, install, launch
 
 REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "e2e"))
+from xsession import parse_exec  # noqa: E402  (the desktop's Exec rules, shared with e2e)
+
 RESOURCES = REPO / "resources"
 ENTRY = RESOURCES / f"{DESKTOP_ID}.desktop"
 METAINFO = RESOURCES / f"{DESKTOP_ID}.metainfo.xml"
@@ -28,42 +31,6 @@ def _entry(path: Path) -> configparser.SectionProxy:
     parser.optionxform = str  # type: ignore[assignment,method-assign]  # keys are case-sensitive
     parser.read(path, encoding="utf-8")
     return parser["Desktop Entry"]
-
-
-def _exec_argv(value: str, files: list[str]) -> list[str]:
-    """An ``Exec`` value as a desktop would run it: unescape, split, expand ``%F``."""
-    value = value.replace("\\\\", "\\")  # the "string" level of escaping
-    argv: list[str] = []
-    for arg in _split_exec(value):
-        if arg == "%F":
-            argv.extend(files)
-        else:
-            argv.append(arg.replace("%%", "%"))
-    return argv
-
-
-def _split_exec(value: str) -> list[str]:
-    """Split an ``Exec`` value by the spec's rules: arguments are separated by spaces,
-    quoted with double quotes, inside which ``\\`` escapes ``"``, `````, ``$`` and ``\\``."""
-    args: list[str] = []
-    current, quoted, started, i = "", False, False, 0
-    while i < len(value):
-        c = value[i]
-        if quoted and c == "\\" and i + 1 < len(value) and value[i + 1] in '"`$\\':
-            current += value[i + 1]
-            i += 1
-        elif c == '"':
-            quoted, started = not quoted, True
-        elif c == " " and not quoted:
-            if current or started:
-                args.append(current)
-            current, started = "", False
-        else:
-            current += c
-        i += 1
-    if current or started:
-        args.append(current)
-    return args
 
 
 @pytest.fixture
@@ -130,7 +97,7 @@ def test_icons_are_shipped_at_every_size(qapp) -> None:  # type: ignore[no-untyp
 def test_exec_quoting_survives_spaces_and_specials() -> None:
     command = ["/opt/My Apps/bin/python3", "-m", "desktop", 'a"b$c\\d', "50%"]
     line = install.exec_line(command)
-    assert _exec_argv(line, ["/x/1.txt"]) == [*command, "/x/1.txt"]
+    assert parse_exec(line, ["/x/1.txt"]) == [*command, "/x/1.txt"]
 
 
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="freedesktop only")
@@ -149,7 +116,7 @@ def test_install_writes_entry_icons_and_metainfo(xdg_home: Path, capsys) -> None
         assert result.returncode == 0, result.stdout
 
     entry = _entry(entry_path)
-    argv = _exec_argv(entry["Exec"], [])
+    argv = parse_exec(entry["Exec"], [])
     assert Path(argv[0]).is_absolute() and Path(argv[0]).exists()
     assert Path(entry["TryExec"]) == Path(argv[0])
     # The entry runs Broadsheet: here, the command line's --version through the same Exec.
