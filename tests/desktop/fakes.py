@@ -11,10 +11,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
+from index.library import (
+    Article,
+    ArticleInfo,
+    LibraryEntity,
+    LibraryStatement,
+    QueryError,
+    SearchResult,
+)
 from index.model import (
     Analysis,
     Block,
@@ -27,53 +35,6 @@ from index.model import (
     Statement,
     UpdateReport,
 )
-
-
-@dataclass(frozen=True)
-class ArticleInfo:
-    key: str
-    path: Path
-    title: str
-    dateline: str | None
-    source: str
-    size: int
-    mtime: float
-
-
-@dataclass(frozen=True)
-class Article:
-    info: ArticleInfo
-    text: str
-    blocks: tuple[Block, ...]
-    analysis: Analysis
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    query: str
-    hits: tuple[SearchHit, ...]
-    total: int
-    suggestion: str | None
-
-
-@dataclass(frozen=True)
-class LibraryEntity:
-    name: str
-    kind: str
-    articles: tuple[tuple[str, str, int], ...]
-
-
-@dataclass(frozen=True)
-class LibraryStatement:
-    key: str
-    title: str
-    statement: Statement
-
-
-class QueryError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _find(text: str, *patterns: str) -> tuple[Span, ...]:
