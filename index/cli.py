@@ -13,9 +13,7 @@ import traceback
 from typing import NoReturn
 
 from index import __version__
-from index.commands import analyze, bookmarks, library
-
-EXIT_OK, EXIT_USER, EXIT_INTERNAL = 0, 1, 2
+from index.commands import EXIT_INTERNAL, EXIT_OK, EXIT_USER, analyze, bookmarks, library
 
 #: The subcommands, for the launcher that decides between the window and the command line.
 SUBCOMMANDS = ("analyze", "index", "search", "bookmarks")

@@ -22,9 +22,8 @@ from pathlib import Path
 
 from index import paths
 from index.bookmarks import BookmarkError, BookmarkStore, find_quote
+from index.commands import EXIT_OK, EXIT_USER
 from index.model import Bookmark
-
-EXIT_OK, EXIT_USER, EXIT_INTERNAL = 0, 1, 2
 
 
 def register(sub: argparse._SubParsersAction) -> None:

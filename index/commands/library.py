@@ -17,9 +17,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from index.commands import EXIT_OK, EXIT_USER
 from index.model import Progress
-
-EXIT_OK, EXIT_USER, EXIT_INTERNAL = 0, 1, 2
 
 #: The keys of one ``search --json`` line, in order.
 JSON_KEYS = ("key", "path", "title", "score", "snippet", "hits")
