@@ -70,8 +70,9 @@ def _message(exc: BaseException) -> str:
     return str(getattr(exc, "message", "") or exc) or type(exc).__name__
 
 
-class Worker(QObject):
-    """Runs library calls in its thread.
+class _Answers(QObject):
+    """The answers a :class:`Worker` gives, which :class:`WorkerClient` re-emits in the GUI
+    thread.
 
     Signals:
         opened(list): the library is open; the indexed articles (``ArticleInfo`` list).
@@ -100,6 +101,16 @@ class Worker(QObject):
     entitiesLoaded = Signal(str, list)
     statementsLoaded = Signal(object, list)
     failed = Signal(str)
+
+
+#: The names of the signals above, for relaying them.
+ANSWERS = ("opened", "documentsChanged", "preview", "progress", "updateFinished",
+           "articleLoaded", "searchDone", "searchFailed", "hitsFound", "entitiesLoaded",
+           "statementsLoaded", "failed")
+
+
+class Worker(_Answers):
+    """Runs library calls in its thread; its signals are those of :class:`_Answers`."""
 
     def __init__(self, data_dir: Path, factory: LibraryFactory | None = None, *,
                  lazy: bool = False) -> None:
@@ -253,7 +264,7 @@ class Worker(QObject):
                 self.library = None
 
 
-class WorkerClient(QObject):
+class WorkerClient(_Answers):
     """The GUI thread's handle on the two workers: requests, answers, the threads' life.
 
     Signals (requests, connected to the workers' slots across threads):
@@ -262,7 +273,7 @@ class WorkerClient(QObject):
         hitsRequested(int, str, str), entitiesRequested(str), statementsRequested(object),
         closeRequested().
 
-    Signals (answers, re-emitted in the GUI thread; see :class:`Worker`):
+    Signals (answers, re-emitted in the GUI thread; see :class:`_Answers`):
         opened(list), documentsChanged(list), preview(object), progress(object),
         updateFinished(object), articleLoaded(int, object), searchDone(int, object),
         searchFailed(int, str), hitsFound(int, str, object), entitiesLoaded(str, list),
@@ -279,18 +290,6 @@ class WorkerClient(QObject):
     statementsRequested = Signal(object)
     closeRequested = Signal()
 
-    opened = Signal(list)
-    documentsChanged = Signal(list)
-    preview = Signal(object)
-    progress = Signal(object)
-    updateFinished = Signal(object)
-    articleLoaded = Signal(int, object)
-    searchDone = Signal(int, object)
-    searchFailed = Signal(int, str)
-    hitsFound = Signal(int, str, object)
-    entitiesLoaded = Signal(str, list)
-    statementsLoaded = Signal(object, list)
-    failed = Signal(str)
 
     def __init__(self, data_dir: Path, factory: LibraryFactory | None = None,
                  parent: QObject | None = None) -> None:
@@ -314,9 +313,7 @@ class WorkerClient(QObject):
         self.entitiesRequested.connect(self.reader.entities)
         self.statementsRequested.connect(self.reader.statements)
         self.closeRequested.connect(self.reader.close)
-        for name in ("opened", "documentsChanged", "preview", "progress", "updateFinished",
-                     "articleLoaded", "searchDone", "searchFailed", "hitsFound",
-                     "entitiesLoaded", "statementsLoaded", "failed"):
+        for name in ANSWERS:
             for source in (self.worker, self.reader):
                 getattr(source, name).connect(getattr(self, name))  # queued: other thread
         self.worker_thread.finished.connect(self.worker.deleteLater)
