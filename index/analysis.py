@@ -49,14 +49,14 @@ def chunks(text: str, limit: int = MAX_CHUNK) -> list[str]:
 
 
 class Analyser:
-    """Analyses documents with one loaded model.
+    """Analyses documents with one loaded model (loaded when first needed, and in this
+    process only where the work runs here or in forked copies of it).
 
     ``batch_size`` is passed to ``nlp.pipe``; ``n_process`` > 1 analyses in that many
     worker processes, worth it only for large batches (hundreds of articles).
     """
 
     def __init__(self, *, batch_size: int = 32, n_process: int = 1) -> None:
-        self.nlp = load_pipeline()
         self.batch_size = batch_size
         self.n_process = n_process
 
@@ -68,13 +68,15 @@ class Analyser:
         taken from ``documents`` only as the analysis needs them."""
         if self.n_process > 1:
             return self._in_processes(documents)
-        return _analyse(self.nlp, documents, self.batch_size)
+        return _analyse(load_pipeline(), documents, self.batch_size)
 
     def _in_processes(self, documents: Iterable[Document]) -> Iterator[Analysis]:
         # Forking copies the loaded model for free, but is unsafe in a process with other
         # threads running (the window's): those start fresh interpreters instead. A worker
         # that dies (or cannot start) breaks the pool, which raises here rather than hang.
         method = "fork" if threading.active_count() == 1 else "spawn"
+        if method == "fork":
+            load_pipeline()  # once, here: the forked workers share it
         one_blas_thread()  # for spawned workers, which load numpy afresh
         pool = ProcessPoolExecutor(self.n_process, mp_context=multiprocessing.get_context(method))
         seen: dict[str, Analysis] = {}
