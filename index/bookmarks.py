@@ -36,6 +36,7 @@ import json
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -416,7 +417,7 @@ class BookmarkStore:
             raise BookmarkError(f"cannot open the bookmarks in {self.path}: {exc}") from exc
         try:
             self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            mode = self._write_ahead_logging()
             if str(mode).lower() != "wal":
                 raise BookmarkError(f"cannot use write-ahead logging for {self.path} ({mode})")
             # FULL: a transaction is durable once commit returns, even on power loss.
@@ -425,6 +426,19 @@ class BookmarkStore:
         except BaseException:
             self._conn.close()
             raise
+
+    def _write_ahead_logging(self) -> str:
+        """Switches the database to WAL. SQLite does not wait (busy_timeout) for this
+        switch: two processes opening a new store at once (the window and the command
+        line) get "database is locked", so it is retried for as long as a write would wait."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return str(self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0])
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.02)
 
     # -- life cycle
 
