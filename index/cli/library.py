@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from index.commands import EXIT_OK, EXIT_USER
+from index.cli.codes import EXIT_OK, EXIT_USER
 from index.model import Progress
 
 #: The keys of one ``search --json`` line, in order.
@@ -89,7 +89,8 @@ class _Bar:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from index.library import Library, LibraryError
+    from index.library import Library
+    from index.model import LibraryError
     from index.nlp import one_blas_thread
     from index.paths import data_dir
 
@@ -129,7 +130,8 @@ def run_index(args: argparse.Namespace) -> int:
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from index.library import Library, LibraryCorrupt, LibraryError, QueryError
+    from index.library import Library
+    from index.model import LibraryCorrupt, LibraryError, QueryError
     from index.paths import data_dir
 
     if args.limit < 1:

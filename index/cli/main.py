@@ -1,6 +1,6 @@
 """Broadsheet's command line: ``broadsheet analyze | index | search | bookmarks``.
 
-Each subcommand lives in :mod:`index.commands` and registers itself here. Exit codes are a
+Each subcommand lives in :mod:`index.cli` and registers itself here. Exit codes are a
 contract for scripts: 0 success, 1 a user error (bad query, missing path; one line on
 stderr), 2 an internal error.
 """
@@ -13,7 +13,8 @@ import traceback
 from typing import NoReturn
 
 from index import __version__
-from index.commands import EXIT_INTERNAL, EXIT_OK, EXIT_USER, analyze, bookmarks, library
+from index.cli import analyze, bookmarks, library
+from index.cli.codes import EXIT_INTERNAL, EXIT_OK, EXIT_USER
 
 #: The subcommands, for the launcher that decides between the window and the command line.
 SUBCOMMANDS = ("analyze", "index", "search", "bookmarks")
