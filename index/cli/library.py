@@ -119,14 +119,15 @@ def run_index(args: argparse.Namespace) -> int:
     finally:
         library.close()
     bar.finish()
+    problems = library.problems()
     print(
         f"{len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.removed)} removed, {report.unchanged} unchanged, "
-        f"{len(report.failed)} failed ({report.seconds:.1f} s)"
+        f"{len(problems)} failed ({report.seconds:.1f} s)"
     )
-    for problem in report.failed:
+    for problem in problems:
         print(f"failed: {problem.path}: {problem.reason}")
-    return EXIT_OK
+    return EXIT_USER if problems else EXIT_OK
 
 
 def run_search(args: argparse.Namespace) -> int:

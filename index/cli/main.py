@@ -1,4 +1,4 @@
-"""Broadsheet's command line: ``broadsheet analyze | index | search | bookmarks``.
+"""Broadsheet's command line: ``broadsheet analyze | index | search | bookmarks | sources``.
 
 Each subcommand lives in :mod:`index.cli` and registers itself here. Exit codes are a
 contract for scripts: 0 success, 1 a user error (bad query, missing path; one line on
@@ -13,11 +13,11 @@ import traceback
 from typing import NoReturn
 
 from index import __version__
-from index.cli import analyze, bookmarks, library
+from index.cli import analyze, bookmarks, library, sources
 from index.cli.codes import EXIT_INTERNAL, EXIT_OK, EXIT_USER
 
 #: The subcommands, for the launcher that decides between the window and the command line.
-SUBCOMMANDS = ("analyze", "index", "search", "bookmarks")
+SUBCOMMANDS = ("analyze", "index", "search", "bookmarks", "sources")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -47,7 +47,22 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.register(sub)
     library.register(sub)
     bookmarks.register(sub)
+    sources.register(sub)
+    _data_dir_everywhere(parser)
     return parser
+
+
+def _data_dir_everywhere(parser: argparse.ArgumentParser) -> None:
+    """``--data-dir`` is accepted after any subcommand too (``broadsheet index PATH
+    --data-dir D``); given in both places, the later one wins."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in set(action.choices.values()):
+                subparser.add_argument(
+                    "--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                    help="where the index and bookmarks live",
+                )
+                _data_dir_everywhere(subparser)
 
 
 def main(argv: list[str] | None = None) -> int:
