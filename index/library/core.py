@@ -26,7 +26,9 @@ from typing import Any
 from whoosh.collectors import TopCollector
 
 from index import paths
+from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
+from index.library.entities import aggregate, entity_page, rewrite_entity_terms
 from index.library.search import (
     Highlighter,
     fast_phrases,
@@ -43,6 +45,7 @@ from index.model import (
     ArticleInfo,
     Block,
     EntityKind,
+    EntityPage,
     LibraryCorrupt,
     LibraryEntity,
     LibraryStatement,
@@ -85,6 +88,7 @@ class Library:
         self._analyser = analyser
         self._storage = Storage(self.data_dir)
         self._sources = SourceList(self.data_dir, with_seeds=with_seeds, timeout=lock_timeout)
+        self._curation_store = CurationStore(self.data_dir)
         self._lock = threading.RLock()
         self._ix: Any = None
         self._searcher: Any = None
@@ -166,6 +170,7 @@ class Library:
     def close(self) -> None:
         with self._lock:
             self._close_index()
+            self._curation_store.close()
 
     def __enter__(self) -> Library:
         return self
@@ -211,11 +216,14 @@ class Library:
             fields = self._stored_fields(key)
         if fields is None:
             raise KeyError(key)
+        text = fields[S.TEXT]
+        with self._lock:
+            curation = self._curation()
         return Article(
             _info(fields),
-            fields[S.TEXT],
+            text,
             tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
-            Analysis.from_dict(analysis_dict(fields)),
+            curation.apply(Analysis.from_dict(analysis_dict(fields)), text, key).analysis,
         )
 
     def _stored_fields(self, key: str) -> dict[str, Any] | None:
@@ -240,7 +248,7 @@ class Library:
 
     def search(self, query: str, limit: int = 20) -> SearchResult:
         """Ranked hits with snippets and hit offsets; :class:`QueryError` if malformed."""
-        q = parse_query(query)
+        q = parse_query(self._curated_query(query))
         with self._lock:
             searcher = self._fresh_searcher()
             if searcher is None:
@@ -281,7 +289,7 @@ class Library:
 
     def hits_in(self, key: str, query: str) -> tuple[Span, ...]:
         """Where ``query`` matches in the article ``key``, for the reader to mark."""
-        q = parse_query(query)
+        q = parse_query(self._curated_query(query))
         with self._lock:
             searcher = self._fresh_searcher()
             fields = self._stored_fields(key)
@@ -289,6 +297,15 @@ class Library:
                 return ()
             highlighter = Highlighter(q, searcher.reader())
         return tuple(highlighter.spans(fields.get(S.TEXT) or "", analysis_dict(fields)))
+
+    def _curated_query(self, query: str) -> str:
+        """``person:``/``place:`` terms that name a corrected entry (renamed, merged, moved)
+        rewritten to the names the index holds."""
+        with self._lock:
+            if not self._curation():
+                return query
+            forms = self._aggregates()["forms"]
+        return rewrite_entity_terms(query, forms)
 
     def _vocabulary(self) -> list[str]:
         if "words" not in self._cache:
@@ -305,58 +322,95 @@ class Library:
 
     # ------------------------------------------------------------------ library-wide
 
+    def _curation(self) -> Curation:
+        """The reader's corrections, reloaded when another instance or process changed
+        them (a ``stat`` of the database and its log)."""
+        token = self._curation_store.token()
+        if self._cache.get("curation_token") != token:
+            for name in ("curation", "entities", "statements", "entity_index"):
+                self._cache.pop(name, None)
+            self._cache["curation"] = self._curation_store.curation()
+            self._cache["curation_token"] = token
+        curation: Curation = self._cache["curation"]
+        return curation
+
     def _aggregates(self) -> dict[str, Any]:
+        curation = self._curation()
         if "entities" not in self._cache:
-            people: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-            places: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-            statements: list[LibraryStatement] = []
-            for f in self._stored():
-                key, title = f[S.KEY], f.get(S.TITLE) or ""
-                analysis = Analysis.from_dict(analysis_dict(f))
-                for p in analysis.people:
-                    people[p.name].append((key, title, len(p.mentions)))
-                for pl in analysis.places:
-                    places[pl.name].append((key, title, len(pl.mentions)))
-                statements.extend(LibraryStatement(key, title, s) for s in analysis.statements)
-
-            def entities(
-                kind: EntityKind, d: dict[str, list[tuple[str, str, int]]]
-            ) -> list[LibraryEntity]:
-                out = [
-                    LibraryEntity(
-                        name, kind, tuple(sorted(arts, key=lambda a: (-a[2], a[1].casefold())))
-                    )
-                    for name, arts in d.items()
-                ]
-                out.sort(key=lambda e: (-len(e.articles), e.name.casefold()))
-                return out
-
-            statements.sort(key=lambda s: (s.title.casefold(), s.key, s.statement.start))
-            self._cache["entities"] = {
-                EntityKind.PERSON: entities(EntityKind.PERSON, people),
-                EntityKind.PLACE: entities(EntityKind.PLACE, places),
-            }
-            self._cache["statements"] = statements
+            self._cache.update(aggregate(self._stored(), curation))
         return self._cache
 
-    def entities(self, kind: EntityKind | str) -> list[LibraryEntity]:
-        """Every person (``kind="person"``) or place (``"place"``) in the library, with the
-        articles naming them; those in most articles first."""
+    def entities(self, kind: EntityKind | str, *, hidden: bool = False) -> list[LibraryEntity]:
+        """Every person (``kind="person"``) or place (``"place"``) — or organisation, as
+        the reader corrected them — in the library, with the articles naming them; those
+        in most articles first. ``hidden``: the entries the reader hid, instead."""
         try:
             wanted = EntityKind(kind)
         except ValueError:
-            raise ValueError(f"kind must be 'person' or 'place', not {kind!r}") from None
+            raise ValueError(
+                f"kind must be 'person', 'place' or 'organisation', not {kind!r}"
+            ) from None
         with self._lock:
-            return list(self._aggregates()["entities"][wanted])
+            table = self._aggregates()["hidden" if hidden else "entities"]
+            return list(table[wanted])
 
     def statements(self, speaker: str | None = None) -> list[LibraryStatement]:
-        """Every statement in the library, or those of one speaker (case-insensitive)."""
+        """Every statement in the library, or those of one speaker (case-insensitive, any
+        of the speaker's names)."""
         with self._lock:
             found = list(self._aggregates()["statements"])
+            if speaker is not None:
+                entity = self.find_entity(speaker)
+                speaker = entity.name if entity else self._curation().resolve(speaker)
         if speaker is not None:
             wanted = speaker.casefold()
             found = [s for s in found if (s.statement.speaker or "").casefold() == wanted]
         return found
+
+    def find_entity(self, name: str, kind: EntityKind | str | None = None) -> LibraryEntity | None:
+        """The entry that goes by ``name`` (its name or any alias, case-insensitive), the
+        one in most articles where several do; hidden ones last."""
+        wanted = " ".join(name.split()).casefold()
+        with self._lock:
+            agg = self._aggregates()
+            for table in ("entities", "hidden"):
+                for k, entries in agg[table].items():
+                    if kind is not None and k != EntityKind(kind):
+                        continue
+                    for e in entries:
+                        if wanted in {f.casefold() for f in (e.name, *e.aliases)}:
+                            return e
+        return None
+
+    def entity_page(self, name: str, kind: EntityKind | str | None = None) -> EntityPage:
+        """What the library knows about the entry going by ``name`` (any alias);
+        :class:`KeyError` if none does."""
+        entity = self.find_entity(name, kind)
+        if entity is None:
+            raise KeyError(name)
+        with self._lock:
+            return entity_page(entity, self._aggregates())
+
+    # ------------------------------------------------------------------ corrections
+
+    def correct(self, op: str, subject: str, value: str = "") -> Correction:
+        """Stores a correction (see :mod:`index.curation`); it applies from the next read."""
+        return self._curation_store.add(op, subject, value)
+
+    def corrections(self) -> list[Correction]:
+        return self._curation_store.list()
+
+    def unused_corrections(self) -> list[Correction]:
+        """Corrections whose subject is not in the library any more (kept, not dropped)."""
+        with self._lock:
+            names = self._aggregates()["names"]
+            return self._curation().unused(names)
+
+    def undo_correction(self, id: int) -> Correction:
+        return self._curation_store.remove(id)
+
+    def redo_correction(self, correction: Correction) -> Correction:
+        return self._curation_store.restore(correction)
 
     # ------------------------------------------------------------------ updating
 

@@ -242,8 +242,9 @@ def test_library_wide_entities_and_statements(data_dir: Path, articles: Path) ->
     assert sorted(s.statement.text for s in said) == ["Again,", "We are upgrading our forces,"]
     assert {s.title for s in said} == {"Austin again", "Austin visits Japan"}
     assert len(library.statements()) == 3
+    assert library.entities("organisation") == []  # only the reader makes organisations
     with pytest.raises(ValueError):
-        library.entities("organisation")
+        library.entities("band")
 
 
 def test_bookmarks_follow_an_edited_article(data_dir: Path, articles: Path) -> None:
