@@ -82,19 +82,9 @@ def test_a_statement_is_reassigned_or_struck() -> None:
 # ---------------------------------------------------------------------------- the library
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    write(folder / "austin.txt", "Austin visits Japan\n\nLloyd Austin went to Japan. "
-          "“We are upgrading our forces,” Mr Austin said.\n")
-    write(folder / "lovelace.txt", "Engines of London\n\nAda Lovelace wrote about engines "
-          "in London. “The engine weaves algebraic patterns,” she said.\n")
-    return folder
-
-
-def test_corrections_survive_rebuild_edit_and_re_adding(data_dir: Path, folder: Path) -> None:
+def test_corrections_survive_rebuild_edit_and_re_adding(data_dir: Path, articles: Path) -> None:
     library = make_library(data_dir)
-    library.add_sources([folder])
+    library.add_sources([articles])
     library.update()
     library.correct("rename", "Lloyd Austin", "General Austin")
     library.correct("kind", "London", "person")
@@ -110,23 +100,23 @@ def test_corrections_survive_rebuild_edit_and_re_adding(data_dir: Path, folder: 
     check()
     library.update(rebuild=True)
     check()
-    write(folder / "austin.txt", "Austin visits Japan again\n\nLloyd Austin went to Japan "
+    write(articles / "austin.txt", "Austin visits Japan again\n\nLloyd Austin went to Japan "
           "twice. “Again,” said Mr Austin.\n")
     library.update()
     check()
-    library.remove_source(folder)
+    library.remove_source(articles)
     library.update()
     assert library.entities("person") == []
     assert {c.subject for c in library.unused_corrections()} == {
         "Lloyd Austin", "London", "Ada Lovelace"}  # kept, and said to be unused
-    library.add_sources([folder])
+    library.add_sources([articles])
     library.update()
     check()
 
 
-def test_another_library_instance_sees_a_correction(data_dir: Path, folder: Path) -> None:
+def test_another_library_instance_sees_a_correction(data_dir: Path, articles: Path) -> None:
     reader = make_library(data_dir)
-    reader.add_sources([folder])
+    reader.add_sources([articles])
     reader.update()
     assert reader.find_entity("Mr Austin").name == "Lloyd Austin"  # type: ignore[union-attr]
     writer = make_library(data_dir)
@@ -140,9 +130,9 @@ def test_another_library_instance_sees_a_correction(data_dir: Path, folder: Path
     assert reader.find_entity("General Austin") is not None
 
 
-def test_entity_page(data_dir: Path, folder: Path) -> None:
+def test_entity_page(data_dir: Path, articles: Path) -> None:
     library = make_library(data_dir)
-    library.add_sources([folder])
+    library.add_sources([articles])
     library.update()
     page = library.entity_page("Mr Austin")
     assert page.entity.name == "Lloyd Austin" and page.entity.aliases == ("Mr Austin",)
@@ -156,10 +146,10 @@ def test_entity_page(data_dir: Path, folder: Path) -> None:
         library.entity_page("Nobody")
 
 
-def test_the_command_line(data_dir: Path, folder: Path, tmp_path: Path,
+def test_the_command_line(data_dir: Path, articles: Path, tmp_path: Path,
                           capsys: pytest.CaptureFixture[str]) -> None:
     library = make_library(data_dir)
-    library.add_sources([folder])
+    library.add_sources([articles])
     library.update()
     assert main(["entities", "rename", "Mr Austin", "General Austin"]) == 0
     assert main(["entities", "merge", "Ada Lovelace", "General Austin"]) == 0
