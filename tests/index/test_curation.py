@@ -181,3 +181,68 @@ def test_the_command_line(data_dir: Path, articles: Path, tmp_path: Path,
     capsys.readouterr()
     assert main(["entities", "corrections", "--json"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+# ---------------------------------------------------------------------------- speaker:, quote:
+
+
+def test_speaker_and_quote_search(data_dir: Path, articles: Path) -> None:
+    from index.model import QueryError
+
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    found = library.search("speaker:Austin quote:forces")
+    assert [h.title for h in found.hits] == ["Austin visits Japan"]
+    text = library.article(found.hits[0].key).text
+    assert [text[a:b] for a, b in found.hits[0].hits] == ["We are upgrading our forces,"]
+    assert library.hits_in(found.hits[0].key, "speaker:Austin") == found.hits[0].hits
+    assert library.search('speaker:"Mr Austin" quote:"upgrading our forces"').total == 1
+    assert library.search("speaker:Austin quote:engine").total == 0
+    assert library.search("quote:engine London").total == 1
+    assert library.search("quote:engine Japan").total == 0
+    library.correct("speaker", f"{found.hits[0].key}:{found.hits[0].hits[0][0]}:"
+                    f"{found.hits[0].hits[0][1]}", "Ada Lovelace")
+    assert library.search("speaker:Lovelace quote:forces").total == 1  # a correction counts
+    with pytest.raises(QueryError):
+        library.search("speaker:Austin OR Japan")
+    with pytest.raises(QueryError):
+        library.search('quote:"the"')
+
+
+@pytest.mark.slow
+def test_the_seed_headless(data_dir: Path, tmp_path: Path,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11's headless check, on the seed article and the real analyser."""
+    from index import paths
+
+    seed = next(paths.seeds_dir().glob("*.txt"))
+    copy = tmp_path / "library" / seed.name
+    copy.parent.mkdir()
+    copy.write_bytes(seed.read_bytes())
+    assert main(["index", "--no-seeds", str(copy.parent)]) == 0
+    for command in (["merge", "Hayashi", "Fumio Kishida"],
+                    ["rename", "Mr Austin", "General Austin"],
+                    ["kind", "Okinawa", "person"],
+                    ["hide", "Joe Biden"]):
+        assert main(["entities", *command]) == 0
+    assert main(["index", "--no-seeds", "--rebuild"]) == 0
+    copy.write_text(copy.read_text("utf-8") + "\nMr Austin spoke again.\n", "utf-8")
+    assert main(["index", "--no-seeds"]) == 0
+    capsys.readouterr()
+    assert main(["entities", "list", "--json"]) == 0
+    rows = {r["name"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert "General Austin" in rows and "Lloyd Austin" in rows["General Austin"]["aliases"]
+    assert "Hayashi" in rows["Fumio Kishida"]["aliases"] and "Yoshimasa Hayashi" not in rows
+    assert rows["Okinawa"]["kind"] == "person" and "Joe Biden" not in rows
+    assert main(["search", 'person:"General Austin"', "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    assert main(["entities", "show", "Lloyd Austin", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert len(shown["statements"]) == 3
+    text = copy.read_text("utf-8")
+    for s in shown["statements"]:
+        assert s["key"] == paths.document_key(copy) and text[s["start"]:s["end"]] == s["text"]
+    assert main(["search", "speaker:Hayashi quote:China", "--json"]) == 0
+    (hit,) = map(json.loads, capsys.readouterr().out.splitlines())
+    assert hit["key"] == paths.document_key(copy)
