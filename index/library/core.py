@@ -23,12 +23,16 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from whoosh import query as wq
 from whoosh.collectors import TopCollector
 
 from index import paths
 from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
 from index.library.entities import aggregate, entity_page, rewrite_entity_terms
+from index.library.said import SaidTerms
+from index.library.said import matching as said_matching
+from index.library.said import split as said_terms
 from index.library.search import (
     Highlighter,
     fast_phrases,
@@ -247,7 +251,11 @@ class Library:
     # ------------------------------------------------------------------ search
 
     def search(self, query: str, limit: int = 20) -> SearchResult:
-        """Ranked hits with snippets and hit offsets; :class:`QueryError` if malformed."""
+        """Ranked hits with snippets and hit offsets; :class:`QueryError` if malformed.
+        ``speaker:`` and ``quote:`` terms are answered by :mod:`index.library.said`."""
+        rest, said = said_terms(query)
+        if said is not None:
+            return self._search_said(query, rest, said, limit)
         q = parse_query(self._curated_query(query))
         with self._lock:
             searcher = self._fresh_searcher()
@@ -267,16 +275,7 @@ class Library:
                     text = fields.get(S.TEXT) or ""
                     analysis = analysis_dict(fields) if highlighter.needs_analysis else None
                     spans = highlighter.spans(text, analysis)
-                    hits.append(
-                        SearchHit(
-                            key=fields[S.KEY],
-                            path=fields[S.PATH],
-                            title=fields.get(S.TITLE) or "",
-                            score=float(hit.score or 0.0),
-                            snippet=make_snippet(text, spans),
-                            hits=tuple(spans),
-                        )
-                    )
+                    hits.append(_hit(fields, spans, float(hit.score or 0.0)))
                 total = len(results)
                 suggestion = None
                 if not total:
@@ -287,8 +286,61 @@ class Library:
                 self._corrupt(exc)
         return SearchResult(query, tuple(hits), total, suggestion)
 
+    def _said(self, said: SaidTerms) -> dict[str, list[Span]]:
+        """The statements matching ``said``, as spans per article key (reading order)."""
+        def speaker_name(term: str) -> str | None:
+            entity = self.find_entity(term, EntityKind.PERSON)
+            return entity.name if entity else None
+
+        with self._lock:
+            statements = self._aggregates()["statements"]
+            found = said_matching(statements, said, speaker_name)
+        groups: dict[str, list[Span]] = {}
+        for ls in found:
+            groups.setdefault(ls.key, []).append((ls.statement.start, ls.statement.end))
+        return groups
+
+    def _search_said(self, query: str, rest: str, said: SaidTerms, limit: int) -> SearchResult:
+        rest_q = parse_query(self._curated_query(rest)) if rest.strip() else None
+        groups = self._said(said)
+        if not groups:
+            return SearchResult(query, (), 0, None)
+        restrict = wq.Or([wq.Term(S.KEY, k) for k in groups])
+        q = wq.And([rest_q, restrict]) if rest_q is not None else restrict
+        with self._lock:
+            searcher = self._fresh_searcher()
+            if searcher is None:
+                return SearchResult(query, (), 0, None)
+            try:
+                collector = TopCollector(limit=len(groups), usequality=False, replace=0)
+                searcher.search_with_collector(fast_phrases(q), collector)
+                highlighter = Highlighter(rest_q, searcher.reader()) if rest_q else None
+                hits = []
+                for hit in collector.results():
+                    fields = hit.fields()
+                    spans = list(groups[fields[S.KEY]])
+                    if highlighter is not None:
+                        text = fields.get(S.TEXT) or ""
+                        spans += highlighter.spans(text, analysis_dict(fields))
+                    score = len(groups[fields[S.KEY]]) + (float(hit.score or 0.0)
+                                                           if rest_q is not None else 0.0)
+                    hits.append(_hit(fields, sorted(set(spans)), score))
+            except QueryError:
+                raise
+            except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+                self._corrupt(exc)
+        hits.sort(key=lambda h: (-h.score, h.title.casefold()))
+        return SearchResult(query, tuple(hits[: max(1, limit)]), len(hits), None)
+
     def hits_in(self, key: str, query: str) -> tuple[Span, ...]:
         """Where ``query`` matches in the article ``key``, for the reader to mark."""
+        rest, said = said_terms(query)
+        spans: list[Span] = []
+        if said is not None:
+            spans = self._said(said).get(key, [])
+            if not rest.strip():
+                return tuple(spans)
+            query = rest
         q = parse_query(self._curated_query(query))
         with self._lock:
             searcher = self._fresh_searcher()
@@ -296,7 +348,8 @@ class Library:
             if searcher is None or fields is None:
                 return ()
             highlighter = Highlighter(q, searcher.reader())
-        return tuple(highlighter.spans(fields.get(S.TEXT) or "", analysis_dict(fields)))
+        found = highlighter.spans(fields.get(S.TEXT) or "", analysis_dict(fields))
+        return tuple(sorted(set(spans) | set(found)))
 
     def _curated_query(self, query: str) -> str:
         """``person:``/``place:`` terms that name a corrected entry (renamed, merged, moved)
@@ -504,6 +557,18 @@ class Library:
         if processes is None:
             processes = 2 if count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
         return SpacyAnalyser(n_process=max(1, processes))
+
+
+def _hit(fields: dict[str, Any], spans: list[Span], score: float) -> SearchHit:
+    text = fields.get(S.TEXT) or ""
+    return SearchHit(
+        key=fields[S.KEY],
+        path=fields[S.PATH],
+        title=fields.get(S.TITLE) or "",
+        score=score,
+        snippet=make_snippet(text, spans),
+        hits=tuple(spans),
+    )
 
 
 def _info(fields: dict[str, Any]) -> ArticleInfo:
