@@ -6,6 +6,8 @@ connection between them. Where a feature lives:
 
 ========================  ==============================================================
 the article and its marks  :mod:`desktop.reading` (``Reading``)
+people's and places' pages :mod:`desktop.entitypage` (``Pages``), :mod:`desktop.worldmap`
+corrections, with undo     :mod:`desktop.curation` (``Curator``)
 searching                  :mod:`desktop.searchbox` (``Search``), :mod:`desktop.searchresults`
 bookmarks                  :mod:`desktop.bookmarks` (``Bookmarks``), :mod:`desktop.bookmarkspanel`
 whole-library panels       :mod:`desktop.scopes` (``LibraryScopes``), :mod:`desktop.panels`
@@ -21,7 +23,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -37,6 +39,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QToolBar,
     QWidget,
 )
@@ -44,6 +47,8 @@ from PySide6.QtWidgets import (
 from desktop import APP_NAME
 from desktop.bookmarks import Bookmarks
 from desktop.bookmarkspanel import BookmarksPanel
+from desktop.curation import Curator, Target
+from desktop.entitypage import EntityPageView, Pages
 from desktop.entries import EntryKind, Scope
 from desktop.librarypanel import LibraryPanel
 from desktop.pane import ReaderPane
@@ -56,7 +61,8 @@ from desktop.searchresults import SearchResultsPanel
 from desktop.service import LibraryFactory, LibraryService
 from desktop.settings import STATE_VERSION, Settings
 from desktop.updates import Updates
-from index.model import Article, ArticleInfo, UpdateReport
+from desktop.worldmap import WorldMap, map_places
+from index.model import Article, ArticleInfo, EntityKind, LibraryEntity, UpdateReport
 from index.paths import ARTICLE_FORMATS
 
 if TYPE_CHECKING:
@@ -117,7 +123,11 @@ class MainWindow(QMainWindow):
         self.pane = ReaderPane(self)
         self.reader = self.pane.view
         self.navigator = self.pane.navigator
-        self.setCentralWidget(self.pane)
+        self.page_view = EntityPageView(self)
+        self.centre = QStackedWidget(self)  # the article, or a person's or place's page
+        self.centre.addWidget(self.pane)
+        self.centre.addWidget(self.page_view)
+        self.setCentralWidget(self.centre)
         self.search_box = SearchBox(self)
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("mainToolbar")
@@ -148,6 +158,10 @@ class MainWindow(QMainWindow):
         self.bookmarks_panel = BookmarksPanel(self)
         self.results_panel = SearchResultsPanel(self)
         self.problems_panel = ProblemsPanel(self)
+        self.places_map = WorldMap(self.places_panel)  # the Places panel's, in library scope
+        self.places_map.setObjectName("placesMap")
+        self.places_panel.splitter.insertWidget(0, self.places_map)
+        self.places_map.setVisible(self.places_panel.scope == Scope.LIBRARY)
         self.library_dock = self._dock("libraryDock", "Library", self.library_panel,
                                        Qt.DockWidgetArea.LeftDockWidgetArea)
         self.people_dock = self._dock("peopleDock", "People", self.people_panel)
@@ -182,6 +196,9 @@ class MainWindow(QMainWindow):
                                    self.undo_stack, self.settings, self, store=store)
         self.scopes = LibraryScopes(self.service, self.panels, self.reading, self)
         self.updates = Updates(self.service, self.reading, self.problems_panel, self)
+        self.pages = Pages(self.service, self.page_view, self.centre, self.pane, self.reading,
+                           self)
+        self.curator = Curator(self.service, self.undo_stack, self, names=self._names)
         status = self.statusBar()
         for widget in (self.mark_position, self.undo_button, self.updates.progress,
                        self.updates.cancel_button):
@@ -251,9 +268,20 @@ class MainWindow(QMainWindow):
                                 shortcut=[QKeySequence(SK.ZoomIn), "Ctrl+="])
         self.zoom_out_action = a("Zoom &out", self.reader.zoom_out, shortcut=SK.ZoomOut)
         self.zoom_reset_action = a("&Actual size", self.reader.zoom_reset, shortcut="Ctrl+0")
+        self.back_action = a("&Back", self.pages.back, shortcut=SK.Back,
+                             tip="Back to the previous article or page (Alt+Left)")
+        self.forward_action = a("&Forward", self.pages.forward, shortcut=SK.Forward,
+                                tip="Forward again (Alt+Right)")
+        self.back_action.setEnabled(False)
+        self.forward_action.setEnabled(False)
         self.about_action = a("&About Broadsheet", self.about)
         self.reader.add_context_action(self.bookmark_action)
 
+        self.toolbar.addAction(self.back_action)
+        self.toolbar.addAction(self.forward_action)
+        self.back_action.setIconText("◀ Back")
+        self.forward_action.setIconText("Forward ▶")
+        self.toolbar.addSeparator()
         self.toolbar.addAction(self.add_folder_action)
         self.toolbar.addAction(self.bookmark_action)
         self.toolbar.addAction(self.highlight_action)
@@ -294,6 +322,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
             view.addAction(action)
+        go = bar.addMenu("&Go")
+        go.addAction(self.back_action)
+        go.addAction(self.forward_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -325,6 +356,11 @@ class MainWindow(QMainWindow):
         service.hitsFound.connect(self.search.hits_found)
         service.entitiesLoaded.connect(self.scopes.entities_loaded)
         service.statementsLoaded.connect(self.scopes.statements_loaded)
+        service.pageLoaded.connect(self.pages.loaded)
+        service.pageMissing.connect(self.pages.missing)
+        service.curationChanged.connect(self.pages.curation_changed)
+        service.curationChanged.connect(self._corrected)
+        service.entitiesLoaded.connect(self._map_entities)
         service.libraryFailed.connect(self.updates.library_failed)
         service.failed.connect(self.updates.failed)
 
@@ -347,6 +383,33 @@ class MainWindow(QMainWindow):
         self.reader.zoomChanged.connect(lambda step: self.settings.set("reader/zoom", step))
         self.navigator.moved.connect(self._mark_moved)
         self.pane.findbar.closeRequested.connect(reading.clear_marks)
+
+        pages, curator = self.pages, self.curator
+        reading.shown.connect(pages.article_shown)
+        self.library_panel.articleChosen.connect(lambda _key: pages.show_reader())
+        for panel in self.panels.values():
+            panel.entryChosen.connect(lambda _entry: pages.show_reader())
+            panel.list.doubleClicked.connect(pages.entry_activated)
+            panel.details.doubleClicked.connect(pages.entry_activated)
+            for view in (panel.list, panel.details):
+                curator.attach(view, lambda: self.reading.key)
+        self.reader.add_context_filler(lambda menu, offset: curator.fill_text_menu(
+            menu, [e for rows in reading.entries.values() for e in rows], reading.key, offset))
+        self.page_view.linkChosen.connect(pages.link_chosen)
+        self.page_view.menuRequested.connect(self._page_menu)
+        self.page_view.exportRequested.connect(pages.export)
+        self.page_view.placeClicked.connect(lambda name: pages.open(name, "place"))
+        pages.navigable.connect(self.back_action.setEnabled)
+        pages.navigable.connect(lambda _back, forward: self.forward_action.setEnabled(forward))
+        pages.message.connect(status.showMessage)
+        curator.pageRequested.connect(pages.open)
+        curator.statementRequested.connect(pages.open_statement)
+        self.places_panel.scopeChanged.connect(
+            lambda scope: self.places_map.setVisible(scope == Scope.LIBRARY))
+        self.places_panel.libraryEntryChosen.connect(
+            lambda entry: self.places_map.select(entry.name))
+        self.places_map.placeClicked.connect(lambda name: self.places_panel.select(
+            lambda e: e.name == name, notify=True))
 
         search = self.search
         self.search_box.searchRequested.connect(search.requested)
@@ -433,6 +496,28 @@ class MainWindow(QMainWindow):
                  else f"{total} mark{'s' if total != 1 else ''}")
         what = self.navigator.what
         self.mark_position.setText(f"{what}: {where}" if total and what else "")
+
+    def _names(self, kind: str) -> list[str]:
+        """The names a merge or a new speaker is chosen from: those the panel of that kind
+        lists now (the article's or the library's)."""
+        panel = self.panels.get(EntryKind(kind)) if kind in ("person", "place") else None
+        return sorted({e.name for e in panel.model.entries()}) if panel is not None else []
+
+    def _corrected(self) -> None:
+        """A correction was made or taken back: the panels and the article show it."""
+        self.scopes.refresh()
+        if self.reading.key is not None and not self.reading.preview:
+            self.reading.open(self.reading.key, keep_place=True)
+
+    def _page_menu(self, target: Target, where: QPoint) -> None:
+        own = target == self.page_view.target
+        menu = self.curator.menu(target, self.page_view, open_item=not own)
+        menu.exec(where)
+        menu.deleteLater()
+
+    def _map_entities(self, kind: EntityKind, entities: list[LibraryEntity]) -> None:
+        if kind == EntityKind.PLACE:
+            self.places_map.set_places(map_places(entities))
 
     def _raise(self, dock: QDockWidget) -> None:
         dock.show()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
@@ -35,6 +35,7 @@ from PySide6.QtGui import (
     QTextListFormat,
 )
 from PySide6.QtWidgets import (
+    QMenu,
     QTextBrowser,
     QTextEdit,
     QToolTip,
@@ -137,6 +138,7 @@ class ReaderView(QTextBrowser):
         self.zoom_step = 0
         self._layers: dict[Layer, list[Mark]] = {}
         self._context_actions: list[QAction] = []
+        self._context_fillers: list[Callable[[QMenu, int | None], None]] = []
         self.anchorClicked.connect(self._open_link)
         self._apply_font()
 
@@ -327,8 +329,16 @@ class ReaderView(QTextBrowser):
     def add_context_action(self, action: QAction) -> None:
         self._context_actions.append(action)
 
+    def add_context_filler(self, fill: Callable[[QMenu, int | None], None]) -> None:
+        """``fill(menu, offset)`` adds to the context menu what belongs to the text at
+        ``offset`` (code points; None off the text): a name's page, its corrections."""
+        self._context_fillers.append(fill)
+
     def contextMenuEvent(self, event: QContextMenuEvent) -> None:
         menu = self.createStandardContextMenu(event.pos())
+        offset = self._offset_at(event.pos())
+        for fill in self._context_fillers:
+            fill(menu, offset)
         if self._context_actions:
             menu.addSeparator()
             for action in self._context_actions:
