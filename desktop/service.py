@@ -284,10 +284,9 @@ class Reader(_Worker):
             return
         with self._guard("Checking the library"):
             token = library.state_token()
-            if token != self._token:
-                first, self._token = not self._token, token
-                if not first:
-                    self.documentsChanged.emit(library.documents())
+            if token != self._token:  # the first time too: a change may come before it
+                self._token = token
+                self.documentsChanged.emit(library.documents())
 
     @Slot(int, str)
     def load_article(self, generation: int, key: str) -> None:
