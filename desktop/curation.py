@@ -333,6 +333,11 @@ class Curator(QObject):
         self.fill_menu(menu, target, open_item=open_item)
         return menu
 
+    def popup(self, menu: QMenu, where: QPoint) -> None:
+        """Shows a menu until the reader chooses (tests replace this)."""
+        menu.exec(where)
+        menu.deleteLater()
+
     def attach(self, view: QAbstractItemView,
                article_key: Callable[[], str | None] = lambda: None) -> None:
         """Gives a panel's list a context menu for its rows (an article's statements belong
@@ -347,9 +352,7 @@ class Curator(QObject):
             target = target_for(index.data(Role.Item), key)
             if target is None:
                 return
-            menu = self.menu(target, view)
-            menu.exec(view.viewport().mapToGlobal(pos))
-            menu.deleteLater()
+            self.popup(self.menu(target, view), view.viewport().mapToGlobal(pos))
 
         view.customContextMenuRequested.connect(show)
 

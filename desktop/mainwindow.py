@@ -511,9 +511,7 @@ class MainWindow(QMainWindow):
 
     def _page_menu(self, target: Target, where: QPoint) -> None:
         own = target == self.page_view.target
-        menu = self.curator.menu(target, self.page_view, open_item=not own)
-        menu.exec(where)
-        menu.deleteLater()
+        self.curator.popup(self.curator.menu(target, self.page_view, open_item=not own), where)
 
     def _map_entities(self, kind: EntityKind, entities: list[LibraryEntity]) -> None:
         if kind == EntityKind.PLACE:

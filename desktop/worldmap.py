@@ -312,9 +312,11 @@ class WorldMap(QGraphicsView):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
         super().mousePressEvent(event)
+        event.accept()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
+        event.accept()  # the map handles every click and drag
         press, self._press = self._press, None
         pos = event.position().toPoint()
         if press is None or (pos - press).manhattanLength() > CLICK_SLOP:
