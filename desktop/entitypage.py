@@ -74,9 +74,14 @@ def _bold_names(snippet: str, forms: Sequence[str]) -> str:
     return pattern.sub(r"<b>\1</b>", text)
 
 
+#: Articles listed under one role on a page before "and N more".
+ROLE_ARTICLES = 4
+
+
 def page_html(page: EntityPage, links: list[PageLink], grey: str = "#6b6b6b") -> str:
-    """The body of a page as HTML; every link's target is appended to ``links`` (the
-    link's href is ``page:INDEX``)."""
+    """The body of a page as HTML: statements and articles in the main column; the other
+    names, roles, and the people and places seen with the entry at the side. Every link's
+    target is appended to ``links`` (the link's href is ``page:INDEX``)."""
 
     def link(target: PageLink, text: str) -> str:
         links.append(target)
@@ -84,48 +89,58 @@ def page_html(page: EntityPage, links: list[PageLink], grey: str = "#6b6b6b") ->
 
     e = page.entity
     kind = EntityKind(e.kind)
-    out: list[str] = []
     note = f'<span style="color:{grey}">'
-    if e.aliases:
-        out.append(f"<p>{note}Also written:</span> "
-                   + ", ".join(escape(a) for a in e.aliases) + "</p>")
-    if page.roles:
-        out.append("<h3>Roles</h3><ul>")
-        for role, key, title in page.roles:
-            out.append(f"<li>{escape(role)} — "
-                       + link(PageLink("article", e.name, key), f"<i>{escape(title)}</i>")
-                       + "</li>")
-        out.append("</ul>")
+    main: list[str] = []
     heading = "Statements" if kind == EntityKind.PERSON else "Statements in these articles"
-    out.append(f"<h3>{heading} ({len(page.statements)})</h3>")
+    main.append(f"<h3>{heading} ({len(page.statements)})</h3>")
     if not page.statements:
-        out.append(f"<p>{note}None found.</span></p>")
+        main.append(f"<p>{note}None found.</span></p>")
     for ls in page.statements:
         s: Statement = ls.statement
         target = StatementTarget(ls.key, s.start, s.end, s.text, s.speaker)
         quote = link(PageLink("statement", s.speaker or "", ls.key, (s.start, s.end), target),
-                     f"“{escape(' '.join(s.text.split()))}”")
+                     f'<span class="quote">“{escape(" ".join(s.text.split()))}”</span>')
         who = escape(s.speaker or "speaker unknown")
         if s.speaker and s.speaker_kind == "person" and s.speaker != e.name:
             who = link(PageLink("person", s.speaker, target=EntityTarget(s.speaker, "person")),
                        who)
-        out.append(f"<p>{quote}<br>{note}— {who}, <i>{escape(ls.title)}</i></span></p>")
-    out.append(f"<h3>Articles ({len(page.articles)})</h3>")
+        main.append(f"<p>{quote}<br>{note}— {who}, <i>{escape(ls.title)}</i></span></p>")
+    main.append(f"<h3>Articles ({len(page.articles)})</h3>")
     for a in page.articles:
         title = link(PageLink("article", e.name, a.key, a.first), f"<b>{escape(a.title)}</b>")
         snippet = _bold_names(a.snippet, (e.name, *e.aliases))
-        out.append(f"<p>{title} {note}· {plural(a.mentions, 'mention')}</span>"
-                   f"<br>{snippet}</p>")
-    for heading, entries, entry_kind in (("People in the same articles", page.people, "person"),
-                                         ("Places in the same articles", page.places, "place")):
-        if not entries:
-            continue
-        out.append(f"<h3>{heading}</h3><p>")
-        out.append(" · ".join(
-            link(PageLink(entry_kind, n, target=EntityTarget(n, entry_kind)), escape(n))
-            + f" {note}({c})</span>" for n, c in entries))
-        out.append("</p>")
-    return "\n".join(out)
+        main.append(f"<p>{title} {note}· {plural(a.mentions, 'mention')}</span>"
+                    f"<br>{snippet}</p>")
+
+    side: list[str] = []
+    if e.aliases:
+        side.append("<h4>Also written</h4><p>" + ", ".join(escape(a) for a in e.aliases)
+                    + "</p>")
+    if page.roles:
+        side.append("<h4>Roles</h4>")
+        grouped: dict[str, list[tuple[str, str, str]]] = {}
+        for role, key, title in page.roles:
+            grouped.setdefault(" ".join(role.split()).casefold(), []).append((role, key, title))
+        for found in sorted(grouped.values(), key=len, reverse=True):
+            shown = [link(PageLink("article", e.name, key), f"<i>{escape(title)}</i>")
+                     for _, key, title in found[:ROLE_ARTICLES]]
+            more = (f" {note}and {len(found) - ROLE_ARTICLES} more</span>"
+                    if len(found) > ROLE_ARTICLES else "")
+            side.append(f"<p><b>{escape(found[0][0])}</b> {note}"
+                        f"({plural(len(found), 'article')})</span><br>"
+                        + "; ".join(shown) + more + "</p>")
+    for title, entries, entry_kind in (("People in the same articles", page.people, "person"),
+                                       ("Places in the same articles", page.places, "place")):
+        if entries:
+            side.append(f"<h4>{title}</h4><p>")
+            side.append("<br>".join(
+                link(PageLink(entry_kind, n, target=EntityTarget(n, entry_kind)), escape(n))
+                + f" {note}· {plural(c, 'article')}</span>" for n, c in entries))
+            side.append("</p>")
+    return ('<table width="100%" cellspacing="0" cellpadding="0"><tr>'
+            '<td width="68%" valign="top" style="padding-right:18px">' + "\n".join(main)
+            + '</td><td width="32%" valign="top">' + "\n".join(side)
+            + "</td></tr></table>")
 
 
 class EntityPageView(QWidget):
@@ -168,6 +183,8 @@ class EntityPageView(QWidget):
         self.body.setObjectName("pageBody")
         self.body.setAccessibleName("Page")
         self.body.setOpenLinks(False)
+        self.body.document().setDefaultStyleSheet(
+            "a { text-decoration: none; } h3 { margin-top: 14px; } h4 { margin-bottom: 2px; }")
         self.body.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.addWidget(self.map)
@@ -213,7 +230,11 @@ class EntityPageView(QWidget):
                                        plural(e.mentions, "mention"),
                                        plural(len(page.statements), "statement"))))
         self.links = []
-        grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        palette = self.palette()
+        grey = palette.color(QPalette.ColorRole.PlaceholderText).name()
+        self.body.document().setDefaultStyleSheet(
+            "a { text-decoration: none; } h3 { margin-top: 14px; } h4 { margin-bottom: 2px; }"
+            f" .quote {{ color: {palette.color(QPalette.ColorRole.Text).name()}; }}")
         self.body.setHtml(page_html(page, self.links, grey))
         self.body.verticalScrollBar().setValue(scroll)
         self.export_button.setEnabled(True)
@@ -222,7 +243,10 @@ class EntityPageView(QWidget):
                                 + [MapPlace(n, c) for n, c in page.places])
             self.map.select(e.name)
             self.map.focus_on(e.name, 70.0)
-            self.map.show()
+            if self.map.isHidden():  # the map above, the page below it the larger
+                self.map.show()
+                height = max(300, self.splitter.height())
+                self.splitter.setSizes([height * 2 // 5, height * 3 // 5])
         else:
             self.map.hide()
 

@@ -161,6 +161,9 @@ class MainWindow(QMainWindow):
         self.places_map = WorldMap(self.places_panel)  # the Places panel's, in library scope
         self.places_map.setObjectName("placesMap")
         self.places_panel.splitter.insertWidget(0, self.places_map)
+        self.places_map.setMinimumHeight(140)
+        self.places_panel.splitter.setStretchFactor(0, 3)
+        self.places_panel.splitter.setStretchFactor(1, 2)
         self.places_map.setVisible(self.places_panel.scope == Scope.LIBRARY)
         self.library_dock = self._dock("libraryDock", "Library", self.library_panel,
                                        Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -402,6 +405,8 @@ class MainWindow(QMainWindow):
         pages.navigable.connect(self.back_action.setEnabled)
         pages.navigable.connect(lambda _back, forward: self.forward_action.setEnabled(forward))
         pages.message.connect(status.showMessage)
+        pages.shown.connect(lambda page: self.setWindowTitle(f"{page.entity.name} — {APP_NAME}"))
+        self.centre.currentChanged.connect(self._centre_changed)
         curator.pageRequested.connect(pages.open)
         curator.statementRequested.connect(pages.open_statement)
         self.places_panel.scopeChanged.connect(
@@ -476,7 +481,8 @@ class MainWindow(QMainWindow):
         self.libraryChanged.emit(len(documents))
 
     def _article_shown(self, article: Article) -> None:
-        self.setWindowTitle(f"{article.info.title} — {APP_NAME}")
+        if self.centre.currentWidget() is self.pane:  # not a reload behind a page
+            self.setWindowTitle(f"{article.info.title} — {APP_NAME}")
         self.mark_position.clear()
         self.library_panel.show_current(article.info.key)
         if not self.reading.preview:
@@ -512,6 +518,11 @@ class MainWindow(QMainWindow):
     def _page_menu(self, target: Target, where: QPoint) -> None:
         own = target == self.page_view.target
         self.curator.popup(self.curator.menu(target, self.page_view, open_item=not own), where)
+
+    def _centre_changed(self) -> None:
+        article = self.reading.article
+        if self.centre.currentWidget() is self.pane and article is not None:
+            self.setWindowTitle(f"{article.info.title} — {APP_NAME}")
 
     def _map_entities(self, kind: EntityKind, entities: list[LibraryEntity]) -> None:
         if kind == EntityKind.PLACE:
