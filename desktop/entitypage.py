@@ -18,7 +18,7 @@ after a correction, and keeps the :class:`~desktop.history.History` that Back an
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
@@ -465,6 +465,24 @@ class Pages(QObject):
                 self.reading.open(location.target)
         else:
             self._request([location.target], location.kind)
+
+
+_NAME_FIELD = re.compile(r'\b(person|place|speaker):("([^"]*)"|[^\s()"]+)', re.IGNORECASE)
+
+
+def named_in(query: str, known: Callable[[str], Sequence[str]]) -> tuple[str, str] | None:
+    """The person or place a search names — by a ``person:``, ``speaker:`` or ``place:``
+    term, or as the whole query, if ``known(kind)`` lists it — as (name, kind)."""
+    m = _NAME_FIELD.search(query)
+    if m:
+        name = m.group(3) if m.group(3) is not None else m.group(2)
+        return name, "place" if m.group(1).lower() == "place" else "person"
+    plain = " ".join(query.strip().strip('"').split()).casefold()
+    for kind in ("person", "place"):
+        for name in known(kind):
+            if name.casefold() == plain:
+                return name, kind
+    return None
 
 
 def entry_kind(kind: str) -> EntryKind | None:

@@ -48,7 +48,7 @@ from desktop import APP_NAME
 from desktop.bookmarks import Bookmarks
 from desktop.bookmarkspanel import BookmarksPanel
 from desktop.curation import Curator, Target
-from desktop.entitypage import EntityPageView, Pages
+from desktop.entitypage import EntityPageView, Pages, named_in
 from desktop.entries import EntryKind, Scope
 from desktop.librarypanel import LibraryPanel
 from desktop.pane import ReaderPane
@@ -62,7 +62,14 @@ from desktop.service import LibraryFactory, LibraryService
 from desktop.settings import STATE_VERSION, Settings
 from desktop.updates import Updates
 from desktop.worldmap import WorldMap, map_places
-from index.model import Article, ArticleInfo, EntityKind, LibraryEntity, UpdateReport
+from index.model import (
+    Article,
+    ArticleInfo,
+    EntityKind,
+    LibraryEntity,
+    SearchResult,
+    UpdateReport,
+)
 from index.paths import ARTICLE_FORMATS
 
 if TYPE_CHECKING:
@@ -408,6 +415,8 @@ class MainWindow(QMainWindow):
         pages.shown.connect(lambda page: self.setWindowTitle(f"{page.entity.name} — {APP_NAME}"))
         self.centre.currentChanged.connect(self._centre_changed)
         curator.pageRequested.connect(pages.open)
+        self.results_panel.pageRequested.connect(pages.open)
+        service.searchDone.connect(self._offer_page)
         curator.statementRequested.connect(pages.open_statement)
         self.places_panel.scopeChanged.connect(
             lambda scope: self.places_map.setVisible(scope == Scope.LIBRARY))
@@ -518,6 +527,12 @@ class MainWindow(QMainWindow):
     def _page_menu(self, target: Target, where: QPoint) -> None:
         own = target == self.page_view.target
         self.curator.popup(self.curator.menu(target, self.page_view, open_item=not own), where)
+
+    def _offer_page(self, _generation: int, result: SearchResult) -> None:
+        """A search naming a person or place offers their page above the hits."""
+        if result.query.strip() == self.search_box.query().strip():
+            found = named_in(result.query, self._names)
+            self.results_panel.offer_page(*(found or ("", "")))
 
     def _centre_changed(self) -> None:
         article = self.reading.article

@@ -20,6 +20,7 @@ from desktop.curation import (
     StatementTarget,
     target_for,
 )
+from desktop.entitypage import named_in
 from desktop.entries import EntryKind, Scope
 from desktop.history import History, Location
 from desktop.mainwindow import MainWindow
@@ -390,3 +391,24 @@ def test_library_entities_have_pages_from_the_library_scope(qtbot, window: MainW
     panel.entryChosen.emit(_row(panel, "Joe Biden").data(Role.Entry))
     assert window.centre.currentWidget() is window.pane
     assert EntryKind.PERSON in window.reading.entries
+
+
+def test_a_search_naming_someone_offers_their_page(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    known = {"person": ["Lloyd Austin"], "place": ["Japan"]}
+    assert named_in('speaker:"Yoshimasa Hayashi" quote:China', known.get) == (
+        "Yoshimasa Hayashi", "person")
+    assert named_in("place:Japan", known.get) == ("Japan", "place")
+    assert named_in("lloyd  austin", known.get) == ("Lloyd Austin", "person")
+    assert named_in("anti-ship", known.get) is None
+
+    window.search_action.trigger()
+    qtbot.keyClicks(window.search_box.field, "Lloyd Austin")
+    link = window.results_panel.page_link
+    qtbot.waitUntil(lambda: link.isVisible(), timeout=TIMEOUT)
+    assert link.text().endswith("Open Lloyd Austin’s page</a>")
+    with qtbot.waitSignal(window.pages.shown, timeout=TIMEOUT):
+        link.linkActivated.emit("person:Lloyd Austin")
+    assert window.page_view.title.text() == "Lloyd Austin"
+    window.search_box.field.clear()
+    qtbot.keyClicks(window.search_box.field, "anti-ship")
+    qtbot.waitUntil(lambda: not link.isVisible(), timeout=TIMEOUT)
