@@ -334,15 +334,20 @@ class ReaderView(QTextBrowser):
         ``offset`` (code points; None off the text): a name's page, its corrections."""
         self._context_fillers.append(fill)
 
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.createStandardContextMenu(event.pos())
-        offset = self._offset_at(event.pos())
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The context menu for the point ``pos`` of the viewport."""
+        menu = self.createStandardContextMenu(pos)
+        offset = self._offset_at(pos)
         for fill in self._context_fillers:
             fill(menu, offset)
         if self._context_actions:
             menu.addSeparator()
             for action in self._context_actions:
                 menu.addAction(action)
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu(event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()
 

@@ -348,13 +348,14 @@ def test_a_name_in_the_text_has_its_page_and_corrections(qtbot, window: MainWind
     article = window.reading.article
     assert article is not None
     austin = next(p for p in article.analysis.people if p.name == "Lloyd Austin")
-    menu = QMenu()
-    menu.addAction("Copy")
-    entries = [e for rows in window.reading.entries.values() for e in rows]
-    window.curator.fill_text_menu(menu, entries, article.info.key, austin.mentions[0][0] + 1)
+    reader = window.reader
+    where = reader.cursorRect(reader.span_cursor(austin.mentions[0][0] + 2,
+                                                 austin.mentions[0][0] + 2)).center()
+    menu = reader.context_menu(where)  # a right click on the name
     texts = [a.text() for a in menu.actions()]
     assert texts[:2] == ["Open Lloyd Austin’s page", "Correct “Lloyd Austin”"]
-    assert texts[-1] == "Copy"
+    assert "Select All" in texts
+    entries = [e for rows in window.reading.entries.values() for e in rows]
     with qtbot.waitSignal(window.pages.shown, timeout=TIMEOUT):
         menu.actions()[0].trigger()
     assert window.page_view.title.text() == "Lloyd Austin"
