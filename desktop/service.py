@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, SignalInstance, Slot
 
 from index.model import (
     Analysis,
@@ -109,12 +109,14 @@ class Answers(QObject):
     libraryFailed = Signal(LibraryError)
     failed = Signal(str)
 
+    def answers(self) -> tuple[SignalInstance, ...]:
+        """Every answer, in one order, for relaying one object's to another's."""
+        return (self.opened, self.documentsChanged, self.preview, self.handedOver,
+                self.progress, self.updateFinished, self.problemsChanged, self.watchFolders,
+                self.articleLoaded, self.articleMissing, self.searchDone, self.queryFailed,
+                self.hitsFound, self.entitiesLoaded, self.statementsLoaded,
+                self.libraryFailed, self.failed)
 
-#: The answers' names, for relaying them.
-ANSWERS = ("opened", "documentsChanged", "preview", "handedOver", "progress",
-           "updateFinished", "problemsChanged", "watchFolders", "articleLoaded",
-           "articleMissing", "searchDone", "queryFailed", "hitsFound", "entitiesLoaded",
-           "statementsLoaded", "libraryFailed", "failed")
 
 
 class _Worker(Answers):
@@ -379,9 +381,9 @@ class LibraryService(Answers):
                               (self._poll, self.reader.start_polling),
                               (self._close, self.reader.close)):
             request.connect(slot)
-        for name in ANSWERS:
-            for source in (self.writer, self.reader):
-                getattr(source, name).connect(getattr(self, name))  # queued: other thread
+        for source in (self.writer, self.reader):
+            for theirs, ours in zip(source.answers(), self.answers(), strict=True):
+                theirs.connect(ours)  # queued: another thread
         self.writer_thread.finished.connect(self.writer.deleteLater)
         self.reader_thread.finished.connect(self.reader.deleteLater)
         self.updateFinished.connect(self._update_done)

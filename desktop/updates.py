@@ -13,6 +13,7 @@ import logging
 from pathlib import Path, PurePath
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 
 from desktop.problems import ProblemsPanel
@@ -55,12 +56,10 @@ class Updates(QObject):
         message(str, int): a status-bar message and how long to show it (ms; 0: until
             the next one).
         problemsFound(): new problems (show the Problems panel).
-        running(bool): an update started or ended.
     """
 
     message = Signal(str, int)
     problemsFound = Signal()
-    running = Signal(bool)
 
     def __init__(self, service: LibraryService, reading: Reading, problems: ProblemsPanel,
                  parent: QWidget) -> None:
@@ -82,6 +81,9 @@ class Updates(QObject):
         self.cancel_button.setAccessibleName("Cancel indexing")
         self.cancel_button.setToolTip("Stop indexing (what is done is kept)")
         self.cancel_button.hide()
+        self.cancel_action = QAction("&Cancel indexing", parent)
+        self.cancel_action.setStatusTip("Stop indexing (what is done is kept)")
+        self.cancel_action.setEnabled(False)
         self.watcher = QFileSystemWatcher(self)
         self.watch_timer = QTimer(self)
         self.watch_timer.setSingleShot(True)
@@ -127,7 +129,7 @@ class Updates(QObject):
         self.progress.setFormat("Indexing…")
         self.progress.show()
         self.cancel_button.show()
-        self.running.emit(True)
+        self.cancel_action.setEnabled(True)
 
     def cancel(self) -> None:
         self._again = False
@@ -146,7 +148,7 @@ class Updates(QObject):
     def finished(self, report: UpdateReport) -> None:
         self.progress.hide()
         self.cancel_button.hide()
-        self.running.emit(False)
+        self.cancel_action.setEnabled(False)
         self.message.emit(report_text(report), 8000)
         if not report.cancelled:
             self.problems.model.clear_errors()
