@@ -1,17 +1,21 @@
-"""Queries and snippets: the Whoosh query language, checked, and a fast highlighter.
+"""Running a query: the search itself, a fast highlighter, "did you mean" and snippets.
 
-:func:`parse_query` turns what the user typed into a Whoosh query — words (stemmed),
-"phrases", AND/OR/NOT, wildcards, fuzzy terms (``Hayshi~``) and the fields ``title:``,
-``person:`` and ``place:`` — or raises :class:`QueryError` with one sentence a user can act
-on. Whoosh itself never complains: it silently drops a lone ``AND`` or reads ``foo:bar`` as
-two words, so the query is checked first (:func:`check_query`).
+:func:`run_search` runs what the user typed (parsed and bounded by :mod:`index.query`) on a
+Whoosh searcher and returns a :class:`SearchResult`. It sorts every failure into one of
+three kinds, so that the library can tell the user the right thing:
+
+* :class:`QueryError` — the query's fault (malformed, too costly, or it made Whoosh fail
+  while the index still reads well): said under the search field;
+* :class:`SearchCancelled` — the caller's ``should_stop`` asked to stop;
+* anything else — evidence that the index is damaged (:func:`is_damage`).
 
 :class:`Highlighter` replaces Whoosh's highlighter, which re-analyses every hit's text and
 dominates the cost of a search. It expands the query's terms against the index once per
 query, compiles one regular expression of their stems' prefixes, and over each stored text
 lets ``re`` find the few candidate words, each confirmed by stemming it (cached) exactly as
 the index did. People and places (``person:``/``place:``) are marked at their stored
-mentions. :func:`make_snippet` cuts the window holding the most hits.
+mentions. :func:`make_snippet` cuts the window holding the most hits, never running an
+article's title into its body.
 """
 
 from __future__ import annotations
@@ -19,28 +23,48 @@ from __future__ import annotations
 import functools
 import html
 import itertools
+import json
+import pickle
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import struct
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import process as fuzz_process
 from rapidfuzz.distance import Levenshtein
-from whoosh import qparser
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
+from whoosh.collectors import TopCollector, WrappingCollector
 from whoosh.lang.porter import stem as porter_stem
 
 from index import schema as S
 from index.model import Person, Place, SearchHit, Span
+from index.query import (
+    STOP_EVERY,
+    QueryError,
+    SearchCancelled,
+    StopCheck,
+    check_query,
+    expand_terms,
+    parse_query,
+)
 
-
-class QueryError(ValueError):
-    """A query the user must fix; ``message`` is one sentence saying how."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+__all__ = [
+    "Highlighter",
+    "QueryError",
+    "SearchCancelled",
+    "SearchResult",
+    "check_query",
+    "hits_in",
+    "is_damage",
+    "make_snippet",
+    "parse_query",
+    "run_search",
+    "suggest",
+    "title_span",
+]
 
 
 @dataclass(frozen=True)
@@ -55,70 +79,150 @@ class SearchResult:
     suggestion: str | None = None
 
 
-# --------------------------------------------------------------------------- parsing
-
-_BINARY_OPS = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
-_FIELD_RE = re.compile(r"([A-Za-z_][\w]*):")
-_LEX_RE = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
+# --------------------------------------------------------------------------- running
 
 
-def check_query(text: str) -> None:
-    """Raises :class:`QueryError` for what Whoosh would quietly misread."""
-    if not text.strip():
-        raise QueryError("Type something to search for.")
-    if text.count('"') % 2:
-        raise QueryError('Unbalanced quotation marks: close the phrase with another ".')
-    depth = 0
-    for ch in re.sub(r'"[^"]*"', "", text):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise QueryError("Unbalanced parentheses: a ) has no ( before it.")
-    if depth:
-        raise QueryError("Unbalanced parentheses: a ( is never closed.")
+def run_search(
+    searcher: Any,
+    text: str,
+    limit: int = 20,
+    *,
+    vocabulary: Callable[[], Sequence[str]] = tuple,
+    should_stop: StopCheck | None = None,
+) -> SearchResult:
+    """The best ``limit`` articles for the query ``text`` on a Whoosh ``searcher``, with
+    snippets and hit offsets.
 
-    tokens = _LEX_RE.findall(text)
-    for i, token in enumerate(tokens):
-        before = tokens[i - 1] if i else None
-        after = tokens[i + 1] if i + 1 < len(tokens) else None
-        if token in _BINARY_OPS:
-            if before is None or after is None or before in _BINARY_OPS or before in (
-                "(",
-                "NOT",
-            ) or after in _BINARY_OPS or after == ")":
-                raise QueryError(f"“{token}” needs something to search for on each side.")
-        elif token == "NOT":
-            if after is None or after in _BINARY_OPS or after == ")":
-                raise QueryError("“NOT” needs something after it to leave out.")
-        elif not token.startswith('"'):
-            m = _FIELD_RE.match(token)
-            if m:
-                field = m.group(1)
-                if field not in S.QUERY_FIELDS:
-                    raise QueryError(
-                        f"Unknown field “{field}:”; search with title:, person: or place:."
-                    )
-                rest = token[m.end():]
-                if not rest and (after is None or after == ")" or after in _BINARY_OPS):
-                    raise QueryError(f"“{field}:” needs a word or a \"phrase\" after it.")
+    ``vocabulary`` gives the library's unstemmed words, asked for only when nothing matched
+    (for "did you mean"); ``should_stop`` is asked between steps (see :mod:`index.query`).
 
-
-@functools.cache
-def _parser() -> qparser.QueryParser:
-    parser = qparser.QueryParser(S.TEXT, S.make_schema())
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    return parser
-
-
-def parse_query(text: str) -> wq.Query:
-    """The Whoosh query for ``text``; :class:`QueryError` if it is malformed."""
-    check_query(text)
+    Raises :class:`QueryError` (the query's fault), :class:`SearchCancelled`, or — only
+    when :func:`is_damage` says the index is damaged — the exception that shows it.
+    """
+    q = parse_query(text)
+    reader = searcher.reader()
     try:
-        return _parser().parse(text)
-    except Exception as exc:  # Whoosh's parser has no error type of its own
-        raise QueryError(f"Could not understand the query: {exc}") from exc
+        q = expand_terms(q, reader, text, should_stop)
+        # No block-quality skipping and no matcher replacement: the collector then counts
+        # every match as it goes, where Whoosh's default would run the query a second time
+        # for the total (twice the cost of a phrase query).
+        collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
+        outer = collector if should_stop is None else _Stoppable(collector, should_stop)
+        searcher.search_with_collector(fast_phrases(q), outer)
+        results = collector.results()
+        highlighter = Highlighter(q, reader)
+        hits = []
+        for hit in results:
+            if should_stop is not None and should_stop():
+                raise SearchCancelled()
+            fields = hit.fields()
+            body = fields.get(S.TEXT) or ""
+            analysis = stored_analysis(fields) if highlighter.needs_analysis else None
+            spans = highlighter.spans(body, analysis)
+            hits.append(
+                SearchHit(
+                    key=fields[S.KEY],
+                    path=fields[S.PATH],
+                    title=fields.get(S.TITLE) or "",
+                    score=float(hit.score or 0.0),
+                    snippet=make_snippet(body, spans, title=title_span(fields.get(S.BLOCKS))),
+                    hits=tuple(spans),
+                )
+            )
+        total = len(results)
+        suggestion = suggest(q, text, reader, vocabulary()) if not total else None
+    except (QueryError, SearchCancelled):
+        raise
+    except Exception as exc:
+        if is_damage(exc, reader):
+            raise
+        raise _query_failed(exc) from exc
+    return SearchResult(text, tuple(hits), total, suggestion)
+
+
+def hits_in(reader: Any, text: str, fields: Mapping[str, Any]) -> tuple[Span, ...]:
+    """Where the query ``text`` matches in one article's stored ``fields``, for the reader
+    to mark. Fails as :func:`run_search` does."""
+    q = parse_query(text)
+    try:
+        q = expand_terms(q, reader, text)
+        highlighter = Highlighter(q, reader)
+        return tuple(highlighter.spans(fields.get(S.TEXT) or "", stored_analysis(fields)))
+    except QueryError:
+        raise
+    except Exception as exc:
+        if is_damage(exc, reader):
+            raise
+        raise _query_failed(exc) from exc
+
+
+def _query_failed(exc: BaseException) -> QueryError:
+    detail = str(exc).strip().splitlines()[0][:80] if str(exc).strip() else type(exc).__name__
+    return QueryError(f"This query could not be run ({detail}); try simpler terms.")
+
+
+#: Exceptions that only a failed read of the index raises: a query never causes them.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, UnicodeDecodeError,
+)
+
+
+def is_damage(exc: BaseException, reader: Any) -> bool:
+    """Whether ``exc``, raised while a query ran on ``reader``, is evidence of a damaged
+    index rather than the query's doing.
+
+    A read error (:data:`DAMAGE_ERRORS`) is damage. Any other exception is damage only if
+    the index now fails a cheap probe (its document count, its first stored document and
+    the first words of the text field): if those read well, the query made Whoosh fail
+    (``word~1/99`` was an ``IndexError`` from deep inside it) and the index is sound.
+    """
+    if isinstance(exc, DAMAGE_ERRORS):
+        return True
+    try:
+        if reader.doc_count():
+            next(iter(reader.all_stored_fields()), None)
+        for _ in itertools.islice(reader.lexicon(S.TEXT), 16):
+            pass
+    except Exception:
+        return True
+    return False
+
+
+class _Stoppable(WrappingCollector):
+    """Collects as ``child`` does, asking ``should_stop`` every few documents."""
+
+    def __init__(self, child: Any, should_stop: StopCheck) -> None:
+        super().__init__(child)
+        self.should_stop = should_stop
+
+    def collect_matches(self) -> None:
+        collect = self.child.collect
+        for n, sub_docnum in enumerate(self.child.matches(), 1):
+            if n % STOP_EVERY == 0 and self.should_stop():
+                raise SearchCancelled()
+            collect(sub_docnum)
+
+
+def stored_analysis(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The analysis an article's stored fields hold, as a dictionary (empty if none)."""
+    raw = fields.get(S.ANALYSIS)
+    if isinstance(raw, str):
+        loaded: dict[str, Any] = json.loads(raw)
+        return loaded
+    return dict(raw) if raw else {}
+
+
+def title_span(blocks: Iterable[Any] | None) -> Span | None:
+    """``(start, end)`` of the title block opening an article (stored blocks are
+    ``(kind, start, end, level)``; :class:`index.model.Block` works too), or None."""
+    for block in blocks or ():
+        kind, start, end = (
+            (block.kind, block.start, block.end)
+            if hasattr(block, "kind")
+            else (block[0], block[1], block[2])
+        )
+        return (int(start), int(end)) if kind == "title" else None
+    return None
 
 
 # --------------------------------------------------------------------------- terms
@@ -335,9 +439,12 @@ def suggest(q: wq.Query, text: str, reader: Any, words: Sequence[str]) -> str | 
     suggestion reads as the user would type it) and kept only if their stem is still
     in the index; names (``person:``, ``place:``) from the field's own terms."""
     replacements: list[tuple[int, int, str]] = []
+    looked_up = 0
     for leaf in _positive_leaves(q):
         if not isinstance(leaf, wq.Term):
             continue
+        if looked_up == _MAX_SUGGESTED:
+            break  # each look-up scans the vocabulary: a long query suggests for the first few
         start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
         if start is None or end is None:
             continue
@@ -346,6 +453,7 @@ def suggest(q: wq.Query, text: str, reader: Any, words: Sequence[str]) -> str | 
         if (field, term) in reader:
             continue
         typed = text[start:end]
+        looked_up += 1
         if field in (S.TEXT, S.TITLE):
             best = _nearest(typed.lower(), words, lambda w, f=field: reader.doc_frequency(
                 f, _stem(w)))
@@ -369,6 +477,10 @@ def suggest(q: wq.Query, text: str, reader: Any, words: Sequence[str]) -> str | 
     return out if out != text else None
 
 
+#: Most words of one query that "did you mean" looks up.
+_MAX_SUGGESTED = 8
+
+
 def _nearest(word: str, candidates: Sequence[str], frequency: Any) -> str | None:
     maxdist = 1 if len(word) <= 4 else 2
     found = fuzz_process.extract(
@@ -388,11 +500,36 @@ SNIPPET_CHARS = 220
 _SPACES = re.compile(r"\s+")
 
 
-def make_snippet(text: str, spans: Sequence[Span], width: int = SNIPPET_CHARS) -> str:
+def make_snippet(
+    text: str, spans: Sequence[Span], width: int = SNIPPET_CHARS, *, title: Span | None = None
+) -> str:
     """One line of ``text`` around the densest cluster of ``spans``, HTML-escaped, with
-    each hit in ``<b>…</b>`` and ``…`` where the text was cut."""
-    if not text:
+    each hit in ``<b>…</b>`` and ``…`` where the text was cut.
+
+    ``title`` is the span of the article's title (see :func:`title_span`): the snippet is
+    then cut from the body alone, never running the title into it; when only the title
+    matched, it is the title and the body's opening, joined by " — "."""
+    if title is None or not 0 <= title[0] < title[1] <= len(text):
+        return _snippet(text, spans, width)
+    _, body_start = title
+    body = text[body_start:]
+    in_body = [(a - body_start, b - body_start) for a, b in spans if a >= body_start]
+    in_title = [(a, b) for a, b in spans if b <= body_start]
+    if in_body or not in_title:
+        return _snippet(body, in_body, width)
+    head = _snippet(text[: body_start], in_title, width)
+    rest = _snippet(body, [], max(40, width - len(text[title[0] : title[1]])))
+    return f"{head} — {rest}" if rest else head
+
+
+def _snippet(text: str, spans: Sequence[Span], width: int) -> str:
+    if not text.strip():
         return ""
+    # Leading white space (the gap after a title) would only shift the window.
+    lead = len(text) - len(text.lstrip())
+    if lead:
+        text = text[lead:]
+        spans = [(a - lead, b - lead) for a, b in spans if a >= lead]
     if not spans:
         start, end = 0, min(len(text), width)
     else:
