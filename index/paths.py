@@ -78,3 +78,14 @@ def document_key(path: str | os.PathLike[str]) -> str:
     """A document's stable key: it names the file, so it survives edits to its content."""
     resolved = Path(path).expanduser().resolve().as_posix()
     return hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def display(path: str | os.PathLike[str]) -> str:
+    """``path`` as text that can always be printed, written as UTF-8 or stored (JSON,
+    SQLite, Whoosh): a file name that is not valid UTF-8 comes from the file system with
+    its bad bytes as surrogate escapes, which every encoder refuses; here each becomes
+    U+FFFD. For showing and reporting only: open files by the original ``path``."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
