@@ -8,6 +8,7 @@ benchmarks never touch a real profile.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -34,7 +35,10 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     chosen = override or os.environ.get(ENV_DATA_DIR)
     path = Path(chosen) if chosen else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     path = path.expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    # Where it cannot be made (a read-only place), what reads it still works and what
+    # writes says what cannot be written.
+    with contextlib.suppress(OSError):
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
