@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from test_library import FakeAnalyser, write  # tests/index is on sys.path (no __init__)
 
-from index import query as Q
 from index.library import Library
-from index.search import (
+from index.library import query as Q
+from index.library.search import (
     QueryError,
     SearchCancelled,
     is_damage,

@@ -38,7 +38,8 @@ from rapidfuzz.distance import Levenshtein
 from whoosh import qparser
 from whoosh import query as wq
 
-from index import schema as S
+from index.library import schema as S
+from index.model import QueryError
 
 __all__ = [
     "MAX_DEPTH",
@@ -70,14 +71,6 @@ MAX_BOOST = 1000.0
 STOP_EVERY = 128
 
 StopCheck = Callable[[], bool]
-
-
-class QueryError(ValueError):
-    """A query the user must fix; ``message`` is one sentence saying how."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class SearchCancelled(Exception):

@@ -1,8 +1,9 @@
 """Running a query: the search itself, a fast highlighter, "did you mean" and snippets.
 
-:func:`run_search` runs what the user typed (parsed and bounded by :mod:`index.query`) on a
-Whoosh searcher and returns a :class:`SearchResult`. It sorts every failure into one of
-three kinds, so that the library can tell the user the right thing:
+:func:`run_search` runs what the user typed (parsed and bounded by
+:mod:`index.library.query`) on a Whoosh searcher and returns a :class:`SearchResult`. It
+sorts every failure into one of three kinds, so that the library can tell the user the
+right thing (:func:`query_failures` does the sorting for a caller's own Whoosh work):
 
 * :class:`QueryError` — the query's fault (malformed, too costly, or it made Whoosh fail
   while the index still reads well): said under the search field;
@@ -21,7 +22,6 @@ article's title into its body.
 from __future__ import annotations
 
 import functools
-import html
 import itertools
 import json
 import pickle
@@ -29,7 +29,7 @@ import re
 import struct
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
 from typing import Any
 
 from rapidfuzz import process as fuzz_process
@@ -39,9 +39,8 @@ from whoosh.analysis import STOP_WORDS
 from whoosh.collectors import TopCollector, WrappingCollector
 from whoosh.lang.porter import stem as porter_stem
 
-from index import schema as S
-from index.model import Person, Place, SearchHit, Span
-from index.query import (
+from index.library import schema as S
+from index.library.query import (
     STOP_EVERY,
     QueryError,
     SearchCancelled,
@@ -50,6 +49,8 @@ from index.query import (
     expand_terms,
     parse_query,
 )
+from index.library.snippets import make_snippet, title_span
+from index.model import Person, Place, SearchHit, SearchResult, Span
 
 __all__ = [
     "Highlighter",
@@ -61,22 +62,14 @@ __all__ = [
     "is_damage",
     "make_snippet",
     "parse_query",
+    "query_failures",
     "run_search",
+    "stoppable",
+    "stored_hit",
     "suggest",
     "title_span",
 ]
 
-
-@dataclass(frozen=True)
-class SearchResult:
-    """The answer to one query: ranked ``hits`` (at most the limit asked for), the
-    ``total`` number of matching articles, and a "did you mean" ``suggestion`` (a whole
-    corrected query) when nothing matched and Whoosh's spelling corrector knows better."""
-
-    query: str
-    hits: tuple[SearchHit, ...]
-    total: int
-    suggestion: str | None = None
 
 
 # --------------------------------------------------------------------------- running
@@ -89,26 +82,28 @@ def run_search(
     *,
     vocabulary: Callable[[], Sequence[str]] = tuple,
     should_stop: StopCheck | None = None,
+    shown: str | None = None,
 ) -> SearchResult:
     """The best ``limit`` articles for the query ``text`` on a Whoosh ``searcher``, with
     snippets and hit offsets.
 
     ``vocabulary`` gives the library's unstemmed words, asked for only when nothing matched
-    (for "did you mean"); ``should_stop`` is asked between steps (see :mod:`index.query`).
+    (for "did you mean"); ``should_stop`` is asked between steps (see
+    :mod:`index.library.query`); ``shown`` is the query as the user typed it, for the
+    result, when ``text`` is a rewriting of it.
 
     Raises :class:`QueryError` (the query's fault), :class:`SearchCancelled`, or — only
     when :func:`is_damage` says the index is damaged — the exception that shows it.
     """
     q = parse_query(text)
     reader = searcher.reader()
-    try:
+    with query_failures(reader):
         q = expand_terms(q, reader, text, should_stop)
         # No block-quality skipping and no matcher replacement: the collector then counts
         # every match as it goes, where Whoosh's default would run the query a second time
         # for the total (twice the cost of a phrase query).
         collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
-        outer = collector if should_stop is None else _Stoppable(collector, should_stop)
-        searcher.search_with_collector(fast_phrases(q), outer)
+        searcher.search_with_collector(fast_phrases(q), stoppable(collector, should_stop))
         results = collector.results()
         highlighter = Highlighter(q, reader)
         hits = []
@@ -116,44 +111,58 @@ def run_search(
             if should_stop is not None and should_stop():
                 raise SearchCancelled()
             fields = hit.fields()
-            body = fields.get(S.TEXT) or ""
             analysis = stored_analysis(fields) if highlighter.needs_analysis else None
-            spans = highlighter.spans(body, analysis)
-            hits.append(
-                SearchHit(
-                    key=fields[S.KEY],
-                    path=fields[S.PATH],
-                    title=fields.get(S.TITLE) or "",
-                    score=float(hit.score or 0.0),
-                    snippet=make_snippet(body, spans, title=title_span(fields.get(S.BLOCKS))),
-                    hits=tuple(spans),
-                )
-            )
+            spans = highlighter.spans(fields.get(S.TEXT) or "", analysis)
+            hits.append(stored_hit(fields, spans, float(hit.score or 0.0)))
         total = len(results)
         suggestion = suggest(q, text, reader, vocabulary()) if not total else None
-    except (QueryError, SearchCancelled):
-        raise
-    except Exception as exc:
-        if is_damage(exc, reader):
-            raise
-        raise _query_failed(exc) from exc
-    return SearchResult(text, tuple(hits), total, suggestion)
+    return SearchResult(shown if shown is not None else text, tuple(hits), total, suggestion)
+
+
+def stored_hit(fields: Mapping[str, Any], spans: Sequence[Span], score: float) -> SearchHit:
+    """The :class:`SearchHit` for an article's stored ``fields`` and the ``spans`` where the
+    query matched: its snippet cut from the body, never running the title into it."""
+    text = fields.get(S.TEXT) or ""
+    return SearchHit(
+        key=fields[S.KEY],
+        path=fields[S.PATH],
+        title=fields.get(S.TITLE) or "",
+        score=score,
+        snippet=make_snippet(text, spans, title=title_span(fields.get(S.BLOCKS))),
+        hits=tuple(spans),
+    )
 
 
 def hits_in(reader: Any, text: str, fields: Mapping[str, Any]) -> tuple[Span, ...]:
     """Where the query ``text`` matches in one article's stored ``fields``, for the reader
     to mark. Fails as :func:`run_search` does."""
     q = parse_query(text)
-    try:
+    with query_failures(reader):
         q = expand_terms(q, reader, text)
         highlighter = Highlighter(q, reader)
         return tuple(highlighter.spans(fields.get(S.TEXT) or "", stored_analysis(fields)))
-    except QueryError:
+
+
+@contextmanager
+def query_failures(reader: Any) -> Iterator[None]:
+    """Runs the body (Whoosh work for one query on ``reader``) and sorts its failures:
+    :class:`QueryError` and :class:`SearchCancelled` pass; an exception that
+    :func:`is_damage` says is damage passes too (the library reports it as corruption);
+    anything else was the query's doing and becomes a :class:`QueryError`."""
+    try:
+        yield
+    except (QueryError, SearchCancelled):
         raise
     except Exception as exc:
         if is_damage(exc, reader):
             raise
         raise _query_failed(exc) from exc
+
+
+def stoppable(collector: Any, should_stop: StopCheck | None) -> Any:
+    """``collector``, asking ``should_stop`` every few documents (:class:`SearchCancelled`
+    when it says so); ``collector`` itself when there is nothing to ask."""
+    return collector if should_stop is None else _Stoppable(collector, should_stop)
 
 
 def _query_failed(exc: BaseException) -> QueryError:
@@ -212,19 +221,6 @@ def stored_analysis(fields: Mapping[str, Any]) -> dict[str, Any]:
     return dict(raw) if raw else {}
 
 
-def title_span(blocks: Iterable[Any] | None) -> Span | None:
-    """``(start, end)`` of the title block opening an article (stored blocks are
-    ``(kind, start, end, level)``; :class:`index.model.Block` works too), or None."""
-    for block in blocks or ():
-        kind, start, end = (
-            (block.kind, block.start, block.end)
-            if hasattr(block, "kind")
-            else (block[0], block[1], block[2])
-        )
-        return (int(start), int(end)) if kind == "title" else None
-    return None
-
-
 # --------------------------------------------------------------------------- terms
 
 #: Same tokens as Whoosh's default RegexTokenizer (the text analyzer's first step).
@@ -238,7 +234,7 @@ _MAX_FINDS = 24
 
 def fast_phrases(q: wq.Query) -> wq.Query:
     """``q`` with every phrase of the article text answered from the word-pair field
-    (:data:`index.schema.PAIRS`): a two-word phrase becomes one term, a longer one the
+    (:data:`index.library.schema.PAIRS`): a two-word phrase becomes one term, a longer one the
     pairs it needs AND the phrase itself (which then checks only the few articles that
     have every pair). The matches are the same; only the work to find them is less."""
     if isinstance(q, wq.Phrase):
@@ -492,81 +488,3 @@ def _nearest(word: str, candidates: Sequence[str], frequency: Any) -> str | None
         if freq and (best is None or (distance, -freq) < best[:2]):
             best = (distance, -freq, candidate)
     return best[2] if best else None
-
-
-# --------------------------------------------------------------------------- snippets
-
-SNIPPET_CHARS = 220
-_SPACES = re.compile(r"\s+")
-
-
-def make_snippet(
-    text: str, spans: Sequence[Span], width: int = SNIPPET_CHARS, *, title: Span | None = None
-) -> str:
-    """One line of ``text`` around the densest cluster of ``spans``, HTML-escaped, with
-    each hit in ``<b>…</b>`` and ``…`` where the text was cut.
-
-    ``title`` is the span of the article's title (see :func:`title_span`): the snippet is
-    then cut from the body alone, never running the title into it; when only the title
-    matched, it is the title and the body's opening, joined by " — "."""
-    if title is None or not 0 <= title[0] < title[1] <= len(text):
-        return _snippet(text, spans, width)
-    _, body_start = title
-    body = text[body_start:]
-    in_body = [(a - body_start, b - body_start) for a, b in spans if a >= body_start]
-    in_title = [(a, b) for a, b in spans if b <= body_start]
-    if in_body or not in_title:
-        return _snippet(body, in_body, width)
-    head = _snippet(text[: body_start], in_title, width)
-    rest = _snippet(body, [], max(40, width - len(text[title[0] : title[1]])))
-    return f"{head} — {rest}" if rest else head
-
-
-def _snippet(text: str, spans: Sequence[Span], width: int) -> str:
-    if not text.strip():
-        return ""
-    # Leading white space (the gap after a title) would only shift the window.
-    lead = len(text) - len(text.lstrip())
-    if lead:
-        text = text[lead:]
-        spans = [(a - lead, b - lead) for a, b in spans if a >= lead]
-    if not spans:
-        start, end = 0, min(len(text), width)
-    else:
-        # The window of `width` characters starting at a hit that holds the most hits.
-        best_i, best_n = 0, 0
-        j = 0
-        for i, (a, _) in enumerate(spans):
-            j = max(j, i)
-            while j + 1 < len(spans) and spans[j + 1][1] <= a + width:
-                j += 1
-            if j - i + 1 > best_n:
-                best_i, best_n = i, j - i + 1
-        first, last = spans[best_i], spans[best_i + best_n - 1]
-        slack = max(0, width - (last[1] - first[0]))
-        start = max(0, first[0] - min(slack // 2, 80))
-        end = min(len(text), max(last[1], start + width))
-    # Do not cut words in half.
-    if start > 0:
-        space = text.rfind(" ", max(0, start - 20), start + 1)
-        if space != -1:
-            start = space + 1
-        else:
-            while start > 0 and text[start - 1].isalnum():
-                start -= 1
-    if end < len(text):
-        space = text.find(" ", end, end + 20)
-        end = space if space != -1 else end
-    parts = ["…"] if start > 0 else []
-    pos = start
-    for a, b in spans:
-        if b <= start or a >= end:
-            continue
-        a, b = max(a, start), min(b, end)
-        parts.append(html.escape(text[pos:a], quote=False))
-        parts.append("<b>" + html.escape(text[a:b], quote=False) + "</b>")
-        pos = b
-    parts.append(html.escape(text[pos:end], quote=False))
-    if end < len(text):
-        parts.append("…")
-    return _SPACES.sub(" ", "".join(parts)).strip()
