@@ -80,7 +80,10 @@ def is_article(path: Path) -> bool:
 
 def document_key(path: str | os.PathLike[str]) -> str:
     """A document's stable key: it names the file, so it survives edits to its content."""
-    resolved = Path(path).expanduser().resolve().as_posix()
+    try:
+        resolved = Path(path).expanduser().resolve().as_posix()
+    except (RuntimeError, OSError):  # a symlink loop ("Symlink loop from ..."): as it is
+        resolved = Path(os.path.abspath(Path(path).expanduser())).as_posix()
     return hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
