@@ -224,8 +224,8 @@ def speaker_right(statement: dict[str, Any], predicted: dict[str, Any] | None,
     A named gold speaker is right when the predicted speaker shares the surname (last
     token) or a normalised name/alias with the gold person. A gold speaker that is not a
     named person (``speaker`` null) is right when the prediction names no person: no
-    speaker, a speaker kind other than ``person``, and not the name of a person in the
-    gold or the predicted people of the article.
+    speaker, a speaker kind other than ``person``, and neither the name nor the surname
+    of a person in the gold or the predicted people of the article.
     """
     if predicted is None:
         return False
@@ -242,7 +242,11 @@ def speaker_right(statement: dict[str, Any], predicted: dict[str, Any] | None,
     if predicted.get("speaker_kind") == "person":
         return False
     key = name_key(said)
-    return not any(key in _names(p) for p in [*gold_people, *pred_people])
+    for p in [*gold_people, *pred_people]:
+        names = _names(p)
+        if key in names or _surname(key) in {_surname(n) for n in names}:
+            return False
+    return True
 
 
 # --- scoring -------------------------------------------------------------------------
