@@ -160,7 +160,11 @@ class Library:
         elif self._searcher is not None:
             try:
                 if not self._searcher.up_to_date():
-                    self._searcher = self._searcher.refresh()
+                    # Not Searcher.refresh(): it reuses the readers of unchanged segments
+                    # with the deletions they had, so an article updated by another
+                    # instance would be found twice, its old text first.
+                    old, self._searcher = self._searcher, self._ix.searcher()
+                    old.close()
                     self._cache.clear()
             except Exception as exc:  # Whoosh raises anything from pickle to struct errors
                 self._corrupt(exc)
