@@ -42,6 +42,7 @@ from index.model import (
     Phase,
     Progress,
     QueryError,
+    SearchCancelled,
     SearchResult,
     UpdateReport,
 )
@@ -256,6 +257,9 @@ class Reader(_Worker):
         super().__init__(data_dir, factory)
         self._token = ""
         self._timer: QTimer | None = None
+        #: The generation of the newest search asked for (set from the GUI thread): an
+        #: older one still running is abandoned.
+        self.latest_search = -1
 
     @Slot()
     def start_polling(self) -> None:
@@ -297,10 +301,13 @@ class Reader(_Worker):
             return
         with self._guard("Searching"):
             try:
-                result = library.search(query, limit)
+                result = library.search(query, limit,
+                                        should_stop=lambda: self.latest_search != generation)
             except QueryError as exc:
                 self.queryFailed.emit(generation, exc)
                 return
+            except SearchCancelled:
+                return  # a newer search was asked for: its answer is the one wanted
             self.searchDone.emit(generation, result)
 
     @Slot(int, str, str)
@@ -418,6 +425,7 @@ class LibraryService(Answers):
         self._article.emit(generation, key)
 
     def search(self, generation: int, query: str, limit: int) -> None:
+        self.reader.latest_search = generation
         self._search.emit(generation, query, limit)
 
     def hits_in(self, generation: int, key: str, query: str) -> None:
