@@ -70,6 +70,7 @@ class Updates(QObject):
         self.started = False
         self.opened = False
         self._again = False
+        self._error_shown = False  # a library error was shown during the update running
         self._reported: set[str] = set()
         self.progress = QProgressBar(parent)
         self.progress.setObjectName("indexProgress")
@@ -149,7 +150,9 @@ class Updates(QObject):
         self.progress.hide()
         self.cancel_button.hide()
         self.cancel_action.setEnabled(False)
-        self.message.emit(report_text(report), 8000)
+        if not self._error_shown:  # the library's error says more than "cancelled"
+            self.message.emit(report_text(report), 8000)
+        self._error_shown = False
         if not report.cancelled:
             self.problems.model.clear_errors()
         if report.failed:
@@ -169,6 +172,7 @@ class Updates(QObject):
         self.update()
 
     def library_failed(self, error: LibraryError) -> None:
+        self._error_shown = self.service.busy
         self.problems.model.add_error(error)
         self.message.emit(error.message, 15000)
         self.problemsFound.emit()
