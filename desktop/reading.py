@@ -15,7 +15,8 @@ from pathlib import PurePath
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.entries import Entry, EntryKind, Scope, article_panel_entries
+from desktop.entries import Entry, article_panel_entries
+from desktop.kinds import EntryKind, Scope
 from desktop.pane import ReaderPane
 from desktop.panels import EntityPanel
 from desktop.reader import Layer, Mark, MarkKind

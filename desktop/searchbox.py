@@ -16,22 +16,34 @@ need be.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPalette
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from desktop.entries import Scope
-from desktop.reading import Reading
-from desktop.searchresults import SearchResultsPanel, quoted
-from desktop.service import LibraryService
-from index.model import QueryError, SearchHit, SearchResult, Span
+from desktop.kinds import Scope
+
+if TYPE_CHECKING:
+    from desktop.reading import Reading
+    from desktop.searchresults import SearchResultsPanel
+    from desktop.service import LibraryService
+    from index.model import QueryError, SearchHit, SearchResult, Span
 
 #: How long typing must pause before a search runs, in milliseconds.
 DEBOUNCE_MS = 250
 
 #: How many hits a library search lists.
 LIMIT = 50
+
+
+def quoted(query: str) -> str:
+    """A query as the window names it: in curly quotes (“anti-ship”); a query with its own
+    quotation marks keeps them, curled (“mobile phone” AND camera), never doubled."""
+    if '"' not in query:
+        return f"“{query.strip()}”"
+    parts = query.strip().split('"')
+    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
 
 
 class SearchField(QLineEdit):

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.panels import Role, make_list
+from desktop.searchbox import quoted
 from index.model import SearchHit
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -44,15 +45,6 @@ _TAG = re.compile(r"</?b>")
 def snippet_text(snippet: str) -> str:
     """A snippet (HTML: escaped text and ``<b>`` marks) as plain text."""
     return html.unescape(_TAG.sub("", snippet))
-
-
-def quoted(query: str) -> str:
-    """A query as the window names it: in curly quotes (“anti-ship”); a query with its own
-    quotation marks keeps them, curled (“mobile phone” AND camera), never doubled."""
-    if '"' not in query:
-        return f"“{query.strip()}”"
-    parts = query.strip().split('"')
-    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
 
 
 def snippet_html(snippet: str) -> str:

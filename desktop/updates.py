@@ -62,7 +62,7 @@ class Updates(QObject):
     problemsFound = Signal()
 
     def __init__(self, service: LibraryService, reading: Reading, problems: ProblemsPanel,
-                 parent: QWidget) -> None:
+                 cancel_action: QAction, parent: QWidget) -> None:
         super().__init__(parent)
         self.service = service
         self.reading = reading
@@ -82,8 +82,7 @@ class Updates(QObject):
         self.cancel_button.setAccessibleName("Cancel indexing")
         self.cancel_button.setToolTip("Stop indexing (what is done is kept)")
         self.cancel_button.hide()
-        self.cancel_action = QAction("&Cancel indexing", parent)
-        self.cancel_action.setStatusTip("Stop indexing (what is done is kept)")
+        self.cancel_action = cancel_action  # the menu's: enabled while an update runs
         self.cancel_action.setEnabled(False)
         self.watcher = QFileSystemWatcher(self)
         self.watch_timer = QTimer(self)

@@ -11,7 +11,7 @@ from fakes import library_factory
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QPalette
 
-from desktop.entries import Scope
+from desktop.kinds import Scope
 from desktop.mainwindow import MainWindow
 from desktop.reader import MarkKind, ReaderView, is_dark, mark_colour
 from desktop.reading import merge_adjacent
