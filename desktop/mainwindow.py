@@ -32,7 +32,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -46,7 +45,6 @@ from desktop.kinds import EntryKind, Scope
 from desktop.pane import ReaderPane
 from desktop.searchbox import SearchBox
 from desktop.settings import STATE_VERSION, Settings
-from index.paths import ARTICLE_FORMATS
 
 if TYPE_CHECKING:
 
@@ -63,10 +61,6 @@ if TYPE_CHECKING:
     from desktop.updates import Updates
     from index.bookmarks import BookmarkStore
     from index.model import Article, ArticleInfo
-
-#: Files offered by File > Add files….
-FILE_FILTER = (f"Articles ({' '.join('*' + ext for ext in ARTICLE_FORMATS)});;"
-               "All files (*)")
 
 Shortcut = QKeySequence.StandardKey | str | Sequence[QKeySequence | str]
 
@@ -327,7 +321,7 @@ class MainWindow(QMainWindow):
                                    self.undo_stack, self.settings, self, store=self._store)
         self.scopes = LibraryScopes(self.service, self.panels, self.reading, self)
         self.updates = Updates(self.service, self.reading, self.problems_panel,
-                               self.cancel_action, self)
+                               self.cancel_action, self.settings, self)
         status = self.statusBar()
         status.addPermanentWidget(self.updates.progress)
         status.addPermanentWidget(self.updates.cancel_button)
@@ -339,8 +333,8 @@ class MainWindow(QMainWindow):
         reading, search, bookmarks, updates = (self.reading, self.search, self.bookmarks,
                                                self.updates)
         for action, slot in (
-                (self.add_folder_action, self.add_folder_dialog),
-                (self.add_files_action, self.add_files_dialog),
+                (self.add_folder_action, updates.add_folder_dialog),
+                (self.add_files_action, updates.add_files_dialog),
                 (self.update_action, updates.update), (self.cancel_action, updates.cancel),
                 (self.export_action, bookmarks.export), (self.quit_action, self.close),
                 (self.copy_action, self.reader.copy),
@@ -499,30 +493,6 @@ class MainWindow(QMainWindow):
     def _raise(self, dock: QDockWidget) -> None:
         dock.show()
         dock.raise_()
-
-    def _ask_folder(self) -> str:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of articles",
-                                                  self.settings.last_folder())
-        if folder:
-            self.settings.set_last_folder(str(Path(folder).parent))  # its siblings next
-        return folder
-
-    def _ask_files(self) -> list[str]:
-        files, _ = QFileDialog.getOpenFileNames(self, "Add articles",
-                                                self.settings.last_folder(), FILE_FILTER)
-        if files:
-            self.settings.set_last_folder(str(Path(files[0]).parent))
-        return files
-
-    def add_folder_dialog(self) -> None:
-        folder = self._ask_folder()
-        if folder:
-            self.open_paths([Path(folder)])
-
-    def add_files_dialog(self) -> None:
-        files = self._ask_files()
-        if files:
-            self.open_paths([Path(f) for f in files])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):

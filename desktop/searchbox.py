@@ -242,7 +242,8 @@ class Search(QObject):
             return  # stale: the user has typed since
         self.shown_generation = generation
         self.box.show_result(generation, result.total, result.suggestion)
-        self.results.set_result(result.query, result.hits, result.total)
+        self.results.set_result(result.query, result.hits, result.total,
+                                quoted(result.query))
         self.resultsShown.emit()
         key = self.reading.key
         if key is not None:

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.panels import Role, make_list
-from desktop.searchbox import quoted
 from index.model import SearchHit
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -164,14 +163,16 @@ class SearchResultsPanel(QWidget):
         self.list.activated.connect(self._chosen)
         self.list.clicked.connect(self._chosen)
 
-    def set_result(self, query: str, hits: Sequence[SearchHit], total: int) -> None:
+    def set_result(self, query: str, hits: Sequence[SearchHit], total: int,
+                   named: str) -> None:
+        """The hits of ``query`` (``named`` as the window names it: “anti-ship”)."""
         self.model.set_hits(query, hits)
         if total:
             more = f" (showing {len(hits)})" if total > len(hits) else ""
             verb = "article matches" if total == 1 else "articles match"
-            self.summary.setText(f"{total} {verb} {quoted(query)}{more}")
+            self.summary.setText(f"{total} {verb} {named}{more}")
         else:
-            self.summary.setText(f"No articles match {quoted(query)}.")
+            self.summary.setText(f"No articles match {named}.")
 
     def clear(self) -> None:
         self.model.set_hits("", [])
