@@ -1,4 +1,4 @@
-"""What a side panel's row stands for: :class:`Entry`, its kinds, and the panels' scope.
+"""What a side panel's row stands for: :class:`Entry`, and the rows of a value object.
 
 An :class:`Entry` keeps the value object it was made from (``Person``, ``Place``,
 ``Statement``, or for the whole library ``LibraryEntity`` / ``LibraryStatement``): the

@@ -178,8 +178,7 @@ class ReaderPane(QWidget):
             self.header.hide()
             return
         grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self.header.setText(
-            f"<div style='font-size:16pt; font-weight:600'>{escape(title)}</div>"
-            f"<div style='color:{grey}'>{escape(meta)}</div>"
-        )
+        heading = (f"<div style='font-size:16pt; font-weight:600'>{escape(title)}</div>"
+                   if title else "")
+        self.header.setText(f"{heading}<div style='color:{grey}'>{escape(meta)}</div>")
         self.header.show()
