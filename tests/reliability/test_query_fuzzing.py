@@ -10,8 +10,10 @@ with arbitrary text, on a real library of 200 generated articles. 200 queries in
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -76,6 +78,13 @@ hostile = st.one_of(
 
 @pytest.fixture(scope="module")
 def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
+    """200 generated articles, or the library in ``$BROADSHEET_FUZZ_DATA`` (a data
+    directory already indexed, e.g. the BBC corpus, for a soak on real text)."""
+    existing = os.environ.get("BROADSHEET_FUZZ_DATA")
+    if existing:
+        with Library(Path(existing), with_seeds=False) as lib:
+            yield lib
+        return
     root = tmp_path_factory.mktemp("fuzz")
     library_articles(root / "articles")
     lib = Library(root / "data", with_seeds=False, analyser=NamesAnalyser(), processes=1)
