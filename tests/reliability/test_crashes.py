@@ -32,7 +32,7 @@ from index.library import Library
 from index.model import LibraryCorrupt, LibraryError
 
 REPO = Path(__file__).resolve().parents[2]
-KILLS = 200 if SOAK else 15
+KILLS = 200 if SOAK else 10
 
 _BOOKMARK_WRITER = """
 import sys

@@ -4,7 +4,7 @@ the index taken for damaged — and the library answers as before afterwards.
 
 Hypothesis draws queries from the query grammar (words, phrases, fields known and unknown,
 AND/OR/NOT, parentheses, wildcards, fuzzy terms with any numbers, ranges, boosts) mixed
-with arbitrary text, on a real library of 200 generated articles. 200 queries in
+with arbitrary text, on a real library of generated articles (100; 200 in soak). 200 queries in
 ``make test``, 2,000 in ``make soak``; the slowest is printed, not asserted.
 """
 
@@ -86,7 +86,7 @@ def library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]:
             yield lib
         return
     root = tmp_path_factory.mktemp("fuzz")
-    library_articles(root / "articles")
+    library_articles(root / "articles", count=200 if SOAK else 100)
     lib = Library(root / "data", with_seeds=False, analyser=NamesAnalyser(), processes=1)
     lib.add_sources([root / "articles"])
     lib.update()
