@@ -213,9 +213,8 @@ class MainWindow(QMainWindow):
                                   tip="Add article files to the library")
         self.update_action = a("&Update library", self.updates.update, shortcut=SK.Refresh,
                                tip="Re-index new and changed files")
-        self.cancel_action = a("&Cancel indexing", self.updates.cancel,
-                               tip="Stop indexing (what is done is kept)")
-        self.cancel_action.setEnabled(False)
+        self.cancel_action = self.updates.cancel_action
+        self.addAction(self.cancel_action)
         self.export_action = a("&Export bookmarks…", self.bookmarks.export,
                                tip="Save every bookmark to a Markdown file")
         self.quit_action = a("&Quit", self.close, shortcut=SK.Quit)
@@ -373,8 +372,9 @@ class MainWindow(QMainWindow):
 
         updates = self.updates
         updates.message.connect(status.showMessage)
-        updates.running.connect(self.cancel_action.setEnabled)
-        updates.problemsFound.connect(lambda: self.problems_dock.show())
+        updates.cancel_action.triggered.connect(updates.cancel)
+        updates.problemsFound.connect(lambda: self._raise(self.problems_dock))
+        self.problems_panel.model.modelReset.connect(self._count_problems)
         updates.cancel_button.clicked.connect(updates.cancel)
         updates.watcher.fileChanged.connect(updates.disk_changed)
         updates.watcher.directoryChanged.connect(updates.disk_changed)
@@ -434,6 +434,10 @@ class MainWindow(QMainWindow):
         what = self.navigator.what
         self.mark_position.setText(f"{what}: {where}" if total and what else "")
 
+    def _count_problems(self) -> None:
+        count = self.problems_panel.model.rowCount()
+        self.problems_dock.setWindowTitle(f"Problems ({count})" if count else "Problems")
+
     def _raise(self, dock: QDockWidget) -> None:
         dock.show()
         dock.raise_()
@@ -442,7 +446,7 @@ class MainWindow(QMainWindow):
         folder = QFileDialog.getExistingDirectory(self, "Add a folder of articles",
                                                   self.settings.last_folder())
         if folder:
-            self.settings.set_last_folder(folder)
+            self.settings.set_last_folder(str(Path(folder).parent))  # its siblings next
         return folder
 
     def _ask_files(self) -> list[str]:

@@ -47,11 +47,12 @@ def snippet_text(snippet: str) -> str:
 
 
 def quoted(query: str) -> str:
-    """A query in curly quotes, once: ``"joint statement"`` is “joint statement”."""
-    inner = query.strip()
-    if len(inner) > 1 and inner[0] == inner[-1] == '"' and '"' not in inner[1:-1]:
-        inner = inner[1:-1]
-    return f"“{inner}”"
+    """A query as the window names it: in curly quotes (“anti-ship”); a query with its own
+    quotation marks keeps them, curled (“mobile phone” AND camera), never doubled."""
+    if '"' not in query:
+        return f"“{query.strip()}”"
+    parts = query.strip().split('"')
+    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
 
 
 def snippet_html(snippet: str) -> str:

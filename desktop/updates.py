@@ -13,6 +13,7 @@ import logging
 from pathlib import Path, PurePath
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
 
 from desktop.problems import ProblemsPanel
@@ -55,12 +56,10 @@ class Updates(QObject):
         message(str, int): a status-bar message and how long to show it (ms; 0: until
             the next one).
         problemsFound(): new problems (show the Problems panel).
-        running(bool): an update started or ended.
     """
 
     message = Signal(str, int)
     problemsFound = Signal()
-    running = Signal(bool)
 
     def __init__(self, service: LibraryService, reading: Reading, problems: ProblemsPanel,
                  parent: QWidget) -> None:
@@ -71,6 +70,7 @@ class Updates(QObject):
         self.started = False
         self.opened = False
         self._again = False
+        self._error_shown = False  # a library error was shown during the update running
         self._reported: set[str] = set()
         self.progress = QProgressBar(parent)
         self.progress.setObjectName("indexProgress")
@@ -82,6 +82,9 @@ class Updates(QObject):
         self.cancel_button.setAccessibleName("Cancel indexing")
         self.cancel_button.setToolTip("Stop indexing (what is done is kept)")
         self.cancel_button.hide()
+        self.cancel_action = QAction("&Cancel indexing", parent)
+        self.cancel_action.setStatusTip("Stop indexing (what is done is kept)")
+        self.cancel_action.setEnabled(False)
         self.watcher = QFileSystemWatcher(self)
         self.watch_timer = QTimer(self)
         self.watch_timer.setSingleShot(True)
@@ -127,7 +130,7 @@ class Updates(QObject):
         self.progress.setFormat("Indexing…")
         self.progress.show()
         self.cancel_button.show()
-        self.running.emit(True)
+        self.cancel_action.setEnabled(True)
 
     def cancel(self) -> None:
         self._again = False
@@ -146,8 +149,10 @@ class Updates(QObject):
     def finished(self, report: UpdateReport) -> None:
         self.progress.hide()
         self.cancel_button.hide()
-        self.running.emit(False)
-        self.message.emit(report_text(report), 8000)
+        self.cancel_action.setEnabled(False)
+        if not self._error_shown:  # the library's error says more than "cancelled"
+            self.message.emit(report_text(report), 8000)
+        self._error_shown = False
         if not report.cancelled:
             self.problems.model.clear_errors()
         if report.failed:
@@ -167,6 +172,7 @@ class Updates(QObject):
         self.update()
 
     def library_failed(self, error: LibraryError) -> None:
+        self._error_shown = self.service.busy
         self.problems.model.add_error(error)
         self.message.emit(error.message, 15000)
         self.problemsFound.emit()

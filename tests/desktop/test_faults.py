@@ -156,6 +156,7 @@ def test_7_no_leftovers_after_a_search(qtbot, window: MainWindow) -> None:  # ty
     _search(qtbot, window, '"joint statement"')
     assert window.reader.marks(Layer.SEARCH)
     assert window.mark_position.text().startswith("“joint statement”: ")  # quoted once
+    assert window.results_panel.summary.text().startswith("1 article matches “joint statement”")
     assert window.results_panel.summary.text().startswith("1 article matches ")
 
     _search(qtbot, window, "zzqqxx")  # no match: the old marks go
@@ -181,7 +182,7 @@ def test_8_problems_listed_retried_and_removed(qtbot, data_dir: Path, tmp_path: 
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=TIMEOUT)
     row = panel.proxy.index(0, 0).data()
     assert row.startswith("bad.txt\n") and "binary" in row and "20" in row  # file, why, when
-    assert window.problems_dock.isVisible()
+    assert window.problems_dock.isVisible() and window.problems_dock.windowTitle() == "Problems (1)"
 
     panel.list.setCurrentIndex(panel.proxy.index(0, 0))
     (folder / "bad.txt").write_text("PARIS – Fixed.\n\nNow it reads.\n", encoding="utf-8")
@@ -287,4 +288,4 @@ def test_14_file_dialogs_remember_the_last_folder(qtbot, window: MainWindow, tmp
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", files_dialog)
     window.add_folder_action.trigger()
     window.add_files_action.trigger()
-    assert asked[-1] == str(chosen)
+    assert asked[-1] == str(chosen.parent)  # where the folder was: its siblings next
