@@ -147,16 +147,11 @@ def small_library(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Library]
 #: Refused by the query's own checks (index.library.query) whoever runs it.
 BROKEN = ["word~1/99", "France~99", "(" * 300 + "a" + ")" * 300, "a" * 100_000,
           "Wilkinson~9", "phone^5000"]
-#: Refused when the library runs its searches through run_search (expansion bounded).
+#: Refused: the library runs its searches through run_search (expansion bounded).
 COSTLY = ["*?*", "?*", "[a TO z]", "text:[a TO]"]
-_PENDING = pytest.mark.xfail(
-    strict=True, reason="library split pending: Library.search does not bound expansion yet"
-)
 
 
-@pytest.mark.parametrize(
-    "query", [*BROKEN, *(pytest.param(q, marks=_PENDING) for q in COSTLY)]
-)
+@pytest.mark.parametrize("query", [*BROKEN, *COSTLY])
 def test_library_search_takes_no_query_for_damage(small_library: Library, query: str) -> None:
     """Through ``Library.search``: every one of these costly or broken queries is a
     QueryError (was: LibraryCorrupt, a RecursionError, or seconds to a minute of work)."""
