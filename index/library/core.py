@@ -23,26 +23,20 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as wq
-from whoosh.collectors import TopCollector
-
 from index import paths
 from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
 from index.library.entities import aggregate, entity_page, rewrite_entity_terms
-from index.library.query import MAX_QUERY_CHARS, check_query, expand_terms
+from index.library.query import MAX_QUERY_CHARS, check_query
 from index.library.said import SaidTerms
 from index.library.said import matching as said_matching
+from index.library.said import search as search_statements
 from index.library.said import split as said_terms
-from index.library.search import (
-    Highlighter,
-    fast_phrases,
-    parse_query,
-    query_failures,
-    run_search,
-    stored_hit,
-)
 from index.library.search import hits_in as search_hits_in
+from index.library.search import (
+    parse_query,
+    run_search,
+)
 from index.library.sources import SourceList
 from index.library.storage import Storage, describe
 from index.library.update import Analyser, Update, UpdateContext, analysis_dict
@@ -299,40 +293,20 @@ class Library:
 
     def _search_said(self, query: str, rest: str, said: SaidTerms, limit: int) -> SearchResult:
         rest_text = self._curated_query(rest) if rest.strip() else ""
-        rest_q = parse_query(rest_text) if rest_text else None
+        if rest_text:
+            parse_query(rest_text)  # a malformed rest is said to be so before anything runs
         groups = self._said(said)
-        if not groups:
-            return SearchResult(query, (), 0, None)
         with self._lock:
             searcher = self._fresh_searcher()
-            if searcher is None:
+            if searcher is None or not groups:
                 return SearchResult(query, (), 0, None)
-            reader = searcher.reader()
             try:
-                with query_failures(reader):
-                    restrict = wq.Or([wq.Term(S.KEY, k) for k in groups])
-                    if rest_q is not None:
-                        rest_q = expand_terms(rest_q, reader, rest_text)
-                    q = wq.And([rest_q, restrict]) if rest_q is not None else restrict
-                    collector = TopCollector(limit=len(groups), usequality=False, replace=0)
-                    searcher.search_with_collector(fast_phrases(q), collector)
-                    highlighter = Highlighter(rest_q, reader) if rest_q is not None else None
-                    hits = []
-                    for hit in collector.results():
-                        fields = hit.fields()
-                        spans = list(groups[fields[S.KEY]])
-                        score = float(len(spans))
-                        if highlighter is not None:
-                            text = fields.get(S.TEXT) or ""
-                            spans += highlighter.spans(text, analysis_dict(fields))
-                            score += float(hit.score or 0.0)
-                        hits.append(stored_hit(fields, sorted(set(spans)), score))
+                return search_statements(searcher, query, rest_text, groups, limit)
             except QueryError:
                 raise
             except Exception as exc:  # query_failures let through only damage
                 self._corrupt(exc)
-        hits.sort(key=lambda h: (-h.score, h.title.casefold()))
-        return SearchResult(query, tuple(hits[: max(1, limit)]), len(hits), None)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def hits_in(self, key: str, query: str) -> tuple[Span, ...]:
         """Where ``query`` matches in the article ``key``, for the reader to mark."""

@@ -166,14 +166,18 @@ def _nodes(q: wq.Query) -> Iterator[wq.Query]:
 
 
 def _shown(node: wq.Query, text: str) -> str:
-    """What the user typed for ``node``, for a message."""
+    """What the user typed for ``node``, for a message: on one line, 40 characters at most."""
     if isinstance(node, wq.Wildcard | wq.Prefix):
         field = "" if node.fieldname == S.TEXT else f"{node.fieldname}:"
-        return field + str(node.text) + ("*" if isinstance(node, wq.Prefix) else "")
-    start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
-    if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
-        return text[start:end]
-    return str(node).removeprefix(f"{S.TEXT}:")
+        shown = field + str(node.text) + ("*" if isinstance(node, wq.Prefix) else "")
+    else:
+        start, end = getattr(node, "startchar", None), getattr(node, "endchar", None)
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text):
+            shown = text[start:end]
+        else:
+            shown = str(node).removeprefix(f"{S.TEXT}:")
+    shown = " ".join(shown.split())
+    return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
 def _check_nodes(q: wq.Query, text: str) -> None:

@@ -93,6 +93,7 @@ def test_queries_at_the_limits_still_parse() -> None:
         ("*?*", "give more letters"),
         ("zed*", "give more letters"),
         ("[a TO zz]", "narrow the range"),
+        ("[b TO zzz\n]", "narrow the range"),  # the fuzzer found one: its message had a line break
         (" OR ".join(f"zed000{i}~1" for i in range(9)), "the limit is 8"),
     ],
 )
@@ -102,6 +103,7 @@ def test_a_term_standing_for_too_many_words_is_a_query_error(
     with pytest.raises(QueryError) as caught:
         run_search(searcher_of(library), query)
     assert says in caught.value.message
+    assert "\n" not in caught.value.message
 
 
 def test_expanded_terms_find_what_whoosh_finds(library: Library) -> None:

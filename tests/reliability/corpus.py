@@ -19,6 +19,7 @@ import os
 import random
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 GOOD_COUNT = 49
 
@@ -176,3 +177,50 @@ def make_corpus(folder: Path, *, huge_bytes: int = 1_000_000) -> Corpus:
         path.write_bytes(b"\x00\x01 not an article")
         c.ignored.append(path)
     return c
+
+
+_SYLLABLES = ["ka", "lo", "mi", "ser", "tan", "vo", "ru", "bel", "dor", "fi", "gan", "hu",
+              "pe", "quo", "sta", "tri", "ul", "wen", "xa", "zo"]
+
+
+def library_articles(folder: Path, count: int = 200) -> list[Path]:
+    """``count`` plain-text articles for a search library: the generated sentences, plus
+    invented words (a few thousand distinct ones), so that a wildcard or a fuzzy term can
+    stand for many words, as in a real library."""
+    folder.mkdir(parents=True)
+    made = []
+    for i in range(count):
+        rng = random.Random(10_000 + i)
+        headline, body = article_text(i)
+        invented = " ".join(
+            "".join(rng.choice(_SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(60)
+        )
+        path = folder / f"article-{i:03d}.txt"
+        path.write_text(f"{headline}\n\n{body}\n\n{invented.capitalize()}.\n", encoding="utf-8")
+        made.append(path)
+    return made
+
+
+class NamesAnalyser:
+    """Finds the three people and the places the generated sentences name (each mention),
+    so that ``person:`` and ``place:`` have something to search; no spaCy."""
+
+    PEOPLE = ("Lloyd Austin", "Ada Lovelace", "Alan Turing")
+    PLACES = ("Japan", "London", "Paris")
+
+    def analyse_many(self, documents: Any) -> Any:
+        import re
+
+        from index.model import Analysis, Person, Place
+
+        for document in documents:
+            text = document.text
+            people = tuple(
+                Person(name, None, (), tuple(m.span() for m in re.finditer(name, text)))
+                for name in self.PEOPLE if name in text
+            )
+            places = tuple(
+                Place(name, "city", (), tuple(m.span() for m in re.finditer(name, text)))
+                for name in self.PLACES if name in text
+            )
+            yield Analysis(people, places, ())
