@@ -209,7 +209,7 @@ def test_the_window_module_imports_nothing_slow(data_dir: Path) -> None:
 
 def test_first_run_shows_the_seed_before_it_is_analysed(qtbot, data_dir: Path,  # type: ignore[no-untyped-def]
                                                         seed_path: Path) -> None:
-    window = _window(qtbot, data_dir, delay=5.0)
+    window = _window(qtbot, data_dir, delay=2.0)
     window.start()
     qtbot.waitUntil(lambda: window.reading.article is not None, timeout=TIMEOUT)
     from index.documents import load_document
