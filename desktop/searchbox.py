@@ -19,7 +19,7 @@ import html
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QWidget
 
 from desktop.kinds import Scope
@@ -191,11 +191,22 @@ class SearchBox(QWidget):
         top = self.window()
         if self.message.parentWidget() is not top:
             self.message.setParent(top)
+        self._place_message()
+        self.message.show()
+        self.message.raise_()
+
+    def _place_message(self) -> None:
+        top = self.message.parentWidget()
+        if top is None or top is self:
+            return
         self.message.setFixedWidth(max(self.field.width(), 200))
         self.message.adjustSize()
         self.message.move(self.field.mapTo(top, QPoint(0, self.field.height() + 2)))
-        self.message.show()
-        self.message.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.message.isVisible():
+            self._place_message()  # the window was resized: the line follows the field
 
     def _suggestion(self, text: str) -> None:
         self.field.setText(text)
