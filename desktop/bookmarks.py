@@ -193,8 +193,10 @@ class Bookmarks(QObject):
         self.load()
 
     def close(self) -> None:
+        """Closes the store; answers still queued for the window find no store."""
         if self.store is not None:
-            self.store.close()
+            store, self.store = self.store, None
+            store.close()
 
     def load(self) -> None:
         if self.store is None:

@@ -38,8 +38,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.curation import EntityTarget, StatementTarget, Target, target_for
-from desktop.entries import EntryKind, plural
+from desktop.entries import plural
 from desktop.history import History, Location
+from desktop.kinds import EntryKind
 from desktop.panels import Role
 from desktop.reading import Reading
 from desktop.service import LibraryService

@@ -46,14 +46,6 @@ def snippet_text(snippet: str) -> str:
     return html.unescape(_TAG.sub("", snippet))
 
 
-def quoted(query: str) -> str:
-    """A query in curly quotes, once: ``"joint statement"`` is “joint statement”."""
-    inner = query.strip()
-    if len(inner) > 1 and inner[0] == inner[-1] == '"' and '"' not in inner[1:-1]:
-        inner = inner[1:-1]
-    return f"“{inner}”"
-
-
 def snippet_html(snippet: str) -> str:
     """A snippet with its ``<b>`` marks coloured as the reader's search marks."""
     return snippet.replace("<b>", "<b style='background:#ffd966;color:#000'>")
@@ -178,14 +170,16 @@ class SearchResultsPanel(QWidget):
         self.list.activated.connect(self._chosen)
         self.list.clicked.connect(self._chosen)
 
-    def set_result(self, query: str, hits: Sequence[SearchHit], total: int) -> None:
+    def set_result(self, query: str, hits: Sequence[SearchHit], total: int,
+                   named: str) -> None:
+        """The hits of ``query`` (``named`` as the window names it: “anti-ship”)."""
         self.model.set_hits(query, hits)
         if total:
             more = f" (showing {len(hits)})" if total > len(hits) else ""
             verb = "article matches" if total == 1 else "articles match"
-            self.summary.setText(f"{total} {verb} {quoted(query)}{more}")
+            self.summary.setText(f"{total} {verb} {named}{more}")
         else:
-            self.summary.setText(f"No articles match {quoted(query)}.")
+            self.summary.setText(f"No articles match {named}.")
 
     def offer_page(self, name: str, kind: str) -> None:
         """Offers the page of the person or place the query names (none: hides it)."""

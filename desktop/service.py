@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, SignalInstance, Slot
 
 from desktop.curation import CorrectionLedger
 from index.curation import Correction
@@ -46,6 +46,7 @@ from index.model import (
     Phase,
     Progress,
     QueryError,
+    SearchCancelled,
     SearchResult,
     UpdateReport,
 )
@@ -120,13 +121,15 @@ class Answers(QObject):
     libraryFailed = Signal(LibraryError)
     failed = Signal(str)
 
+    def answers(self) -> tuple[SignalInstance, ...]:
+        """Every answer, in one order, for relaying one object's to another's."""
+        return (self.opened, self.documentsChanged, self.preview, self.handedOver,
+                self.progress, self.updateFinished, self.problemsChanged, self.watchFolders,
+                self.articleLoaded, self.articleMissing, self.searchDone, self.queryFailed,
+                self.hitsFound, self.entitiesLoaded, self.statementsLoaded,
+                self.pageLoaded, self.pageMissing, self.curationChanged,
+                self.libraryFailed, self.failed)
 
-#: The answers' names, for relaying them.
-ANSWERS = ("opened", "documentsChanged", "preview", "handedOver", "progress",
-           "updateFinished", "problemsChanged", "watchFolders", "articleLoaded",
-           "articleMissing", "searchDone", "queryFailed", "hitsFound", "entitiesLoaded",
-           "statementsLoaded", "pageLoaded", "pageMissing", "curationChanged",
-           "libraryFailed", "failed")
 
 
 class _Worker(Answers):
@@ -267,6 +270,9 @@ class Reader(_Worker):
         self._token = ""
         self._timer: QTimer | None = None
         self.ledger = CorrectionLedger()  # the window's corrections, for undo and redo
+        #: The generation of the newest search asked for (set from the GUI thread): an
+        #: older one still running is abandoned.
+        self.latest_search = -1
 
     @Slot()
     def start_polling(self) -> None:
@@ -308,10 +314,13 @@ class Reader(_Worker):
             return
         with self._guard("Searching"):
             try:
-                result = library.search(query, limit)
+                result = library.search(query, limit,
+                                        should_stop=lambda: self.latest_search != generation)
             except QueryError as exc:
                 self.queryFailed.emit(generation, exc)
                 return
+            except SearchCancelled:
+                return  # a newer search was asked for: its answer is the one wanted
             self.searchDone.emit(generation, result)
 
     @Slot(int, str, str)
@@ -444,9 +453,9 @@ class LibraryService(Answers):
                               (self._poll, self.reader.start_polling),
                               (self._close, self.reader.close)):
             request.connect(slot)
-        for name in ANSWERS:
-            for source in (self.writer, self.reader):
-                getattr(source, name).connect(getattr(self, name))  # queued: other thread
+        for source in (self.writer, self.reader):
+            for theirs, ours in zip(source.answers(), self.answers(), strict=True):
+                theirs.connect(ours)  # queued: another thread
         self.writer_thread.finished.connect(self.writer.deleteLater)
         self.reader_thread.finished.connect(self.reader.deleteLater)
         self.updateFinished.connect(self._update_done)
@@ -481,6 +490,7 @@ class LibraryService(Answers):
         self._article.emit(generation, key)
 
     def search(self, generation: int, query: str, limit: int) -> None:
+        self.reader.latest_search = generation
         self._search.emit(generation, query, limit)
 
     def hits_in(self, generation: int, key: str, query: str) -> None:

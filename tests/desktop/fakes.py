@@ -81,13 +81,13 @@ class FakeAnalyser:
             yield analyse(document.text)
 
 
-def library_factory(*, with_seeds: bool = True, delay: float = 0.0
-                    ) -> Callable[[Path], Library]:
+def library_factory(*, with_seeds: bool = True, delay: float = 0.0,
+                    lock_timeout: float = 10.0) -> Callable[[Path], Library]:
     """What ``MainWindow(library_factory=...)`` calls in each thread: the real library
     with the fake analyser."""
 
     def make(data_dir: Path) -> Library:
         return Library(data_dir, with_seeds=with_seeds, analyser=FakeAnalyser(delay),
-                       processes=1)
+                       processes=1, lock_timeout=lock_timeout)
 
     return make

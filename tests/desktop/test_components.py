@@ -11,7 +11,7 @@ from fakes import library_factory
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QPalette
 
-from desktop.entries import Scope
+from desktop.kinds import Scope
 from desktop.mainwindow import MainWindow
 from desktop.reader import MarkKind, ReaderView, is_dark, mark_colour
 from desktop.reading import merge_adjacent
@@ -209,7 +209,7 @@ def test_the_window_module_imports_nothing_slow(data_dir: Path) -> None:
 
 def test_first_run_shows_the_seed_before_it_is_analysed(qtbot, data_dir: Path,  # type: ignore[no-untyped-def]
                                                         seed_path: Path) -> None:
-    window = _window(qtbot, data_dir, delay=5.0)
+    window = _window(qtbot, data_dir, delay=2.0)
     window.start()
     qtbot.waitUntil(lambda: window.reading.article is not None, timeout=TIMEOUT)
     from index.documents import load_document
@@ -251,3 +251,37 @@ def test_note_edit_undo_and_export(qtbot, window: MainWindow, tmp_path: Path) ->
     w.bookmark_action.trigger()
     assert w.bookmarks_panel.model.rowCount() == 1
     assert "Select a passage" in w.statusBar().currentMessage()
+
+
+def test_a_library_error_is_a_problem_and_the_rest_is_said_once(qtbot, data_dir: Path,  # type: ignore[no-untyped-def]
+                                                                monkeypatch) -> None:
+    """Errors typed end to end: a locked library is a row in Problems (not a message under
+    the search field); anything unexpected is logged and said once."""
+    from index.library import Library
+    from index.library.storage import FileLock
+
+    window = _window(qtbot, data_dir, lock_timeout=0.2)
+    with (FileLock(data_dir / "library.lock", 1.0),  # another process is updating
+          qtbot.waitSignal(window.updateFinished, timeout=TIMEOUT)):
+        window.start()
+    rows = window.problems_panel.model.problems()
+    assert [(p.path, "Another Broadsheet process" in p.reason) for p in rows] == [("", True)]
+    assert window.problems_dock.windowTitle() == "Problems (1)"
+    assert "Another Broadsheet process" in window.statusBar().currentMessage()
+    with qtbot.waitSignal(window.updateFinished, timeout=TIMEOUT):
+        window.update_action.trigger()
+    assert window.problems_panel.model.problems() == []  # the next good update clears it
+
+    def broken(self, query, limit=20, *, should_stop=None):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Library, "search", broken)
+    said: list[str] = []
+    window.statusBar().messageChanged.connect(said.append)
+    for query in ("first", "second"):
+        with qtbot.waitSignal(window.service.failed, timeout=TIMEOUT):
+            window.search_box.field.setText(query)
+            window.search_box.run()
+    assert said.count("Searching: disk on fire") == 1
+    assert not window.search_box.message.isVisible()  # not the query's fault
+    window.close()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop.bookmarks import NoteDialog
-from desktop.entries import Scope
+from desktop.kinds import Scope
 from desktop.mainwindow import MainWindow
 from desktop.panels import Role
 from desktop.reader import Layer
@@ -156,6 +156,7 @@ def test_7_no_leftovers_after_a_search(qtbot, window: MainWindow) -> None:  # ty
     _search(qtbot, window, '"joint statement"')
     assert window.reader.marks(Layer.SEARCH)
     assert window.mark_position.text().startswith("“joint statement”: ")  # quoted once
+    assert window.results_panel.summary.text().startswith("1 article matches “joint statement”")
     assert window.results_panel.summary.text().startswith("1 article matches ")
 
     _search(qtbot, window, "zzqqxx")  # no match: the old marks go
@@ -181,7 +182,7 @@ def test_8_problems_listed_retried_and_removed(qtbot, data_dir: Path, tmp_path: 
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=TIMEOUT)
     row = panel.proxy.index(0, 0).data()
     assert row.startswith("bad.txt\n") and "binary" in row and "20" in row  # file, why, when
-    assert window.problems_dock.isVisible()
+    assert window.problems_dock.isVisible() and window.problems_dock.windowTitle() == "Problems (1)"
 
     panel.list.setCurrentIndex(panel.proxy.index(0, 0))
     (folder / "bad.txt").write_text("PARIS – Fixed.\n\nNow it reads.\n", encoding="utf-8")
@@ -287,4 +288,18 @@ def test_14_file_dialogs_remember_the_last_folder(qtbot, window: MainWindow, tmp
     monkeypatch.setattr(QFileDialog, "getOpenFileNames", files_dialog)
     window.add_folder_action.trigger()
     window.add_files_action.trigger()
-    assert asked[-1] == str(chosen)
+    assert asked[-1] == str(chosen.parent)  # where the folder was: its siblings next
+
+
+def test_11_an_article_with_copies_says_so(qtbot, window: MainWindow, news: Path,  # type: ignore[no-untyped-def]
+                                           tmp_path: Path) -> None:
+    twin = _folder(tmp_path, {"kyrgyz.txt": KYRGYZ}, "twin")
+    with qtbot.waitSignal(window.updateFinished, timeout=TIMEOUT):
+        window.open_paths([twin])
+    qtbot.waitUntil(lambda: window.library_panel.count.text() == "4 articles", timeout=TIMEOUT)
+    with qtbot.waitSignal(window.articleShown, timeout=TIMEOUT):
+        window.reading.open(document_key(news / "kyrgyz.txt"))
+    assert "1 identical copy" in window.pane.header.text()
+    row = window.library_panel.model.row_of(document_key(news / "kyrgyz.txt"))
+    tip = window.library_panel.model.index(row).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"also at {twin / 'kyrgyz.txt'}" in tip

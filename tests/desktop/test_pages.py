@@ -21,8 +21,8 @@ from desktop.curation import (
     target_for,
 )
 from desktop.entitypage import named_in
-from desktop.entries import EntryKind, Scope
 from desktop.history import History, Location
+from desktop.kinds import EntryKind, Scope
 from desktop.mainwindow import MainWindow
 from desktop.panels import Role
 from desktop.worldmap import MapPlace, WorldMap
