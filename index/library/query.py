@@ -39,7 +39,7 @@ from whoosh import qparser
 from whoosh import query as wq
 
 from index.library import schema as S
-from index.model import QueryError
+from index.model import QueryError, SearchCancelled
 
 __all__ = [
     "MAX_DEPTH",
@@ -71,10 +71,6 @@ MAX_BOOST = 1000.0
 STOP_EVERY = 128
 
 StopCheck = Callable[[], bool]
-
-
-class SearchCancelled(Exception):
-    """The caller's ``should_stop`` asked to abandon the search (a newer one replaced it)."""
 
 
 # --------------------------------------------------------------------------- checking text
@@ -131,7 +127,8 @@ def check_query(text: str) -> None:
                 field = m.group(1)
                 if field not in S.QUERY_FIELDS:
                     raise QueryError(
-                        f"Unknown field “{field}:”; search with title:, person: or place:."
+                        f"Unknown field “{field}:”; search with title:, person:, place:, "
+                        "speaker: or quote:."
                     )
                 rest = token[m.end():]
                 if not rest and (after is None or after == ")" or after in _BINARY_OPS):
