@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SOAK  # tests/reliability is on sys.path (no __init__)
 from corpus import GOOD_COUNT, Corpus, make_corpus
+from soak import SOAK  # tests/reliability is on sys.path (no __init__)
 
 from index import paths
 from index.documents import DocumentError, load_document
