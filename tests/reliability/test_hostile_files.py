@@ -125,3 +125,23 @@ def test_cli_index_names_each_bad_file_and_exits_1(
     for path in corpus.bad:
         assert f"failed: {path}: " in out, path.name
     assert f"{len(corpus.good)} added" not in out or "failed" in out
+
+
+def test_analyze_json_prints_a_file_name_that_is_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `analyze --json` failed with "surrogates not allowed" (issue 13, 1).
+    import json
+    import os
+
+    import index.analysis
+    from index.cli import main as cli
+
+    monkeypatch.setattr(index.analysis, "Analyser", NoAnalysis)
+    path = tmp_path / os.fsdecode(b"caf\xe9.txt")
+    path.write_text("Headline\n\nSome text.\n", encoding="utf-8")
+    assert cli(["analyze", "--json", str(path)]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["file"].endswith("caf\ufffd.txt") and row["title"] == "Headline"
+    assert cli(["analyze", str(path)]) == 0
+    assert "caf\ufffd.txt" in capsys.readouterr().out
