@@ -404,13 +404,12 @@ class Library:
         of the speaker's names)."""
         with self._lock:
             found = list(self._aggregates()["statements"])
-            if speaker is not None:
-                entity = self.find_entity(speaker)
-                speaker = entity.name if entity else self._curation().resolve(speaker)
-        if speaker is not None:
-            wanted = speaker.casefold()
-            found = [s for s in found if (s.statement.speaker or "").casefold() == wanted]
-        return found
+            if speaker is None:
+                return found
+            entity = self.find_entity(speaker, EntityKind.PERSON)
+            forms = {self._curation().resolve(speaker).casefold()} if entity is None else {
+                f.casefold() for f in (entity.name, *entity.aliases)}
+        return [s for s in found if (s.statement.speaker or "").casefold() in forms]
 
     def find_entity(self, name: str, kind: EntityKind | str | None = None) -> LibraryEntity | None:
         """The entry that goes by ``name`` (its name or any alias, case-insensitive), the
