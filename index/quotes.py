@@ -37,12 +37,15 @@ quotation; parse attributes are read from arrays where every token would be touc
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from index import speakers
 from index.model import Person, Statement
+from index.speakers import Discourse, first_name_names
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -152,6 +155,7 @@ _MARK_RE = re.compile(r"[“”\"„«»]")
 _PARA_RE = re.compile(r"[^\n]+")
 _WORD_RE = re.compile(r"[\w'’-]+")
 _SENT_END = frozenset(".!?…")
+_BREAK_RE = re.compile(r"\n\s*")
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,6 +220,14 @@ def find_quotations(text: str) -> list[Quotation]:
                 if closes_like and not opens_like:  # a typo'd closing mark
                     out.append(Quotation(open_at, i, True, n_paras))
                     open_at = None
+                elif not depth and opens_like and _after_sentence(text, i, open_at):
+                    # “… today. “Nobody …”: the writer left the first one open and starts
+                    # the next (a quotation within a quotation does not open a sentence)
+                    end = i
+                    while end > open_at and text[end - 1].isspace():
+                        end -= 1
+                    out.append(Quotation(open_at, end, False, n_paras))
+                    open_at, depth, n_paras = i + 1, 0, 1
                 else:
                     depth += 1
             elif ch in "”»":
@@ -249,6 +261,15 @@ def find_quotations(text: str) -> list[Quotation]:
                 out.append(Quotation(open_at, end, False, n_paras))
             open_at = None
     return out
+
+
+def _after_sentence(text: str, i: int, open_at: int) -> bool:
+    """Whether the mark at ``i`` follows the end of a sentence ("today. “") of the quotation
+    open since ``open_at``, and a capital letter follows it."""
+    j = i - 1
+    while j > open_at and text[j] in " \t\xa0":
+        j -= 1
+    return j > open_at and j < i - 1 and text[j] in ".!?" and text[i + 1 : i + 2].isupper()
 
 
 # --------------------------------------------------------------------------------------------
@@ -308,12 +329,22 @@ class _Names:
                         and prev.ent_type_ not in ("GPE", "NORP") and t.text[:1].isupper():
                     surname[low] = f"{prev.text} {t.text}"
                     lonely.discard(low)
+        # names the text gives with a first name ("England coach Sven-Goran Eriksson"),
+        # whatever the entity recogniser made of them
+        for low, full in first_name_names(doc.text).items():
+            known = surname.get(low)
+            if known is None or (" " not in known and full.endswith(known)):
+                surname[low] = full
         self.surname = surname
         self.by_alias = by_alias
         covered = {(a, b) for a, b, _ in mentions}
         for ent in ents:
             if ent.label_ == "PERSON" and (ent.start_char, ent.end_char) not in covered:
                 mentions.append((ent.start_char, ent.end_char, self.canonical(ent.text)))
+                covered.add((ent.start_char, ent.end_char))
+        # a surname alone ("said Eriksson") of someone named in full, where nothing above
+        # covers it
+        self._surname_mentions(doc, mentions, covered)
         mentions.sort()
         # mentions inside quotations are not antecedents for "he said"
         self.mentions = [
@@ -321,6 +352,25 @@ class _Names:
             if not _inside_at(m[0], tok_starts, inside)
         ]
         self.mention_starts = [m[0] for m in self.mentions]
+
+    def _surname_mentions(self, doc: Doc, mentions: list[tuple[int, int, str]],
+                          covered: set[tuple[int, int]]) -> None:
+        full_names = {k: v for k, v in self.surname.items() if " " in v}
+        if not full_names:
+            return
+        strings = doc.vocab.strings
+        wanted = {strings.add(k): k for k in full_names}
+        for i, h in enumerate(doc.to_array("LOWER").tolist()):
+            low = wanted.get(h)
+            if low is None:
+                continue
+            t = doc[i]
+            if not t.text[:1].isupper():
+                continue
+            a, b = t.idx, t.idx + len(t.text)
+            if any(x <= a < y for x, y in covered):
+                continue
+            mentions.append((a, b, full_names[low]))
 
     def canonical(self, text: str) -> str:
         name = _clean_name(text)
@@ -433,20 +483,90 @@ class _Attributor:
         flags = doc.to_array("SENT_START").tolist() if n else []
         self.sent_start = [0] * n
         self.sent_end = [n] * n
+        self.sent_no = [0] * n  # counts paragraph breaks as sentence ends too
+        breaks = {bisect.bisect_left(tok_starts, m.end()) for m in _BREAK_RE.finditer(doc.text)}
         start = 0
+        k = 0
         for i in range(n):
             if flags[i] == 1 and i > 0:
                 for j in range(start, i):
                     self.sent_end[j] = i
                 start = i
+                k += 1
+            elif i in breaks:
+                k += 1
             self.sent_start[i] = start
+            self.sent_no[i] = k
+        self.discourse = self._discourse(people)
+        # the pronouns of the narrative, resolved in text order as the quotations are
+        # reached: each one keeps its person salient
+        strings = doc.vocab.strings
+        pron = {strings.add(w): w for w in _GENDER_OF_PRONOUN}
+        self.pronouns = [i for i, h in enumerate(doc.to_array("LOWER").tolist())
+                         if h in pron and not inside[i]]
+        self.next_pronoun = 0
+        self.resolved: set[int] = set()  # pronouns resolved as a cue's subject
+
+    def advance(self, char: int) -> None:
+        """Resolves the narrative's pronouns before ``char`` that are not resolved yet."""
+        while self.next_pronoun < len(self.pronouns):
+            i = self.pronouns[self.next_pronoun]
+            t = self.doc[i]
+            if t.idx >= char:
+                return
+            self.next_pronoun += 1
+            if i in self.resolved:
+                continue
+            name = self.discourse.pronoun(t.idx, self.sent_no[i], _GENDER_OF_PRONOUN[t.lower_])
+            if name:
+                self.discourse.add(t.idx, self.sent_no[i], name, _weight(t))
+
+    def _discourse(self, people: Sequence[Person]) -> Discourse:
+        """Every person's mentions outside quotations, weighed by their place in the
+        sentence, with what is known of their gender, role and personhood."""
+        doc, text = self.doc, self.doc.text
+        mentions = []
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for a, b, name in self.names.mentions:
+            i = _token_at(self.tok_starts, a)
+            t = doc[i]
+            while t.head.i != t.i and a <= t.head.idx < b:
+                t = t.head
+            weight = _weight(t)
+            if name not in spans:
+                weight = max(weight, speakers.INTRODUCED)
+            mentions.append(speakers.Mention(a, self.sent_no[i], name, weight))
+            spans.setdefault(name, []).append((a, b))
+        by_name = {p.name: p for p in people}
+        genders: dict[str, str | None] = {}
+        credible: set[str] = set()
+        roles: dict[str, str] = {}
+        for name, found in spans.items():
+            person = by_name.get(name)
+            role = person.role if person else None
+            marks = speakers.honorifics_of(text, found)
+            if person:
+                marks += [a.split()[0] for a in person.aliases if " " in a]
+            genders[name] = speakers.name_gender(name, role, marks)
+            if speakers.credible_person(name, marks, role):
+                credible.add(name)
+            if role:
+                roles[name] = role
+        for p in people:
+            if p.role and p.name not in roles:
+                roles[p.name] = p.role
+        return Discourse(mentions, genders, credible, roles)
 
     # -- speaker of a noun ---------------------------------------------------------------
     def speaker_of(self, tok: Token) -> _Speaker:
         low = tok.lower_
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS:
             if low in _PERSON_PRONOUNS:
-                name = self.subject_person_before(tok.i) or self.names.person_before(tok.idx)
+                self.advance(tok.idx)
+                self.resolved.add(tok.i)
+                gender = _GENDER_OF_PRONOUN.get(low)
+                name = self.discourse.pronoun(tok.idx, self.sent_no[tok.i], gender) \
+                    or self.names.person_before(tok.idx)
                 return _Speaker(name, "person") if name else _Speaker(None, "unknown")
             if low in _GROUP_PRONOUNS:
                 return self.group_before(tok.idx)
@@ -492,6 +612,9 @@ class _Attributor:
                 if _clean_name(np.text) else ""
             if " " in full:
                 return _Speaker(self.names.canonical(np.text), "person")
+        described = self.described_person(tok, np)
+        if described:
+            return _Speaker(described, "person")
         if tok.ent_type_ in _ORG_HINTS:
             return _Speaker(np.text, "organisation")
         if tok.tag_ in ("NNS", "NNPS"):
@@ -504,6 +627,19 @@ class _Attributor:
         if tok.pos_ == "PROPN":
             return _Speaker(self.names.canonical(np.text), "person")
         return _Speaker(np.text, "organisation" if _orgish(tok) else "unknown")
+
+    def described_person(self, tok: Token, np: Span) -> str | None:
+        """The person a definite description names: "the England coach", "the American"."""
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ") or np[0].lower_ != "the" or tok.i == np.start:
+            return None
+        if not speakers.is_description_head(tok.text, tok.text[:1].isupper()):
+            return None
+        if tok.ent_type_ in ("ORG", "WORK_OF_ART", "FAC", "GPE") or any(
+            t.pos_ == "PROPN" and t.i != tok.i for t in np
+        ):
+            return None  # "The New Yorker", "the Washington Post"
+        words = [t.text for t in np if np.start < t.i < tok.i]
+        return self.discourse.description(tok.idx, self.sent_no[tok.i], tok.text, words)
 
     def subject_person_before(self, tok_i: int, depth: int = 0) -> str | None:
         """The nearest person who is the subject of a clause, in the sentence of token
@@ -593,6 +729,18 @@ class _Attributor:
         return _Speaker(None, "unknown")
 
 
+_GENDER_OF_PRONOUN = {"he": "male", "him": "male", "his": "male", "she": "female",
+                      "her": "female"}
+
+
+def _weight(t: Token) -> float:
+    """How much a mention adds to salience: a main clause's subject most."""
+    if t.dep_ in ("nsubj", "nsubjpass"):
+        main = t.head.dep_ == "ROOT" or _is_cue(t.head)
+        return speakers.MAIN_SUBJECT if main else speakers.SUBJECT
+    return speakers.OTHER
+
+
 _WANTED_LABELS = ("PERSON", "ORG")
 
 
@@ -658,6 +806,8 @@ class _Candidate:
     cue: str | None = None
     adjacent: bool = False  # the cue touches the quotation (",” he said" / "said: “")
     para: int = 0
+    run_prev: bool = False  # continues the quotation before, which was left open
+    fallback: tuple[_Speaker, str | None] | None = None  # for a run that names no one
 
 
 def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
@@ -689,32 +839,115 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
         cands.append(_Candidate(q, first, last, para=para))
     att = _Attributor(doc, people, inside, tok_starts)
 
-    for c in cands:
+    # a run: quotations that follow each other with nothing but a reopening mark between
+    # (`"…today. "What I have…"`: the writer did not close the first one)
+    for prev, c in itertools.pairwise(cands):
+        c.run_prev = not prev.q.closed and not text[prev.q.end:c.q.start - 1].strip()
+    kept: list[_Candidate] = []
+    for k, c in enumerate(cands):
+        att.advance(c.q.start)
         _attribute(c, doc, text, inside, att)
         if c.speaker is not None and c.speaker.name and c.speaker.kind in ("group",
                                                                            "organisation"):
             att.last_group = (c.q.start, c.speaker.name, c.speaker.kind)
-
-    # continuation: a quotation with no cue continues the statement before it
-    out: list[Statement] = []
-    kept: list[_Candidate] = []
-    for c in cands:
         if not _is_statement(c, text, doc, inside):
             continue
-        kept.append(c)
-    for k, c in enumerate(kept):
         if c.speaker is None:
-            prev = kept[k - 1] if k > 0 else None
-            nxt = kept[k + 1] if k + 1 < len(kept) else None
-            if prev is not None and prev.speaker is not None and c.para - prev.para <= 1:
-                c.speaker, c.cue = prev.speaker, prev.cue
-            elif nxt is not None and nxt.speaker is not None and nxt.para == c.para:
-                c.speaker, c.cue = nxt.speaker, nxt.cue
+            _continue(c, kept[-1] if kept else None, cands[k + 1] if k + 1 < len(cands)
+                      else None, doc, text, inside, att)
+        kept.append(c)
+        if c.speaker is not None and c.speaker.kind == "person" and c.speaker.name:
+            att.discourse.add(c.q.end, att.sent_no[min(c.last, n - 1)], c.speaker.name)
+    # a run left open (`"…today. "What I have…," said Moya`) has one speaker: the one it
+    # names, else the one its first quotation continues
+    runs: list[list[_Candidate]] = []
     for c in kept:
-        sp = c.speaker or _Speaker(None, "unknown")
-        q = c.q
-        out.append(Statement(text[q.start:q.end], q.start, q.end, sp.name, sp.kind, c.cue))
-    return out
+        if runs and c.run_prev and runs[-1][-1] is not c:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    for run in runs:
+        own = next((m for m in run if m.speaker is not None), None)
+        chosen = (own.speaker, own.cue) if own is not None else run[0].fallback
+        if chosen is None:
+            continue
+        for m in run:
+            if m.speaker is None:
+                m.speaker, m.cue = chosen
+    # what is still open: a quotation named later in its paragraph
+    for k in range(len(kept) - 1, -1, -1):
+        c = kept[k]
+        nxt = kept[k + 1] if k + 1 < len(kept) else None
+        if c.speaker is None and nxt is not None and nxt.speaker is not None \
+                and nxt.para == c.para:
+            c.speaker, c.cue = nxt.speaker, nxt.cue
+    return [
+        Statement(text[c.q.start:c.q.end], c.q.start, c.q.end,
+                  (c.speaker or _Speaker(None, "unknown")).name,
+                  (c.speaker or _Speaker(None, "unknown")).kind, c.cue)
+        for c in kept
+    ]
+
+
+#: Verbs of a sentence that introduces the speaker of the quotation after it ("US coach
+#: Patrick McEnroe wants …. “I think …”"), beside the cue words.
+_INTRODUCING = frozenset({
+    "want", "wants", "wanted", "believe", "believes", "believed", "think", "thinks",
+    "thought", "feel", "feels", "felt", "hope", "hopes", "hoped", "expect", "expects",
+    "expected", "fear", "fears", "feared", "reckon", "reckons", "reckoned", "is", "was",
+    "remain", "remains", "remained", "sees", "saw", "see", "put", "puts", "spoke", "speaks",
+    "agreed", "disagrees", "disagreed", "accepts", "accepted", "looks", "looked",
+})
+
+
+def _continue(c: _Candidate, prev: _Candidate | None, nxt: _Candidate | None, doc: Doc,
+              text: str, inside: list[bool], att: _Attributor) -> None:
+    """The speaker of a quotation with no cue of its own: the speaker of the run it belongs
+    to; else a person the sentence before introduces; else the speaker of the quotation
+    before, one paragraph back at most. A quotation whose run goes on keeps that as its
+    ``fallback``: the run may name its speaker later."""
+    if c.run_prev and prev is not None and prev.speaker is not None:
+        c.speaker, c.cue = prev.speaker, prev.cue
+        return
+    chosen = _introduced(c, doc, text, inside, att)
+    if chosen is None and prev is not None and prev.speaker is not None \
+            and c.para - prev.para <= 1:
+        chosen = prev.speaker, prev.cue
+    if not c.q.closed and nxt is not None and nxt.run_prev:
+        c.fallback = chosen
+    elif chosen is not None:
+        c.speaker, c.cue = chosen
+
+
+def _introduced(c: _Candidate, doc: Doc, text: str, inside: list[bool],
+                att: _Attributor) -> tuple[_Speaker, str | None] | None:
+    """A person who is the subject of the sentence just before a quotation that opens its
+    own sentence (or paragraph), where that sentence holds no quotation and its verb says or
+    thinks something: "Dan Jolin … says classic shows … ¶ “I can understand …”"."""
+    l0 = c.first - 1
+    while l0 >= 0 and ((inside[l0] and doc[l0].idx >= c.q.start - 1) or doc[l0].is_space):
+        l0 -= 1
+    if l0 < 0 or doc[l0].text not in (".", "!", "?", ":"):
+        return None
+    if text[doc[l0].idx:c.q.start].count("\n") > 2:
+        return None
+    lo = att.sent_start[l0]
+    if any(inside[lo:l0 + 1]):
+        return None
+    root = doc[l0]
+    while root.head.i != root.i:
+        root = root.head
+    if root.pos_ not in ("VERB", "AUX"):
+        return None
+    if not (_is_cue(root) or root.lower_ in _INTRODUCING):
+        return None
+    for ch in root.children:
+        if ch.dep_ in ("nsubj", "nsubjpass") and not inside[ch.i]:
+            sp = att.speaker_of(ch)
+            if sp.kind == "person" and sp.name:
+                return sp, root.text
+            return None
+    return None
 
 
 _BYLINE_RE = re.compile(r"[ \t\xa0]*[―—–]+[ \t\xa0]*([A-Z])")
@@ -784,6 +1017,10 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
             break
         if t.pos_ in ("VERB", "SCONJ") and k > 0:
             break  # another clause: ",” when Clinton blasted him"
+        if t.pos_ == "CCONJ" and k == 0 and i + 1 < n \
+                and doc[i + 1].pos_ in ("PRON", "PROPN", "DET"):
+            break  # the quotation ends its clause; the next has a subject of its own:
+            # ",” but he said"
     # 1b. ",” Vitter demanded." / "?” asked Mr X": any verb right after the quotation
     if right and body_end in (",", "?", "!") and _verb_attribution(c, doc, right, att, inside):
         return
