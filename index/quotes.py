@@ -1003,8 +1003,7 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
     # 1. a cue right after the quote: ",” he said" / ",” said Mr X" / ",” Mr X told reporters"
     for k, i in enumerate(right[:8]):
         t = doc[i]
-        if _is_cue(t):
-            # a cue touching the quote: ",” he said" — not "the “MI6 agent” told him"
+        if _is_cue(t) and not (k == 0 and _inside_clause(c, t, body_end, inside)):
             # a cue touching the quote: ",” he said" — not "the “MI6 agent” told him"
             c.adjacent = k <= 5 and not _quote_is_subject(c, doc, inside)
             _set(c, t, att, inside, right[:k], after=True)
@@ -1015,7 +1014,7 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
             return
         if t.is_punct and t.text in ".!?;":
             break
-        if t.pos_ in ("VERB", "SCONJ") and k > 0:
+        if t.pos_ == "SCONJ" or (t.pos_ == "VERB" and k > 0):
             break  # another clause: ",” when Clinton blasted him"
         if t.pos_ == "CCONJ" and k == 0 and i + 1 < n \
                 and doc[i + 1].pos_ in ("PRON", "PROPN", "DET"):
@@ -1088,15 +1087,18 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
                     break
     # 6. a phrase quoted inside narrative: "Obama condemned the test as “…”" — the subject
     # of the verb that governs it
-    verb = _governing_verb(c, doc, inside)
-    if verb is not None:
+    # of the nearest verb above it that has one who can speak; a copula ("Trump was
+    # “absolutely right”") or a thing ("the advertisement “wrongfully” suggests") passes the
+    # quotation up to the verb that governs it ("Flynn said", "Holm said")
+    for verb in _governing_verbs(c, doc, inside):
         subj = _subject_of(verb, inside)
-        if subj is not None and (
+        if subj is not None and (verb.pos_ == "VERB" or _is_cue(verb)) and (
             subj.pos_ == "PROPN" or subj.lower_ in _PERSON_PRONOUNS
             or subj.lower_ in _GROUP_PRONOUNS or subj.ent_type_ in ("PERSON", "ORG", "NORP")
         ):
             c.cue = verb.text
             c.speaker = att.speaker_of(subj)
+            return
 
 
 def _para_ends_with_colon(text: str, start: int) -> bool:
@@ -1149,7 +1151,8 @@ def _verb_attribution(c: _Candidate, doc: Doc, right: list[int], att: _Attributo
     return False
 
 
-def _governing_verb(c: _Candidate, doc: Doc, inside: list[bool]) -> Token | None:
+def _governing_verbs(c: _Candidate, doc: Doc, inside: list[bool]) -> list[Token]:
+    """The verbs above the quotation in the parse, nearest first (six steps at most)."""
     head = None
     for i in range(c.first, c.last + 1):
         t = doc[i]
@@ -1157,21 +1160,22 @@ def _governing_verb(c: _Candidate, doc: Doc, inside: list[bool]) -> Token | None
             head = t
             break
     if head is None:
-        return None
+        return []
+    out = []
     t = head
     for _ in range(6):
         if t.pos_ in ("VERB", "AUX") and not inside[t.i]:
-            return t
+            out.append(t)
         if t.head.i == t.i:
-            return None
+            break
         t = t.head
-    return None
+    return out
 
 
 def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool],
          between: list[int], after: bool) -> None:
     c.cue = verb.text
-    subj = _subject_of(verb, inside)
+    subj = _gerund_subject(verb, inside) or _subject_of(verb, inside)
     if subj is not None and (subj.ent_type_ in _BAD_SUBJECT
                              or subj.pos_ not in ("NOUN", "PROPN", "PRON")):
         subj = None
@@ -1179,6 +1183,29 @@ def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool],
         subj = _nearest_name(verb, inside, between, after)
     if subj is not None:
         c.speaker = att.speaker_of(subj)
+
+
+def _inside_clause(c: _Candidate, verb: Token, body_end: str, inside: list[bool]) -> bool:
+    """"the poster “wrongly” suggests": a verb right after a quoted phrase with no
+    punctuation of its own, whose subject is a thing named before the quotation, is the
+    clause the phrase sits in, not a cue for it."""
+    if body_end in ",.!?;:…" or not c.q.closed:
+        return False
+    subj = _subject_of(verb, inside)
+    return subj is not None and subj.i < c.first and not inside[subj.i] and subj.pos_ == "NOUN"
+
+
+def _gerund_subject(verb: Token, inside: list[bool]) -> Token | None:
+    """"footage of Trump saying, “…”": the name right before a gerund with no subject of
+    its own says it, whatever the parse hangs the gerund on."""
+    if verb.tag_ != "VBG" or verb.i == 0 or any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
+    ):
+        return None
+    prev = verb.doc[verb.i - 1]
+    if inside[prev.i] or prev.pos_ != "PROPN" or prev.ent_type_ not in ("PERSON", ""):
+        return None
+    return prev
 
 
 def _according(c: _Candidate, to: Token, att: _Attributor, inside: list[bool]) -> None:
