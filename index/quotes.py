@@ -280,6 +280,7 @@ def _after_sentence(text: str, i: int, open_at: int) -> bool:
 class _Speaker:
     name: str | None
     kind: str
+    described: bool = False  # an unnamed person: "one dealer", "a spokeswoman"
 
 
 class _Names:
@@ -338,10 +339,13 @@ class _Names:
         self.surname = surname
         self.by_alias = by_alias
         covered = {(a, b) for a, b, _ in mentions}
+        starts = sorted(covered)
         for ent in ents:
-            if ent.label_ == "PERSON" and (ent.start_char, ent.end_char) not in covered:
-                mentions.append((ent.start_char, ent.end_char, self.canonical(ent.text)))
-                covered.add((ent.start_char, ent.end_char))
+            a, b = ent.start_char, ent.end_char
+            j = bisect.bisect_left(starts, (b, b)) - 1  # the mention starting last before b
+            if ent.label_ == "PERSON" and not (j >= 0 and starts[j][1] > a):
+                mentions.append((a, b, self.canonical(ent.text)))
+                covered.add((a, b))
         # a surname alone ("said Eriksson") of someone named in full, where nothing above
         # covers it
         self._surname_mentions(doc, mentions, covered)
@@ -425,7 +429,7 @@ def _is_cue(tok: Token) -> bool:
 def _subject_of(verb: Token, inside: list[bool]) -> Token | None:
     """The subject of ``verb`` (climbing through xcomp/advcl/conj to a governing verb)."""
     v: Token | None = verb
-    for _ in range(3):
+    for step in range(4):
         if v is None:
             break
         for c in v.children:
@@ -434,6 +438,8 @@ def _subject_of(verb: Token, inside: list[bool]) -> Token | None:
                     return v.head  # "Smith, who said …"
                 if c.ent_type_ in _BAD_SUBJECT:
                     continue
+                if step and c.lower_ in _EXPLETIVES:
+                    continue  # "Davis said it was not possible … and urged": not "it"
                 return c
         if v.dep_ == "pcomp" and v.head.dep_ == "prep":  # "… before asking her"
             v = v.head.head
@@ -498,26 +504,37 @@ class _Attributor:
             self.sent_start[i] = start
             self.sent_no[i] = k
         self.discourse = self._discourse(people)
-        # the pronouns of the narrative, resolved in text order as the quotations are
-        # reached: each one keeps its person salient
+        # the pronouns and the descriptions ("The Indiana governor was speaking") that are
+        # subjects in the narrative, resolved in text order as the quotations are reached:
+        # each one keeps its person salient
         strings = doc.vocab.strings
-        pron = {strings.add(w): w for w in _GENDER_OF_PRONOUN}
-        self.pronouns = [i for i, h in enumerate(doc.to_array("LOWER").tolist())
-                         if h in pron and not inside[i]]
-        self.next_pronoun = 0
+        pron = {strings.add(w) for w in _GENDER_OF_PRONOUN}
+        subj = {strings.add(w) for w in ("nsubj", "nsubjpass")}
+        noun = strings.add("NOUN")
+        rows = doc.to_array(["LOWER", "DEP", "POS"]).tolist() if n else []
+        self.referring = [
+            i for i, (low, dep, pos) in enumerate(rows) if not inside[i] and (
+                low in pron or (dep in subj and pos == noun and i > 0))
+        ]
+        self.next_referring = 0
         self.resolved: set[int] = set()  # pronouns resolved as a cue's subject
 
     def advance(self, char: int) -> None:
-        """Resolves the narrative's pronouns before ``char`` that are not resolved yet."""
-        while self.next_pronoun < len(self.pronouns):
-            i = self.pronouns[self.next_pronoun]
+        """Resolves the narrative's pronouns and descriptions before ``char`` not resolved
+        yet, each recorded as a mention of the person it refers to."""
+        while self.next_referring < len(self.referring):
+            i = self.referring[self.next_referring]
             t = self.doc[i]
             if t.idx >= char:
                 return
-            self.next_pronoun += 1
+            self.next_referring += 1
             if i in self.resolved:
                 continue
-            name = self.discourse.pronoun(t.idx, self.sent_no[i], _GENDER_OF_PRONOUN[t.lower_])
+            if t.lower_ in _GENDER_OF_PRONOUN:
+                name = self.discourse.pronoun(t.idx, self.sent_no[i],
+                                              _GENDER_OF_PRONOUN[t.lower_])
+            else:
+                name = self.described_person(t, _noun_phrase(t, self.inside))
             if name:
                 self.discourse.add(t.idx, self.sent_no[i], name, _weight(t))
 
@@ -567,6 +584,8 @@ class _Attributor:
                 gender = _GENDER_OF_PRONOUN.get(low)
                 name = self.discourse.pronoun(tok.idx, self.sent_no[tok.i], gender) \
                     or self.names.person_before(tok.idx)
+                if name and name.startswith(speakers.UNNAMED):
+                    return _Speaker(name[1:], "unknown", True)
                 return _Speaker(name, "person") if name else _Speaker(None, "unknown")
             if low in _GROUP_PRONOUNS:
                 return self.group_before(tok.idx)
@@ -580,6 +599,9 @@ class _Attributor:
         has_conj = any(c.dep_ == "conj" for c in tok.children)
         if has_conj:
             return _Speaker(np.text, "group")
+        if person and person not in self.discourse.credible \
+                and tok.ent_type_ in ("ORG", "NORP", "PRODUCT", "FAC", "WORK_OF_ART"):
+            return _Speaker(np.text, "organisation")  # "Manchester United", whatever People say
         if person:
             return _Speaker(person, "person")
         # "his spokesman, Jason Miller," / "spokesman Jason Miller"
@@ -598,6 +620,8 @@ class _Attributor:
                     return _Speaker(p, "person")
         for t in np:
             if t.ent_type_ == "PERSON":
+                if tok.pos_ == "NOUN" and t.i < tok.i and t.dep_ in ("compound", "nmod", "amod"):
+                    break  # "a Jackson lawyer": a name that modifies who spoke
                 p = self.names.person_at(t.idx, t.idx + len(t.text)) or \
                     self.names.canonical(_ent_text(t))
                 return _Speaker(p, "person")
@@ -612,6 +636,8 @@ class _Attributor:
                 if _clean_name(np.text) else ""
             if " " in full:
                 return _Speaker(self.names.canonical(np.text), "person")
+        self.advance(tok.idx)
+        self.resolved.add(tok.i)
         described = self.described_person(tok, np)
         if described:
             return _Speaker(described, "person")
@@ -626,7 +652,8 @@ class _Attributor:
             return _Speaker(np.text, "group")
         if tok.pos_ == "PROPN":
             return _Speaker(self.names.canonical(np.text), "person")
-        return _Speaker(np.text, "organisation" if _orgish(tok) else "unknown")
+        unnamed = tok.tag_ == "NN" and speakers.is_description_head(tok.text, False)
+        return _Speaker(np.text, "organisation" if _orgish(tok) else "unknown", unnamed)
 
     def described_person(self, tok: Token, np: Span) -> str | None:
         """The person a definite description names: "the England coach", "the American"."""
@@ -634,10 +661,10 @@ class _Attributor:
             return None
         if not speakers.is_description_head(tok.text, tok.text[:1].isupper()):
             return None
-        if tok.ent_type_ in ("ORG", "WORK_OF_ART", "FAC", "GPE") or any(
+        if tok.ent_type_ in ("ORG", "WORK_OF_ART", "FAC", "GPE") or (tok.pos_ == "PROPN" and any(
             t.pos_ == "PROPN" and t.i != tok.i for t in np
-        ):
-            return None  # "The New Yorker", "the Washington Post"
+        )):
+            return None  # "The New Yorker", "the Washington Post" ("the England coach" is one)
         words = [t.text for t in np if np.start < t.i < tok.i]
         return self.discourse.description(tok.idx, self.sent_no[tok.i], tok.text, words)
 
@@ -856,8 +883,13 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
             _continue(c, kept[-1] if kept else None, cands[k + 1] if k + 1 < len(cands)
                       else None, doc, text, inside, att)
         kept.append(c)
-        if c.speaker is not None and c.speaker.kind == "person" and c.speaker.name:
-            att.discourse.add(c.q.end, att.sent_no[min(c.last, n - 1)], c.speaker.name)
+        if c.speaker is not None and c.speaker.name and (
+            c.speaker.kind == "person" or c.speaker.described
+        ):
+            name = c.speaker.name
+            if c.speaker.kind != "person":  # someone unnamed stays salient too ("he said")
+                name = speakers.UNNAMED + name
+            att.discourse.add(c.q.end, att.sent_no[min(c.last, n - 1)], name)
     # a run left open (`"…today. "What I have…," said Moya`) has one speaker: the one it
     # names, else the one its first quotation continues
     runs: list[list[_Candidate]] = []
@@ -952,6 +984,7 @@ def _introduced(c: _Candidate, doc: Doc, text: str, inside: list[bool],
 
 _BYLINE_RE = re.compile(r"[ \t\xa0]*[―—–]+[ \t\xa0]*([A-Z])")
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
+_EXPLETIVES = frozenset({"it", "there", "this", "that"})
 _BAD_SUBJECT = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
                           "QUANTITY"})
 
@@ -1262,7 +1295,13 @@ def _is_statement(c: _Candidate, text: str, doc: Doc, inside: list[bool]) -> boo
     title_case = n <= 8 and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words)
     if c.adjacent and c.speaker is not None and not title_case:
         return n >= 2 or ends_sentence
-    if n == 1 or title_case:
+    if title_case:
+        return False
+    if 2 <= n <= 3 and body.lstrip()[:1].islower() and _cue_above(c, doc, inside):
+        # "he said he was “considering”", "accused Mr Blair of “misrepresenting”": a word
+        # or two that someone is reported to have said
+        return True
+    if n == 1:
         return False
     if ends_sentence and capital and n >= 3:
         return True
@@ -1317,6 +1356,23 @@ def _said_by_someone(c: _Candidate, doc: Doc, inside: list[bool]) -> bool:
         if ch.dep_ in ("nsubj", "nsubjpass") and not inside[ch.i]:
             return ch.lower_ not in ("there", "it", "this", "that", "which") and \
                 ch.pos_ in ("PROPN", "PRON", "NOUN")
+    return False
+
+
+def _cue_above(c: _Candidate, doc: Doc, inside: list[bool]) -> bool:
+    """Whether a speech verb governs the quotation ("said the Tories would cut “wasteful”
+    spending"), the quotation not being its subject."""
+    head = _quote_head(c, doc, inside)
+    if head is None or head.dep_ in ("nsubj", "nsubjpass"):
+        return False
+    t = head
+    for _ in range(8):
+        if t.head.i == t.i or t.dep_ in ("advcl", "relcl", "csubj"):
+            return False  # "Facing a “severely contested environment”, he said": the
+            # clause a phrase sits in is not what the verb above it reports
+        t = t.head
+        if not inside[t.i] and t.pos_ == "VERB" and _is_cue(t):
+            return True
     return False
 
 

@@ -36,6 +36,8 @@ SPEAKER = 3.0
 OTHER = 1.0
 #: A person's first mention: someone new is introduced.
 INTRODUCED = 2.0
+#: Marks the key of someone the text describes but does not name ("one dealer").
+UNNAMED = "~"
 #: Salience left after each sentence.
 DECAY = 0.35
 #: How many sentences back a pronoun or a description may look.
@@ -75,7 +77,13 @@ _PERSON_NOUNS = frozenset({"man", "woman", "boy", "girl", "player", "teenager", 
                            "scrum-half", "prop", "lock", "flanker", "hooker", "number", "pop",
                            "rocker", "director", "producer", "comedian", "presenter",
                            "founder", "chancellor", "leader", "spokesman", "spokeswoman",
-                           "frontman", "frontwoman", "writer", "author", "novelist"})
+                           "frontman", "frontwoman", "writer", "author", "novelist", "dealer",
+                           "trader", "source", "witness", "resident", "fan", "observer",
+                           "insider", "worker", "employee", "customer", "user", "student",
+                           "teacher", "parent", "friend", "neighbour", "neighbor", "victim",
+                           "owner", "voter", "supporter", "critic", "colleague", "nominee",
+                           "candidate", "challenger", "incumbent", "contender", "hopeful",
+                           "rival", "opponent", "mate", "champion", "captain", "manager"})
 
 
 def name_gender(name: str, role: str | None = None, honorifics: Iterable[str] = ()) -> str | None:
@@ -164,11 +172,17 @@ class Discourse:
         self.roles = roles
 
     def add(self, char: int, sent: int, name: str, weight: float = SPEAKER) -> None:
+        """Records a mention of ``name`` (or of someone unnamed: :data:`UNNAMED` and the
+        words that describe them, "one dealer")."""
         i = bisect.bisect_right(self.chars, char)
         self.mentions.insert(i, Mention(char, sent, name, weight))
         self.chars.insert(i, char)
         if name not in self.genders:
-            self.genders[name] = name_gender(name)
+            if name.startswith(UNNAMED):
+                self.genders[name] = name_gender("", role=name[1:])
+                self.credible.add(name)
+            else:
+                self.genders[name] = name_gender(name)
 
     def scores(self, char: int, sent: int) -> dict[str, float]:
         """Salience of everyone mentioned before ``char``, seen from sentence ``sent``."""

@@ -239,3 +239,63 @@ def test_a_surname_the_model_takes_for_a_club_is_the_person_named_in_full(nlp) -
     )
     (s,) = extract_statements(nlp(text), ())
     assert (s.speaker, s.speaker_kind) == ("Sven-Goran Eriksson", "person")
+
+
+@slow
+def test_he_said_after_an_unnamed_speaker_stays_with_them(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "“It is a good result,” said Nick Bell, an analyst at a broker. "
+        "However, one dealer, who asked not to be named, told reporters the figures were "
+        "“not what people had hoped for”. "
+        "“The whole sector has had a hard winter,” he said."
+    )
+    st = extract_statements(nlp(text), (person(text, "Nick Bell"),))
+    assert len(st) == 3
+    assert st[0].speaker == "Nick Bell"
+    assert all(s.speaker and s.speaker.endswith("dealer") for s in st[1:])
+    assert [s.speaker_kind for s in st][1:] == ["unknown", "unknown"]
+
+
+@slow
+def test_a_name_that_modifies_the_speaker_is_not_the_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Michael Jordan did not attend. A Jordan lawyer told reporters the case was "
+        "“a complete waste of everybody's time”."
+    )
+    (s,) = extract_statements(nlp(text), (person(text, "Michael Jordan", "Jordan"),))
+    assert s.speaker != "Michael Jordan"
+
+
+@slow
+def test_a_cue_joined_to_a_clause_about_it_keeps_the_first_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Shadow home secretary David Davis said it was not possible to overstate the "
+        "importance of the judgment and urged the government to move as fast as "
+        "“competently possible” to sort the problem out."
+    )
+    (s,) = extract_statements(nlp(text), (person(text, "David Davis"),))
+    assert s.speaker == "David Davis"
+
+
+@slow
+def test_a_description_in_the_narrative_keeps_its_person_salient(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Mike Pence says too much is made of Donald Trump's messages.\n\n"
+        "The Republican vice presidential nominee was speaking on Friday in Indiana, hours "
+        "after Trump attacked a former beauty queen.\n\n"
+        "The Indiana governor said the media were to blame for focusing on "
+        "“what he said and what he wrote on a phone.”"
+    )
+    people = (person(text, "Mike Pence"), person(text, "Donald Trump", "Trump"))
+    (s,) = extract_statements(nlp(text), people)
+    assert s.speaker == "Mike Pence"
+
+
+@slow
+def test_a_short_phrase_a_speech_verb_reports_is_a_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The minister warned of the dangers of allowing the party to be "
+        "“distracted or diverted” in the months ahead."
+    )
+    (s,) = extract_statements(nlp(text), ())
+    assert s.text == "distracted or diverted"
