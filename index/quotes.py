@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from index import speakers
+from index import entities_titles, speakers
 from index.model import Person, Statement
 from index.speakers import Discourse, first_name_names
 
@@ -599,8 +599,10 @@ class _Attributor:
         has_conj = any(c.dep_ == "conj" for c in tok.children)
         if has_conj:
             return _Speaker(np.text, "group")
-        if person and person not in self.discourse.credible \
-                and tok.ent_type_ in ("ORG", "NORP", "PRODUCT", "FAC", "WORK_OF_ART"):
+        if person and person not in self.discourse.credible and (
+            tok.ent_type_ in ("ORG", "NORP", "PRODUCT", "FAC", "WORK_OF_ART")
+            or person.split()[-1].lower() in entities_titles.CLUB_WORDS
+        ):
             return _Speaker(np.text, "organisation")  # "Manchester United", whatever People say
         if person:
             return _Speaker(person, "person")
