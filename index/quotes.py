@@ -943,6 +943,16 @@ def _continue(c: _Candidate, prev: _Candidate | None, nxt: _Candidate | None, do
     if c.run_prev and prev is not None and prev.speaker is not None:
         c.speaker, c.cue = prev.speaker, prev.cue
         return
+    if not _opens_sentence(c, text):
+        # inside narrative: the speaker of a quotation earlier in the same sentence, or
+        # before it in the paragraph where a cue with no subject of its own says it is
+        # reported speech ("…,” Sanders said, going on to say that “…”); else nobody's
+        # ("The MPs found the system was “nowhere near …”" continues no one)
+        if prev is not None and prev.speaker is not None and c.para == prev.para and (
+            att.sent_start[prev.first] == att.sent_start[c.first] or c.cue is not None
+        ):
+            c.speaker, c.cue = prev.speaker, prev.cue
+        return
     chosen = _introduced(c, doc, text, inside, att)
     if chosen is None and prev is not None and prev.speaker is not None \
             and c.para - prev.para <= 1:
@@ -951,6 +961,15 @@ def _continue(c: _Candidate, prev: _Candidate | None, nxt: _Candidate | None, do
         c.fallback = chosen
     elif chosen is not None:
         c.speaker, c.cue = chosen
+
+
+def _opens_sentence(c: _Candidate, text: str) -> bool:
+    """Whether the quotation stands as a sentence of its own: at the start of its paragraph
+    or after the end of a sentence (or after a colon or another quotation)."""
+    i = c.q.start - 2  # before the opening mark
+    while i >= 0 and text[i] in " \t\xa0":
+        i -= 1
+    return i < 0 or text[i] in "\n.!?:…\"”’'"
 
 
 def _introduced(c: _Candidate, doc: Doc, text: str, inside: list[bool],

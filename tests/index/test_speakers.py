@@ -299,3 +299,16 @@ def test_a_short_phrase_a_speech_verb_reports_is_a_statement(nlp) -> None:  # ty
     )
     (s,) = extract_statements(nlp(text), ())
     assert s.text == "distracted or diverted"
+
+
+@slow
+def test_a_phrase_inside_narrative_does_not_continue_the_speaker_before(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "“We would not rule anything out,” said Alan Jones. "
+        "The committee found the new computer system was “nowhere near working properly "
+        "after two years of delays”."
+    )
+    st = extract_statements(nlp(text), (person(text, "Alan Jones"),))
+    assert len(st) == 2
+    assert st[0].speaker == "Alan Jones"
+    assert st[1].speaker != "Alan Jones"
