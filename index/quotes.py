@@ -620,6 +620,14 @@ class _Attributor:
                     p = self.names.canonical(_noun_phrase(c, self.inside).text)
                 if p:
                     return _Speaker(p, "person")
+            if c.dep_ == "npadvmod" and c.pos_ == "PROPN" and not self.inside[c.i] \
+                    and tok.pos_ == "NOUN" and c.i > 0 and c.doc[c.left_edge.i - 1].text == ",":
+                # "director of the Victims of Crime Trust, Norman Brennan, accused …"
+                p = self.names.person_at(c.idx, c.idx + len(c.text))
+                if p is None and c.ent_type_ == "PERSON":
+                    p = self.names.canonical(_ent_text(c))
+                if p:
+                    return _Speaker(p, "person")
         for t in np:
             if t.ent_type_ == "PERSON":
                 if tok.pos_ == "NOUN" and t.i < tok.i and t.dep_ in ("compound", "nmod", "amod"):

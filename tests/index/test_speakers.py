@@ -312,3 +312,13 @@ def test_a_phrase_inside_narrative_does_not_continue_the_speaker_before(nlp) -> 
     assert len(st) == 2
     assert st[0].speaker == "Alan Jones"
     assert st[1].speaker != "Alan Jones"
+
+
+@slow
+def test_a_name_after_the_office_it_holds_is_the_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "But director of the Victims of Crime Trust, Norman Brennan, accused the judge of "
+        "having an “arrogant contempt for the victims of crime and their families”."
+    )
+    (s,) = extract_statements(nlp(text), (person(text, "Norman Brennan"),))
+    assert s.speaker == "Norman Brennan"
