@@ -600,10 +600,13 @@ class _Attributor:
         if has_conj:
             return _Speaker(np.text, "group")
         if person and person not in self.discourse.credible and (
-            tok.ent_type_ in ("ORG", "NORP", "PRODUCT", "FAC", "WORK_OF_ART")
+            tok.ent_type_ not in ("PERSON", "")
             or person.split()[-1].lower() in entities_titles.CLUB_WORDS
         ):
-            return _Speaker(np.text, "organisation")  # "Manchester United", whatever People say
+            # "Manchester United", "New Labour": a name that shows nothing of a person, which
+            # the model does not take for one either, whatever People say
+            kind = "organisation" if tok.ent_type_ in ("ORG", "NORP", "GPE") else "unknown"
+            return _Speaker(np.text, kind)
         if person:
             return _Speaker(person, "person")
         # "his spokesman, Jason Miller," / "spokesman Jason Miller"
@@ -936,9 +939,8 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
 _INTRODUCING = frozenset({
     "want", "wants", "wanted", "believe", "believes", "believed", "think", "thinks",
     "thought", "feel", "feels", "felt", "hope", "hopes", "hoped", "expect", "expects",
-    "expected", "fear", "fears", "feared", "reckon", "reckons", "reckoned", "is", "was",
-    "remain", "remains", "remained", "sees", "saw", "see", "put", "puts", "spoke", "speaks",
-    "agreed", "disagrees", "disagreed", "accepts", "accepted", "looks", "looked",
+    "expected", "fear", "fears", "feared", "reckon", "reckons", "reckoned", "spoke", "speaks",
+    "agreed", "disagrees", "disagreed", "accepts", "accepted",
 })
 
 
