@@ -963,7 +963,10 @@ def _continue(c: _Candidate, prev: _Candidate | None, nxt: _Candidate | None, do
         ):
             c.speaker, c.cue = prev.speaker, prev.cue
         return
-    chosen = _introduced(c, doc, text, inside, att)
+    # in a paragraph no quotation has opened yet, the person the sentence before is about
+    # introduces the next speaker whatever the verb ("Sanders … identified young voters'
+    # exhaustion … “The younger people …”"); within a run, only one who says or thinks
+    chosen = _introduced(c, prev, doc, text, inside, att, prev is None or prev.para < c.para)
     if chosen is None and prev is not None and prev.speaker is not None \
             and c.para - prev.para <= 1:
         chosen = prev.speaker, prev.cue
@@ -982,8 +985,9 @@ def _opens_sentence(c: _Candidate, text: str) -> bool:
     return i < 0 or text[i] in "\n.!?:…\"”’'"
 
 
-def _introduced(c: _Candidate, doc: Doc, text: str, inside: list[bool],
-                att: _Attributor) -> tuple[_Speaker, str | None] | None:
+def _introduced(c: _Candidate, prev: _Candidate | None, doc: Doc, text: str,
+                inside: list[bool], att: _Attributor,
+                any_verb: bool) -> tuple[_Speaker, str | None] | None:
     """A person who is the subject of the sentence just before a quotation that opens its
     own sentence (or paragraph), where that sentence holds no quotation and its verb says or
     thinks something: "Dan Jolin … says classic shows … ¶ “I can understand …”"."""
@@ -995,14 +999,14 @@ def _introduced(c: _Candidate, doc: Doc, text: str, inside: list[bool],
     if text[doc[l0].idx:c.q.start].count("\n") > 2:
         return None
     lo = att.sent_start[l0]
-    if any(inside[lo:l0 + 1]):
-        return None
+    if prev is not None and prev.q.end > doc[lo].idx:
+        return None  # the sentence before holds a statement: its speaker goes on
     root = doc[l0]
     while root.head.i != root.i:
         root = root.head
     if root.pos_ not in ("VERB", "AUX"):
         return None
-    if not (_is_cue(root) or root.lower_ in _INTRODUCING):
+    if not (any_verb or _is_cue(root) or root.lower_ in _INTRODUCING):
         return None
     for ch in root.children:
         if ch.dep_ in ("nsubj", "nsubjpass") and not inside[ch.i]:

@@ -322,3 +322,15 @@ def test_a_name_after_the_office_it_holds_is_the_speaker(nlp) -> None:  # type: 
     )
     (s,) = extract_statements(nlp(text), (person(text, "Norman Brennan"),))
     assert s.speaker == "Norman Brennan"
+
+
+@slow
+def test_a_new_paragraph_about_someone_else_introduces_the_next_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "“We need to step back from all this,” Mike Pence said on Sunday.\n\n"
+        "On “Meet the Press,” Senator Bernie Sanders identified young voters' exhaustion as "
+        "one of the reasons they would turn out. “The younger people are sick and tired of "
+        "it.”"
+    )
+    people = (person(text, "Mike Pence"), person(text, "Bernie Sanders"))
+    assert speakers(said(nlp, text, *people)) == ["Mike Pence", "Bernie Sanders"]
