@@ -287,7 +287,7 @@ class _Names:
     """Maps spans of the text to people's canonical names, and finds the nearest person or
     group before a position."""
 
-    def __init__(self, doc: Doc, people: Sequence[Person], inside: list[bool],
+    def __init__(self, doc: Doc, text: str, people: Sequence[Person], inside: list[bool],
                  tok_starts: list[int], ents: list[Span]) -> None:
         self.doc = doc
         mentions: list[tuple[int, int, str]] = []
@@ -332,7 +332,7 @@ class _Names:
                     lonely.discard(low)
         # names the text gives with a first name ("England coach Sven-Goran Eriksson"),
         # whatever the entity recogniser made of them
-        for low, full in first_name_names(doc.text).items():
+        for low, full in first_name_names(text).items():
             known = surname.get(low)
             if known is None or (" " not in known and full.endswith(known)):
                 surname[low] = full
@@ -474,13 +474,14 @@ def _noun_phrase(tok: Token, inside: list[bool]) -> Span:
 
 
 class _Attributor:
-    def __init__(self, doc: Doc, people: Sequence[Person], inside: list[bool],
+    def __init__(self, doc: Doc, text: str, people: Sequence[Person], inside: list[bool],
                  tok_starts: list[int]) -> None:
         self.doc = doc
+        self.text = text  # Doc.text joins every token: read once, by the caller
         self.inside = inside
         self.ents = _entities(doc)
         self.pronoun_memo: dict[int, str | None] = {}
-        self.names = _Names(doc, people, inside, tok_starts, self.ents)
+        self.names = _Names(doc, text, people, inside, tok_starts, self.ents)
         self.last_group: tuple[int, str, str] | None = None  # (char, name, kind)
         self.tok_starts = tok_starts
         # sentence of every token, computed once from an array (Token.sent walks the
@@ -490,7 +491,7 @@ class _Attributor:
         self.sent_start = [0] * n
         self.sent_end = [n] * n
         self.sent_no = [0] * n  # counts paragraph breaks as sentence ends too
-        breaks = {bisect.bisect_left(tok_starts, m.end()) for m in _BREAK_RE.finditer(doc.text)}
+        breaks = {bisect.bisect_left(tok_starts, m.end()) for m in _BREAK_RE.finditer(text)}
         start = 0
         k = 0
         for i in range(n):
@@ -541,7 +542,7 @@ class _Attributor:
     def _discourse(self, people: Sequence[Person]) -> Discourse:
         """Every person's mentions outside quotations, weighed by their place in the
         sentence, with what is known of their gender, role and personhood."""
-        doc, text = self.doc, self.doc.text
+        doc, text = self.doc, self.text
         mentions = []
         spans: dict[str, list[tuple[int, int]]] = {}
         for a, b, name in self.names.mentions:
@@ -877,7 +878,7 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
             inside[i] = True
         para = bisect.bisect_right(para_starts, q.start) - 1
         cands.append(_Candidate(q, first, last, para=para))
-    att = _Attributor(doc, people, inside, tok_starts)
+    att = _Attributor(doc, text, people, inside, tok_starts)
 
     # a run: quotations that follow each other with nothing but a reopening mark between
     # (`"…today. "What I have…"`: the writer did not close the first one)
