@@ -156,6 +156,7 @@ _PARA_RE = re.compile(r"[^\n]+")
 _WORD_RE = re.compile(r"[\w'’-]+")
 _SENT_END = frozenset(".!?…")
 _BREAK_RE = re.compile(r"\n\s*")
+_AGE_RE = re.compile(r"\d+-year-old$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -480,7 +481,6 @@ class _Attributor:
         self.text = text  # Doc.text joins every token: read once, by the caller
         self.inside = inside
         self.ents = _entities(doc)
-        self.pronoun_memo: dict[int, str | None] = {}
         self.names = _Names(doc, text, people, inside, tok_starts, self.ents)
         self.last_group: tuple[int, str, str] | None = None  # (char, name, kind)
         self.tok_starts = tok_starts
@@ -673,45 +673,18 @@ class _Attributor:
         """The person a definite description names: "the England coach", "the American"."""
         if tok.pos_ not in ("NOUN", "PROPN", "ADJ") or np[0].lower_ != "the" or tok.i == np.start:
             return None
-        if not speakers.is_description_head(tok.text, tok.text[:1].isupper()):
+        head = tok.text
+        age = _AGE_RE.search(np.text) if tok.lower_ == "old" else None
+        if age:
+            head = age.group()  # "the 22-year-old"
+        if not speakers.is_description_head(head, head[:1].isupper()):
             return None
         if tok.ent_type_ in ("ORG", "WORK_OF_ART", "FAC", "GPE") or (tok.pos_ == "PROPN" and any(
             t.pos_ == "PROPN" and t.i != tok.i for t in np
         )):
             return None  # "The New Yorker", "the Washington Post" ("the England coach" is one)
-        words = [t.text for t in np if np.start < t.i < tok.i]
-        return self.discourse.description(tok.idx, self.sent_no[tok.i], tok.text, words)
-
-    def subject_person_before(self, tok_i: int, depth: int = 0) -> str | None:
-        """The nearest person who is the subject of a clause, in the sentence of token
-        ``tok_i`` (before it) or the one before: "he" most often continues the subject.
-        A "he" met on the way is resolved the same way (a chain of "he said")."""
-        doc = self.doc
-        lo = self.sent_start[tok_i]
-        if lo > 0:
-            lo = self.sent_start[lo - 1]
-        for i in range(tok_i - 1, lo - 1, -1):
-            t = doc[i]
-            if t.dep_ not in ("nsubj", "nsubjpass") or self.inside[i] or self.inside[t.head.i]:
-                continue
-            if t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON"):
-                p = self.names.person_at(t.idx, t.idx + len(t.text))
-                if p is None and t.ent_type_ == "PERSON":
-                    p = self.names.canonical(_ent_text(t))
-                if p is None:  # no entity: a person only with a title or a known surname
-                    np = _noun_phrase(t, self.inside)
-                    known = self.names.surname.get(t.lower_, "")
-                    if " " in known or any(w.lower_.rstrip(".") in _HONORIFICS for w in np):
-                        p = self.names.canonical(np.text)
-                if p:
-                    return p
-            if t.lower_ in ("he", "she") and depth < 3:
-                if i in self.pronoun_memo:
-                    return self.pronoun_memo[i]
-                p = self.subject_person_before(i, depth + 1) or self.names.person_before(t.idx)
-                self.pronoun_memo[i] = p
-                return p
-        return None
+        words = [] if age else [t.text for t in np if np.start < t.i < tok.i]
+        return self.discourse.description(tok.idx, self.sent_no[tok.i], head, words)
 
     def coordination_before(self, tok_i: int) -> str | None:
         """The nearest "A and B" of proper names before token ``tok_i`` (same or previous

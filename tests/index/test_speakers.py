@@ -334,3 +334,14 @@ def test_a_new_paragraph_about_someone_else_introduces_the_next_speaker(nlp) -> 
     )
     people = (person(text, "Mike Pence"), person(text, "Bernie Sanders"))
     assert speakers(said(nlp, text, *people)) == ["Mike Pence", "Bernie Sanders"]
+
+
+@slow
+def test_said_the_22_year_old_goes_to_the_player_just_named(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Justine Hardy lost 6-2 7-5 to Nathalie Dechy on Friday. "
+        "“Physically, it is obvious that I am not ready yet,” said the 22-year-old."
+    )
+    people = (person(text, "Justine Hardy"), person(text, "Nathalie Dechy"))
+    (s,) = extract_statements(nlp(text), people)
+    assert s.speaker == "Justine Hardy"
