@@ -288,7 +288,7 @@ def add_quoted_people(text: str, people: Sequence[Person],
     among them yet, with their mentions in ``text`` (the full name, and the surname alone
     where no one else has it)."""
     out = list(people)
-    known = {p.name for p in people}
+    known = {p.name for p in people} | {a for p in people for a in p.aliases}
     taken = sorted(m for p in people for m in p.mentions)
     for s in statements:
         name = s.speaker

@@ -345,3 +345,10 @@ def test_said_the_22_year_old_goes_to_the_player_just_named(nlp) -> None:  # typ
     people = (person(text, "Justine Hardy"), person(text, "Nathalie Dechy"))
     (s,) = extract_statements(nlp(text), people)
     assert s.speaker == "Justine Hardy"
+
+
+def test_a_speaker_known_by_an_alias_is_not_added_again() -> None:
+    text = "Lord Nicholls spoke. “It is anathema,” said Nicholls."
+    people = [Person("Lord Nicholls", None, ("Nicholls",), ((0, 13), (45, 53)))]
+    statements = [Statement("It is anathema,", 22, 37, "Nicholls", "person", "said")]
+    assert add_quoted_people(text, people, statements) == people
