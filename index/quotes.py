@@ -1221,6 +1221,10 @@ def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool],
     if subj is not None and (subj.ent_type_ in _BAD_SUBJECT
                              or subj.pos_ not in ("NOUN", "PROPN", "PRON")):
         subj = None
+    if subj is not None and subj.pos_ == "NOUN" and verb.i > 0 and subj.i != verb.i - 1:
+        prev = verb.doc[verb.i - 1]
+        if prev.pos_ == "PROPN" and prev.ent_type_ == "PERSON" and not inside[prev.i]:
+            subj = prev  # "… made public ― Trump boasted": the name at the verb, not the parse
     if subj is None:
         subj = _nearest_name(verb, inside, between, after)
     if subj is not None:

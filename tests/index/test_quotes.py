@@ -311,3 +311,12 @@ def test_a_cue_in_a_clause_after_the_quotation_is_not_its_cue(nlp) -> None:  # t
     )
     (s,) = _statements(nlp, text)
     assert s.speaker == "Tom Reed"
+
+
+def test_the_name_right_before_the_cue_beats_a_misparsed_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Asked why he had paid no federal income tax for years, as was true when his returns "
+        "were made public ― Donald Trump boasted, “That makes me smart.”"
+    )
+    (s,) = _statements(nlp, text)
+    assert s.speaker == "Donald Trump"
