@@ -10,28 +10,34 @@ quotation; parse attributes are read from arrays where every token would be touc
    paragraph, straight or curly, that keeps nesting (a quote inside a quote stays part of
    the outer one; straight marks nest inside curly ones) and lets a quotation run over
    paragraphs the way newspapers print it: a paragraph that opens a quote and does not
-   close it continues in the next paragraph, which reopens with a quotation mark. A
-   straight mark that plainly opens while one is open ends the unclosed one there.
-2. **Attribute** each quotation, trying in turn: a cue right after the closing mark
-   (``“…,” he said``, ``,” said Mr X``, ``,” according to X``, or any verb there:
-   ``,” Vitter demanded``); a dash byline (``” ― Sonya Herridge``); a cue before the
-   opening mark in the same sentence (``X responded: “…”``, ``with Mr X saying it “…”``);
-   a bare colon (``Mr Austin: “…”``, also closing the paragraph before); a cue in the
-   sentence just before (``Schiff said. “…”``); and for a phrase quoted inside narrative,
-   the subject of the verb that governs it (``Obama condemned the test as “…”``). The
-   speaker is the cue's subject in the parse (or the object of *according to*), with a
-   fallback to the nearest name next to the cue. *He*/*she* is the nearest person who was
-   the subject of a clause (else the nearest person named); *they* the nearest plural or
-   coordinated subject (``the two sides`` going back to ``Japan and the United States``);
-   *it* the nearest subject that is not a person. Names become a :class:`Person`'s
-   canonical name (mentions, aliases, then surnames completed from the text). A quotation
-   with no cue of its own continues the statement before it (``“…,” he said. “…”``).
+   close it continues in the next paragraph, which reopens with a quotation mark. A mark
+   that plainly opens a new sentence while one is open (``"…today. "What I …``) ends the
+   unclosed one there: the two are a *run*.
+2. **Attribute** each quotation, in text order, trying in turn: a cue right after the
+   closing mark (``“…,” he said``, ``,” said Mr X``, ``,” according to X``, or any verb
+   there: ``,” Vitter demanded``), unless a new clause starts there (``,” but he said``,
+   ``,” when X blasted``); a dash byline (``” ― Sonya Herridge``); a cue before the opening
+   mark in the same sentence (``X responded: “…”``, ``footage of X saying, “…”``); a bare
+   colon (``Mr Austin: “…”``, also closing the paragraph before); a cue in the sentence
+   just before (``Schiff said. “…”``); and for a phrase quoted inside narrative, the
+   nearest verb above it whose subject can speak, a copula or a thing passing it up to the
+   verb that reports it (``Flynn said Trump was “absolutely right”``). The speaker is the
+   cue's subject in the parse (or the object of *according to*), with a fallback to the
+   nearest name next to the cue. Pronouns (*he*/*she*), descriptions (``the England
+   coach``, ``the American``) and surnames the model missed are resolved by
+   :mod:`index.speakers` from the salience of the people as the text goes on; *they* is
+   the nearest plural or coordinated subject; *it* the nearest subject that is not a
+   person. A quotation with no cue of its own belongs to the speaker of its run; else to
+   a person the sentence before introduces (``US coach Patrick McEnroe wants …. “I
+   think …”``); else it continues the statement before it (``“…,” he said. “…”``) — one
+   quoted inside narrative only within its sentence.
 3. **Keep statements, drop the rest**: titles and nicknames (title case), one-word scare
    quotes, quoted words used as a name (``“two plus two” talks``) or as a subject, and
    two- or three-word phrases that no one in their clause says
    (``Facing a “severely contested environment”, …``) are not statements; sentences,
-   longer phrases, phrases with their punctuation inside the marks and anything with a
-   cue of its own are.
+   longer phrases, phrases with their punctuation inside the marks, phrases a speech verb
+   reports (``warned of being “distracted or diverted”``) and anything with a cue of its
+   own are.
 """
 
 from __future__ import annotations
