@@ -690,7 +690,11 @@ class _Attributor:
         )):
             return None  # "The New Yorker", "the Washington Post" ("the England coach" is one)
         words = [] if age else [t.text for t in np if np.start < t.i < tok.i]
-        return self.discourse.description(tok.idx, self.sent_no[tok.i], head, words)
+        # "the council's spokesperson": someone of an organisation, named only if a role says so
+        strict = head.lower() in speakers.USUALLY_UNNAMED or any(
+            t.tag_ == "POS" or t.dep_ == "poss" for t in np if t.i < tok.i
+        )
+        return self.discourse.description(tok.idx, self.sent_no[tok.i], head, words, strict)
 
     def coordination_before(self, tok_i: int) -> str | None:
         """The nearest "A and B" of proper names before token ``tok_i`` (same or previous
@@ -1138,7 +1142,7 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
     # of the nearest verb above it that has one who can speak; a copula ("Trump was
     # “absolutely right”") or a thing ("the advertisement “wrongfully” suggests") passes the
     # quotation up to the verb that governs it ("Flynn said", "Holm said")
-    for verb in _governing_verbs(c, doc, inside):
+    for verb in _governing_verbs(c, doc, text, inside):
         subj = _subject_of(verb, inside)
         if subj is not None and (verb.pos_ == "VERB" or _is_cue(verb)) and (
             subj.pos_ == "PROPN" or subj.lower_ in _PERSON_PRONOUNS
@@ -1199,8 +1203,9 @@ def _verb_attribution(c: _Candidate, doc: Doc, right: list[int], att: _Attributo
     return False
 
 
-def _governing_verbs(c: _Candidate, doc: Doc, inside: list[bool]) -> list[Token]:
-    """The verbs above the quotation in the parse, nearest first (six steps at most)."""
+def _governing_verbs(c: _Candidate, doc: Doc, text: str, inside: list[bool]) -> list[Token]:
+    """The verbs above the quotation in the parse, nearest first (six steps at most), in
+    its paragraph (a headline the parser ran into the first sentence is not its clause)."""
     head = None
     for i in range(c.first, c.last + 1):
         t = doc[i]
@@ -1212,6 +1217,8 @@ def _governing_verbs(c: _Candidate, doc: Doc, inside: list[bool]) -> list[Token]
     out = []
     t = head
     for _ in range(6):
+        if "\n" in text[min(t.idx, c.q.start):max(t.idx, c.q.start)]:
+            break
         if t.pos_ in ("VERB", "AUX") and not inside[t.i]:
             out.append(t)
         if t.head.i == t.i:
@@ -1224,6 +1231,8 @@ def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool],
          between: list[int], after: bool) -> None:
     c.cue = verb.text
     subj = _gerund_subject(verb, inside) or _subject_of(verb, inside)
+    if subj is not None and _across_paragraphs(verb.doc, subj.i, verb.i):
+        subj = _subject_in_paragraph(verb, inside)
     if subj is not None and (subj.ent_type_ in _BAD_SUBJECT
                              or subj.pos_ not in ("NOUN", "PROPN", "PRON")):
         subj = None
@@ -1235,6 +1244,32 @@ def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool],
         subj = _nearest_name(verb, inside, between, after)
     if subj is not None:
         c.speaker = att.speaker_of(subj)
+
+
+def _across_paragraphs(doc: Doc, i: int, j: int) -> bool:
+    """Whether a paragraph break lies between tokens ``i`` and ``j`` (a headline the parser
+    ran into the first sentence)."""
+    lo, hi = min(i, j), max(i, j)
+    return hi - lo < 200 and any(doc[k].is_space and "\n" in doc[k].text for k in range(lo, hi))
+
+
+def _subject_in_paragraph(verb: Token, inside: list[bool]) -> Token | None:
+    """The nearest subject before ``verb`` in its own paragraph, for a parse that hung the
+    verb on a headline ("Blair blasts …¶ Tony Blair has launched an attack …, saying")."""
+    doc = verb.doc
+    name = None  # else the nearest name of a person ("Tony Blair", parsed as an apposition)
+    for k in range(verb.i - 1, max(verb.i - 60, -1), -1):
+        t = doc[k]
+        if t.is_space and "\n" in t.text:
+            break
+        if inside[k]:
+            continue
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            return t
+        if name is None and t.pos_ == "PROPN" and t.ent_type_ == "PERSON" \
+                and t.dep_ not in ("compound", "flat", "poss"):
+            name = t
+    return name
 
 
 def _inside_clause(c: _Candidate, verb: Token, body_end: str, inside: list[bool]) -> bool:

@@ -105,6 +105,16 @@ def name_gender(name: str, role: str | None = None, honorifics: Iterable[str] = 
     return gender_of(words[0]) if len(words) > 1 else None
 
 
+#: Descriptions that most often stand for someone the article never names ("a spokesman",
+#: "the council's spokesperson"): they go to a person only when that person's role says so.
+USUALLY_UNNAMED = frozenset({"spokesman", "spokeswoman", "spokesperson", "official", "source",
+                             "insider", "aide", "expert", "analyst", "dealer", "trader",
+                             "worker", "employee", "resident", "witness", "fan", "observer",
+                             "customer", "user", "student", "parent", "neighbour", "neighbor",
+                             "victim", "voter", "supporter", "critic", "researcher",
+                             "scientist", "doctor", "lawyer", "teacher", "friend", "colleague"})
+
+
 def is_description_head(word: str, capitalised: bool) -> bool:
     """Whether a noun can stand for a person in "the ___ said": an office or role word, a
     nationality ("the American"), an age ("the 25-year-old")."""
@@ -211,10 +221,11 @@ class Discourse:
                 best, best_score = name, score
         return best
 
-    def description(self, char: int, sent: int, head: str, words: Sequence[str]) -> str | None:
+    def description(self, char: int, sent: int, head: str, words: Sequence[str],
+                    strict: bool = False) -> str | None:
         """The person "the <words> <head>" at ``char`` most likely refers to: the most
         salient one whose role has the description's word, else the one such person of the
-        article, else the most salient one not ruled out."""
+        article, else (unless ``strict``) the most salient one not ruled out."""
         low_head = _ROLE_WORD.get(head.lower(), head.lower())
         demonym = head[:1].isupper() and _is_demonym(head)
         low_words = [w.lower() for w in words]
@@ -232,7 +243,7 @@ class Discourse:
         anywhere = [n for n in self.roles if self._fits(n, low_head, demonym, low_words) is True]
         if len(anywhere) == 1:
             return anywhere[0]
-        return fitting[False][0]
+        return None if strict else fitting[False][0]
 
     def _fits(self, name: str, head: str, demonym: bool, words: list[str]) -> bool | None:
         """True if ``name``'s role has the description's word, None if it rules it out

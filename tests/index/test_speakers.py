@@ -352,3 +352,27 @@ def test_a_speaker_known_by_an_alias_is_not_added_again() -> None:
     people = [Person("Lord Nicholls", None, ("Nicholls",), ((0, 13), (45, 53)))]
     statements = [Statement("It is anathema,", 22, 37, "Nicholls", "person", "said")]
     assert add_quoted_people(text, people, statements) == people
+
+
+@slow
+def test_a_headline_run_into_the_first_sentence_does_not_speak(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Kennedy questions trust of Blair\n\n"
+        "Lib Dem leader Charles Kennedy has said voters now have a \"fundamental lack of "
+        "trust\" of Tony Blair as prime minister."
+    )
+    people = (person(text, "Charles Kennedy", "Kennedy"), person(text, "Tony Blair", "Blair"))
+    (s,) = extract_statements(nlp(text), people)
+    assert s.speaker == "Charles Kennedy"
+
+
+@slow
+def test_an_organisations_spokesperson_is_not_a_person_named_nearby(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Production fell after the Harry Potter films were finished, said Marc Selby.\n\n"
+        "\"The drop was expected as there was no way the record could be bettered,\" the "
+        "council's spokesperson said."
+    )
+    people = (person(text, "Marc Selby"), person(text, "Harry Potter"))
+    (s,) = extract_statements(nlp(text), people)
+    assert s.speaker_kind != "person"
