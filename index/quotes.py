@@ -690,10 +690,11 @@ class _Attributor:
         )):
             return None  # "The New Yorker", "the Washington Post" ("the England coach" is one)
         words = [] if age else [t.text for t in np if np.start < t.i < tok.i]
-        # "the council's spokesperson": someone of an organisation, named only if a role says so
+        # "the council's spokesperson", "the chair of the DNC": someone of an organisation,
+        # named only if a role says so
         strict = head.lower() in speakers.USUALLY_UNNAMED or any(
             t.tag_ == "POS" or t.dep_ == "poss" for t in np if t.i < tok.i
-        )
+        ) or any(ch.dep_ == "prep" and ch.lower_ in ("of", "at", "for") for ch in tok.children)
         return self.discourse.description(tok.idx, self.sent_no[tok.i], head, words, strict)
 
     def coordination_before(self, tok_i: int) -> str | None:
