@@ -130,6 +130,7 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int) -> Iterat
 
     from index.entities import extract_entities
     from index.quotes import extract_statements
+    from index.speakers import add_quoted_people
 
     pending: deque[tuple[Document, bool]] = deque()  # (document, sent to the parser)
     sent: set[str] = set()
@@ -158,6 +159,7 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int) -> Iterat
         document = pending.popleft()[0]
         people, places = extract_entities(whole, document)
         statements = extract_statements(whole, people)
+        people = add_quoted_people(whole.text, people, statements)
         analysis = Analysis(tuple(people), tuple(places), tuple(statements))
         if document.sha256:
             seen[document.sha256] = analysis
