@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import bisect
 import multiprocessing
+import os
 import re
 import threading
 from collections import deque
@@ -44,6 +45,10 @@ if TYPE_CHECKING:
 
 #: Documents sent to a worker process at a time.
 WORKER_BATCH = 16
+
+#: Articles to analyse per worker process at least: starting a process and loading the
+#: model in it takes about as long as analysing thirty articles.
+ARTICLES_PER_PROCESS = 50
 
 #: Around a quotation, the sentences parsed besides the ones holding its marks: the
 #: attribution looks back up to two sentences for who "he" or "they" is, and forward one
@@ -176,6 +181,10 @@ def parse_runs(doc: Doc) -> list[Run]:
     return runs
 
 
+def _everything(doc: Doc) -> list[Run]:
+    return [(0, len(doc))]
+
+
 def _token_texts(doc: Doc) -> list[str]:
     from spacy.attrs import ORTH
 
@@ -183,17 +192,35 @@ def _token_texts(doc: Doc) -> list[str]:
     return [strings[o] for o in doc.to_array(ORTH).tolist()]
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the system tells)."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def processes_for(count: int) -> int:
+    """How many processes to analyse ``count`` articles in: one per usable core, but one
+    per :data:`ARTICLES_PER_PROCESS` articles at most (and at least one)."""
+    return max(1, min(usable_cores(), count // ARTICLES_PER_PROCESS))
+
+
 class Analyser:
     """Analyses documents with one loaded model (loaded when first needed, and in this
     process only where the work runs here or in forked copies of it).
 
-    ``batch_size`` is passed to ``nlp.pipe``; ``n_process`` > 1 analyses in that many
-    worker processes, worth it only for large batches (hundreds of articles).
+    ``batch_size`` is how many texts go through the pipeline at once; ``n_process`` > 1
+    analyses in that many worker processes, worth it only for large batches (see
+    :func:`processes_for`). ``selective=False`` parses every sentence (what the analyser
+    did before :func:`parse_runs`; for comparisons).
     """
 
-    def __init__(self, *, batch_size: int = 32, n_process: int = 1) -> None:
+    def __init__(self, *, batch_size: int = 32, n_process: int = 1,
+                 selective: bool = True) -> None:
         self.batch_size = batch_size
         self.n_process = n_process
+        self.selective = selective
 
     def analyse(self, document: Document) -> Analysis:
         return next(self.analyse_many([document]))
@@ -203,7 +230,7 @@ class Analyser:
         taken from ``documents`` only as the analysis needs them."""
         if self.n_process > 1:
             return self._in_processes(documents)
-        return _analyse(load_pipeline(), documents, self.batch_size)
+        return _analyse(load_pipeline(), documents, self.batch_size, self.selective)
 
     def _in_processes(self, documents: Iterable[Document]) -> Iterator[Analysis]:
         # Forking copies the loaded model for free, but is unsafe in a process with other
@@ -238,12 +265,12 @@ class Analyser:
                     unique.append(document)
                     submitted.add(document.sha256)
                 if len(batch) >= WORKER_BATCH:
-                    in_flight.append((batch, pool.submit(_analyse_batch, unique)))
+                    in_flight.append((batch, pool.submit(_analyse_batch, unique, self.selective)))
                     batch, unique = [], []
                     if len(in_flight) > 2 * self.n_process:
                         yield from results(*in_flight.popleft())
             if batch:
-                in_flight.append((batch, pool.submit(_analyse_batch, unique)))
+                in_flight.append((batch, pool.submit(_analyse_batch, unique, self.selective)))
             while in_flight:
                 yield from results(*in_flight.popleft())
         finally:
@@ -252,12 +279,13 @@ class Analyser:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _analyse_batch(documents: list[Document]) -> list[Analysis]:
+def _analyse_batch(documents: list[Document], selective: bool = True) -> list[Analysis]:
     """In a worker process: the analyses of ``documents``."""
-    return list(_analyse(load_pipeline(), documents, len(documents) or 1))
+    return list(_analyse(load_pipeline(), documents, len(documents) or 1, selective))
 
 
-def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int) -> Iterator[Analysis]:
+def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int,
+             selective: bool = True) -> Iterator[Analysis]:
     """Parses (selectively) and extracts, streaming, piece by piece (see the module
     docstring); a document with the bytes of an earlier one reuses its analysis."""
     from index.entities import extract_entities
@@ -279,7 +307,8 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int) -> Iterat
                 yield document.text[a:b], (j, len(spans), a)
 
     merged = _Merged()
-    for doc, (j, n, offset) in parse(nlp, texts(), parse_runs, batch_size=batch_size):
+    select = parse_runs if selective else _everything
+    for doc, (j, n, offset) in parse(nlp, texts(), select, batch_size=batch_size):
         while not pending[0][1]:  # copies queued before this document
             yield seen[pending.popleft()[0].sha256]
         document = pending[0][0]
