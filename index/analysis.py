@@ -21,7 +21,9 @@ into pieces (:func:`pieces`: at a paragraph break, else a line break, else a sen
 else a space, else anywhere), each its own ``Doc`` analysed on its own; the results are
 merged with their offsets shifted, a person or place named in several pieces becoming one
 entry (a surname alone joining the one full name it ends). Memory is that of one batch of
-pieces whatever the article's length, and time grows linearly with it.
+pieces whatever the article's length, and time grows linearly with it, up to
+:data:`MAX_ANALYSED` characters: beyond, a document is not analysed further
+(:func:`analysis_note` words it for the user).
 """
 
 from __future__ import annotations
@@ -45,6 +47,11 @@ if TYPE_CHECKING:
 
 #: Documents sent to a worker process at a time.
 WORKER_BATCH = 16
+
+#: Characters of one document analysed at most (about 500,000 words; two minutes of one
+#: core): the rest of a longer one is searchable but not analysed, and
+#: :func:`analysis_note` says so.
+MAX_ANALYSED = 3_000_000
 
 #: Articles to analyse per worker process at least: starting a process and loading the
 #: model in it takes about as long as analysing thirty articles.
@@ -97,6 +104,22 @@ def _cut(text: str, start: int, stop: int) -> int:
         return last
     cut = max(text.rfind(" ", floor, stop), text.rfind("\t", floor, stop))
     return cut + 1 if cut >= 0 else stop
+
+
+def analysed_length(text: str) -> int:
+    """How much of ``text`` is analysed: all of it up to :data:`MAX_ANALYSED` characters,
+    else up to a paragraph (or sentence...) break before that."""
+    return len(text) if len(text) <= MAX_ANALYSED else _cut(text, 0, MAX_ANALYSED)
+
+
+def analysis_note(document: Document) -> str | None:
+    """What a user should be told about the analysis of ``document``: ``None``, or that
+    only its beginning is analysed."""
+    end = analysed_length(document.text)
+    if end == len(document.text):
+        return None
+    return (f"only the first {end:,} of its {len(document.text):,} characters are analysed "
+            "for people, places and statements (all of it is searchable)")
 
 
 def chunks(text: str, limit: int = MAX_CHUNK) -> list[str]:
@@ -302,7 +325,8 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int,
             if copy:
                 continue  # its original comes first and is analysed by then
             sent.add(document.sha256)
-            spans = pieces(document.text)
+            end = analysed_length(document.text)
+            spans = pieces(document.text if end == len(document.text) else document.text[:end])
             for j, (a, b) in enumerate(spans):
                 yield document.text[a:b], (j, len(spans), a)
 
