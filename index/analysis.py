@@ -48,13 +48,14 @@ if TYPE_CHECKING:
 #: Documents sent to a worker process at a time.
 WORKER_BATCH = 16
 
-#: Characters of one document analysed at most (about 500,000 words; two minutes of one
-#: core): the rest of a longer one is searchable but not analysed, and
-#: :func:`analysis_note` says so.
-MAX_ANALYSED = 3_000_000
+#: Characters of one document analysed at most (about 350,000 words; 80 s of one core
+#: measured, against 41 s a megabyte of BBC prose): the rest of a longer one is
+#: searchable but not analysed, and :func:`analysis_note` says so.
+MAX_ANALYSED = 2_000_000
 
 #: Articles to analyse per worker process at least: starting a process and loading the
-#: model in it takes about as long as analysing thirty articles.
+#: model in it costs 1.7 s of CPU, as much as analysing about twenty BBC articles, so two
+#: processes pay from about a hundred articles on.
 ARTICLES_PER_PROCESS = 50
 
 #: Around a quotation, the sentences parsed besides the ones holding its marks: the
