@@ -23,22 +23,19 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from whoosh import query as wq
-from whoosh.collectors import TopCollector
-
 from index import paths
 from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
 from index.library.entities import aggregate, entity_page, rewrite_entity_terms
+from index.library.query import MAX_QUERY_CHARS, check_query
 from index.library.said import SaidTerms
 from index.library.said import matching as said_matching
+from index.library.said import search as search_statements
 from index.library.said import split as said_terms
+from index.library.search import hits_in as search_hits_in
 from index.library.search import (
-    Highlighter,
-    fast_phrases,
-    make_snippet,
     parse_query,
-    suggest,
+    run_search,
 )
 from index.library.sources import SourceList
 from index.library.storage import Storage, describe
@@ -56,7 +53,7 @@ from index.model import (
     Problem,
     Progress,
     QueryError,
-    SearchHit,
+    SearchCancelled,
     SearchResult,
     Span,
     UpdateReport,
@@ -157,7 +154,11 @@ class Library:
         elif self._searcher is not None:
             try:
                 if not self._searcher.up_to_date():
-                    self._searcher = self._searcher.refresh()
+                    # Not Searcher.refresh(): it reuses the readers of unchanged segments
+                    # with the deletions they had, so an article updated by another
+                    # instance would be found twice, its old text first.
+                    old, self._searcher = self._searcher, self._ix.searcher()
+                    old.close()
                     self._cache.clear()
             except Exception as exc:  # Whoosh raises anything from pickle to struct errors
                 self._corrupt(exc)
@@ -197,22 +198,31 @@ class Library:
         """Every indexed article (no text), by title; byte-identical articles are listed
         once, under the first path, with the others in :attr:`ArticleInfo.copies`."""
         with self._lock:
+            listed = self._listing()["documents"]
+        return list(listed)
+
+    def _listing(self) -> dict[str, Any]:
+        """The article list and each article's copies, once per index state."""
+        if "documents" not in self._cache:
             stored = [(_info(f), f.get(S.SHA256) or "") for f in self._stored()]
-        by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
-        infos: list[ArticleInfo] = []
-        for info, digest in stored:
-            if digest:
-                by_content[digest].append(info)
-            else:
-                infos.append(info)
-        for group in by_content.values():
-            group.sort(key=lambda i: i.path)
-            first, *others = group
-            infos.append(
-                dataclasses.replace(first, copies=tuple(o.path for o in others))
-                if others else first
-            )
-        return sorted(infos, key=lambda i: (i.title.casefold(), i.path))
+            by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
+            infos: list[ArticleInfo] = []
+            copies: dict[str, tuple[str, ...]] = {}
+            for info, digest in stored:
+                if digest:
+                    by_content[digest].append(info)
+                else:
+                    infos.append(info)
+            for group in by_content.values():
+                group.sort(key=lambda i: i.path)
+                for info in group:
+                    copies[info.key] = tuple(o.path for o in group if o is not info)
+                first = group[0]
+                infos.append(dataclasses.replace(first, copies=copies[first.key]))
+            infos.sort(key=lambda i: (i.title.casefold(), i.path))
+            self._cache["documents"] = infos
+            self._cache["copies"] = copies
+        return self._cache
 
     def article(self, key: str) -> Article:
         """The stored article; :class:`KeyError` if the key is not in the index."""
@@ -223,8 +233,9 @@ class Library:
         text = fields[S.TEXT]
         with self._lock:
             curation = self._curation()
+            copies = self._listing()["copies"].get(key, ())
         return Article(
-            _info(fields),
+            dataclasses.replace(_info(fields), copies=copies),
             text,
             tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
             curation.apply(Analysis.from_dict(analysis_dict(fields)), text, key).analysis,
@@ -250,41 +261,31 @@ class Library:
 
     # ------------------------------------------------------------------ search
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
-        """Ranked hits with snippets and hit offsets; :class:`QueryError` if malformed.
-        ``speaker:`` and ``quote:`` terms are answered by :mod:`index.library.said`."""
-        rest, said = said_terms(query)
+    def search(
+        self, query: str, limit: int = 20, *, should_stop: Callable[[], bool] | None = None
+    ) -> SearchResult:
+        """Ranked hits with snippets and hit offsets. Raises :class:`QueryError` if the
+        query is malformed or too costly, :class:`SearchCancelled` when ``should_stop``
+        (asked now and then) says a newer search replaced this one, and
+        :class:`LibraryCorrupt` only on evidence that the index is damaged. ``speaker:``
+        and ``quote:`` terms are answered by :mod:`index.library.said`."""
+        rest, said = said_terms(_bounded(query))
         if said is not None:
             return self._search_said(query, rest, said, limit)
-        q = parse_query(self._curated_query(query))
         with self._lock:
             searcher = self._fresh_searcher()
             if searcher is None:
+                parse_query(query)  # a malformed query is still said to be one
                 return SearchResult(query, (), 0, None)
             try:
-                # No block-quality skipping and no matcher replacement: the collector then
-                # counts every match as it goes, where Whoosh's default would run the query
-                # a second time for the total (twice the cost of a phrase query).
-                collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
-                searcher.search_with_collector(fast_phrases(q), collector)
-                results = collector.results()
-                highlighter = Highlighter(q, searcher.reader())
-                hits = []
-                for hit in results:
-                    fields = hit.fields()
-                    text = fields.get(S.TEXT) or ""
-                    analysis = analysis_dict(fields) if highlighter.needs_analysis else None
-                    spans = highlighter.spans(text, analysis)
-                    hits.append(_hit(fields, spans, float(hit.score or 0.0)))
-                total = len(results)
-                suggestion = None
-                if not total:
-                    suggestion = suggest(q, query, searcher.reader(), self._vocabulary())
-            except QueryError:
+                return run_search(searcher, self._curated_query(query), limit,
+                                  vocabulary=self._vocabulary, should_stop=should_stop,
+                                  shown=query)
+            except (QueryError, SearchCancelled):
                 raise
-            except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+            except Exception as exc:  # query_failures let through only damage
                 self._corrupt(exc)
-        return SearchResult(query, tuple(hits), total, suggestion)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _said(self, said: SaidTerms) -> dict[str, list[Span]]:
         """The statements matching ``said``, as spans per article key (reading order)."""
@@ -301,54 +302,42 @@ class Library:
         return groups
 
     def _search_said(self, query: str, rest: str, said: SaidTerms, limit: int) -> SearchResult:
-        rest_q = parse_query(self._curated_query(rest)) if rest.strip() else None
+        rest_text = self._curated_query(rest) if rest.strip() else ""
+        if rest_text:
+            parse_query(rest_text)  # a malformed rest is said to be so before anything runs
         groups = self._said(said)
-        if not groups:
-            return SearchResult(query, (), 0, None)
-        restrict = wq.Or([wq.Term(S.KEY, k) for k in groups])
-        q = wq.And([rest_q, restrict]) if rest_q is not None else restrict
         with self._lock:
             searcher = self._fresh_searcher()
-            if searcher is None:
+            if searcher is None or not groups:
                 return SearchResult(query, (), 0, None)
             try:
-                collector = TopCollector(limit=len(groups), usequality=False, replace=0)
-                searcher.search_with_collector(fast_phrases(q), collector)
-                highlighter = Highlighter(rest_q, searcher.reader()) if rest_q else None
-                hits = []
-                for hit in collector.results():
-                    fields = hit.fields()
-                    spans = list(groups[fields[S.KEY]])
-                    if highlighter is not None:
-                        text = fields.get(S.TEXT) or ""
-                        spans += highlighter.spans(text, analysis_dict(fields))
-                    score = len(groups[fields[S.KEY]]) + (float(hit.score or 0.0)
-                                                           if rest_q is not None else 0.0)
-                    hits.append(_hit(fields, sorted(set(spans)), score))
+                return search_statements(searcher, query, rest_text, groups, limit)
             except QueryError:
                 raise
-            except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+            except Exception as exc:  # query_failures let through only damage
                 self._corrupt(exc)
-        hits.sort(key=lambda h: (-h.score, h.title.casefold()))
-        return SearchResult(query, tuple(hits[: max(1, limit)]), len(hits), None)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def hits_in(self, key: str, query: str) -> tuple[Span, ...]:
         """Where ``query`` matches in the article ``key``, for the reader to mark."""
-        rest, said = said_terms(query)
+        rest, said = said_terms(_bounded(query))
         spans: list[Span] = []
         if said is not None:
             spans = self._said(said).get(key, [])
             if not rest.strip():
                 return tuple(spans)
             query = rest
-        q = parse_query(self._curated_query(query))
         with self._lock:
             searcher = self._fresh_searcher()
             fields = self._stored_fields(key)
             if searcher is None or fields is None:
                 return ()
-            highlighter = Highlighter(q, searcher.reader())
-        found = highlighter.spans(fields.get(S.TEXT) or "", analysis_dict(fields))
+            try:
+                found = search_hits_in(searcher.reader(), self._curated_query(query), fields)
+            except QueryError:
+                raise
+            except Exception as exc:  # query_failures let through only damage
+                self._corrupt(exc)
         return tuple(sorted(set(spans) | set(found)))
 
     def _curated_query(self, query: str) -> str:
@@ -358,7 +347,8 @@ class Library:
             if not self._curation():
                 return query
             forms = self._aggregates()["forms"]
-        return rewrite_entity_terms(query, forms)
+        rewritten = rewrite_entity_terms(query, forms)
+        return rewritten if len(rewritten) <= MAX_QUERY_CHARS else query
 
     def _vocabulary(self) -> list[str]:
         if "words" not in self._cache:
@@ -559,16 +549,11 @@ class Library:
         return SpacyAnalyser(n_process=max(1, processes))
 
 
-def _hit(fields: dict[str, Any], spans: list[Span], score: float) -> SearchHit:
-    text = fields.get(S.TEXT) or ""
-    return SearchHit(
-        key=fields[S.KEY],
-        path=fields[S.PATH],
-        title=fields.get(S.TITLE) or "",
-        score=score,
-        snippet=make_snippet(text, spans),
-        hits=tuple(spans),
-    )
+def _bounded(query: str) -> str:
+    """``query``, if it is not longer than a query may be (:class:`QueryError`)."""
+    if len(query) > MAX_QUERY_CHARS:
+        check_query(query)  # says so, in the words the other limits use
+    return query
 
 
 def _info(fields: dict[str, Any]) -> ArticleInfo:

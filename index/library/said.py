@@ -11,11 +11,25 @@ articles as usual. They combine with the other terms by AND only.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from whoosh import query as wq
+from whoosh.collectors import TopCollector
+
+from index.library import schema as S
+from index.library.query import expand_terms
 from index.library.schema import TEXT_ANALYZER
-from index.model import LibraryStatement, QueryError
+from index.library.search import (
+    Highlighter,
+    fast_phrases,
+    parse_query,
+    query_failures,
+    stored_analysis,
+    stored_hit,
+)
+from index.model import LibraryStatement, QueryError, SearchResult, Span
 
 FIELDS = ("speaker", "quote")
 
@@ -89,3 +103,31 @@ def matching(
                 continue
         out.append(ls)
     return out
+
+
+def search(
+    searcher: Any, query: str, rest: str, groups: Mapping[str, Sequence[Span]], limit: int
+) -> SearchResult:
+    """The articles holding the matching statements (``groups``: their spans per article
+    key) that the ``rest`` of the query also finds, the statements marked; those with most
+    matching statements first. Fails as :func:`index.library.search.run_search` does."""
+    reader = searcher.reader()
+    with query_failures(reader):
+        restrict = wq.Or([wq.Term(S.KEY, k) for k in groups])
+        rest_q = expand_terms(parse_query(rest), reader, rest) if rest else None
+        q = wq.And([rest_q, restrict]) if rest_q is not None else restrict
+        collector = TopCollector(limit=len(groups), usequality=False, replace=0)
+        searcher.search_with_collector(fast_phrases(q), collector)
+        highlighter = Highlighter(rest_q, reader) if rest_q is not None else None
+        hits = []
+        for hit in collector.results():
+            fields = hit.fields()
+            spans = list(groups[fields[S.KEY]])
+            score = float(len(spans))
+            if highlighter is not None:
+                text = fields.get(S.TEXT) or ""
+                spans += highlighter.spans(text, stored_analysis(fields))
+                score += float(hit.score or 0.0)
+            hits.append(stored_hit(fields, sorted(set(spans)), score))
+    hits.sort(key=lambda h: (-h.score, h.title.casefold()))
+    return SearchResult(query, tuple(hits[: max(1, limit)]), len(hits), None)
