@@ -53,6 +53,22 @@ def test_processes_follow_the_cores_and_the_batch(monkeypatch: pytest.MonkeyPatc
     assert processes_for(2225) == 1
 
 
+def test_only_the_beginning_of_a_huge_document_is_analysed_and_that_is_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import index.analysis
+    from index.analysis import analysed_length, analysis_note
+
+    monkeypatch.setattr(index.analysis, "MAX_ANALYSED", 100)
+    short = doc("A short article.", "short")
+    assert analysis_note(short) is None
+    text = "".join(f"Paragraph {i} is here.\n\n" for i in range(20))
+    end = analysed_length(text)
+    assert end <= 100 and text[:end].endswith("\n\n")
+    note = analysis_note(doc(text, "huge"))
+    assert note is not None and f"first {end:,} of its {len(text):,} characters" in note
+
+
 LONG = (
     "Prime Minister Tony Blair visited Manchester on Monday with Gordon Brown.\n\n"
     '"We will not be distracted from the work of government," Mr Blair said.\n\n'
@@ -83,6 +99,20 @@ def test_a_long_document_is_analysed_in_pieces_merged_with_offsets_shifted(
     assert len(cut.statements) == 12
     assert all(text[s.start : s.end] == s.text for s in cut.statements)
     assert {s.speaker for s in cut.statements} == {"Tony Blair"}
+
+
+@pytest.mark.slow
+def test_the_analysis_stops_at_the_limit(
+    analyser: Analyser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.analysis
+
+    monkeypatch.setattr(index.analysis, "MAX_ANALYSED", len(LONG))
+    text = LONG + "Angela Merkel flew to Paris.\n\n"
+    analysis = analyser.analyse(doc(text, "cut"))
+    assert "Tony Blair" in [p.name for p in analysis.people]
+    assert "Angela Merkel" not in [p.name for p in analysis.people]
+    assert all(b <= len(LONG) for p in analysis.places for _, b in p.mentions)
 
 
 @pytest.mark.slow
