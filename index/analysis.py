@@ -48,9 +48,10 @@ if TYPE_CHECKING:
 #: Documents sent to a worker process at a time.
 WORKER_BATCH = 16
 
-#: Characters of one document analysed at most (about 350,000 words; 80 s of one core
-#: measured, against 41 s a megabyte of BBC prose): the rest of a longer one is
-#: searchable but not analysed, and :func:`analysis_note` says so.
+#: Characters of one document analysed at most (about 350,000 words): `analyze` of a
+#: 10 MB article took 88 s of CPU and 762 MB at most (1 MB: 46 s, 687 MB), measured with
+#: tests/benchmarks/long_article.py. The rest of a longer one is searchable but not
+#: analysed, and :func:`analysis_note` says so.
 MAX_ANALYSED = 2_000_000
 
 #: Articles to analyse per worker process at least: starting a process and loading the
