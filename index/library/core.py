@@ -203,6 +203,7 @@ class Library:
 
     def _listing(self) -> dict[str, Any]:
         """The article list and each article's copies, once per index state."""
+        self._fresh_searcher()  # forgets what it knew if the index changed
         if "documents" not in self._cache:
             stored = [(_info(f), f.get(S.SHA256) or "") for f in self._stored()]
             by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
@@ -378,6 +379,7 @@ class Library:
         return curation
 
     def _aggregates(self) -> dict[str, Any]:
+        self._fresh_searcher()  # forgets what it knew if the index changed
         curation = self._curation()
         if "entities" not in self._cache:
             self._cache.update(aggregate(self._stored(), curation))
