@@ -308,6 +308,7 @@ def patch_whoosh() -> None:
     _patch_reader_reuse()
     _patch_stem_cache()
     _patch_field_lengths()
+    _patch_inlining()
     from whoosh.codec import whoosh3
 
     reader_class = getattr(whoosh3, "W3PerDocReader", None)
@@ -323,6 +324,31 @@ def patch_whoosh() -> None:
 
     _cached_reader._broadsheet = True  # type: ignore[attr-defined]
     reader_class._cached_reader = _cached_reader  # type: ignore[union-attr]
+
+
+#: Postings lists shorter than this are inlined into the term table (Whoosh's default: 1,
+#: never).
+INLINE_BELOW = 4
+
+
+def _patch_inlining() -> None:
+    from whoosh.codec import whoosh3
+    from whoosh.matching import mcore
+
+    info = whoosh3.W3TermInfo
+    if not hasattr(info, "set_inline") and hasattr(info, "set_inlined"):
+        info.set_inline = info.set_inlined
+    value = mcore.ListMatcher.value
+    if not getattr(value, "_broadsheet", False):
+        def fixed_value(self: Any) -> Any:
+            found = value(self)
+            return b"" if found == "" else found  # bytes, as a block's postings are
+
+        fixed_value._broadsheet = True  # type: ignore[attr-defined]
+        mcore.ListMatcher.value = fixed_value
+    init = whoosh3.W3Codec.__init__
+    if init.__defaults__ == (128, 3, 1):
+        init.__defaults__ = (128, 3, INLINE_BELOW)
 
 
 def _patch_stem_cache() -> None:

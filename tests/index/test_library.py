@@ -783,3 +783,38 @@ def test_text_indexed_in_processes_is_the_same(
         (bookmark,) = store.list(key)
     assert library.article(key).text[bookmark.start : bookmark.end] == "Paris"
     assert bookmark.start != start
+
+
+def test_a_big_analysis_ends_in_one_segment_with_the_same_answers(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Commits of a few articles each leave several segments, with postings inlined in the
+    term table (index.library.storage.patch_whoosh); merging them into one (as an analysis
+    of many articles ends) reads those back: every kind of query answers the same."""
+    import index.library.update
+
+    folder = tmp_path / "many"
+    for i in range(12):
+        write(folder / f"a{i}.txt", f"Report {i}\n\nAlan Turing spoke in Paris to Ada "
+              f"Lovelace about engines, part {i}. “Engines weave patterns,” said Mr Turing.\n")
+    monkeypatch.setattr(index.library.update, "COMMIT_EVERY", 3)
+    library = make_library(data_dir)
+    library.add_sources([folder])
+    library.update()
+    segments = lambda: len(list(generation_dir(data_dir).glob("*.seg")))  # noqa: E731
+    assert segments() >= 4
+    queries = ("Turing", '"spoke in Paris"', '"Turing spoke in Paris"', "engin*", "Lovelase~",
+               "person:Turing", 'person:"Ada Lovelace"', "place:Paris", "part AND 7",
+               "title:report", "patterns NOT 11")
+    before = {q: sorted(h.key for h in library.search(q, limit=50).hits) for q in queries}
+    assert all(before.values())
+    monkeypatch.setattr(index.library.update, "TIDY_FROM", 5)
+    library.update(rebuild=True)
+    assert segments() == 1
+    assert {q: sorted(h.key for h in library.search(q, limit=50).hits) for q in queries} == before
+    article = library.article(paths.document_key(folder / "a5.txt"))
+    assert article.analysed and len(article.analysis.statements) == 1
+
+
+def generation_dir(data_dir: Path) -> Path:
+    return data_dir / INDEX_DIR / (data_dir / INDEX_DIR / CURRENT).read_text().strip()
