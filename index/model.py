@@ -23,10 +23,12 @@ ArticleKey = NewType("ArticleKey", str)
 
 
 class EntityKind(enum.StrEnum):
-    """What a library-wide entity is."""
+    """What a library-wide entity is. The analyser finds people and places; an entry
+    becomes an organisation only when the reader says so (:mod:`index.curation`)."""
 
     PERSON = "person"
     PLACE = "place"
+    ORGANISATION = "organisation"
 
 
 class Phase(enum.StrEnum):
@@ -60,6 +62,10 @@ class LibraryCorrupt(LibraryError):
 
 class QueryError(LibraryError, ValueError):
     """A query the user must fix; ``message`` is one sentence saying how."""
+
+
+class SearchCancelled(Exception):
+    """The caller's ``should_stop`` asked to abandon a search (a newer one replaced it)."""
 
 
 def _spans(raw: Any) -> tuple[Span, ...]:
@@ -284,11 +290,19 @@ class Article:
 @dataclass(frozen=True)
 class LibraryEntity:
     """A person or place across the library: ``articles`` holds ``(key, title,
-    mention_count)`` for each article naming it, most mentions first."""
+    mention_count)`` for each article naming it, most mentions first; ``aliases`` every
+    other form it goes by, most used first; ``roles`` ``(role, key)`` as the articles give
+    them."""
 
     name: str
     kind: EntityKind
     articles: tuple[tuple[str, str, int], ...]
+    aliases: tuple[str, ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def mentions(self) -> int:
+        return sum(a[2] for a in self.articles)
 
 
 @dataclass(frozen=True)
@@ -298,6 +312,49 @@ class LibraryStatement:
     key: str
     title: str
     statement: Statement
+
+
+@dataclass(frozen=True)
+class EntityArticle:
+    """An article on an entity's page: how often it names the entity, and a snippet
+    around the first mention (plain text)."""
+
+    key: str
+    title: str
+    mentions: int
+    snippet: str
+    first: Span | None = None
+
+
+@dataclass(frozen=True)
+class EntityPage:
+    """Everything the library knows about one person or place: its articles (most
+    mentions first), its statements (a person's own; for a place, those of the articles
+    naming it), the roles the articles give it (``(role, key, title)``), and the people and
+    places that share most articles with it (``(name, shared articles)``)."""
+
+    entity: LibraryEntity
+    articles: tuple[EntityArticle, ...]
+    statements: tuple[LibraryStatement, ...]
+    roles: tuple[tuple[str, str, str], ...]
+    people: tuple[tuple[str, int], ...]
+    places: tuple[tuple[str, int], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.entity
+        return {
+            "name": e.name,
+            "kind": str(e.kind),
+            "aliases": list(e.aliases),
+            "roles": [{"role": r, "key": k, "title": t} for r, k, t in self.roles],
+            "articles": [{"key": a.key, "title": a.title, "mentions": a.mentions,
+                          "snippet": a.snippet} for a in self.articles],
+            "statements": [{"key": s.key, "title": s.title, "start": s.statement.start,
+                            "end": s.statement.end, "text": s.statement.text,
+                            "speaker": s.statement.speaker} for s in self.statements],
+            "people": [{"name": n, "articles": c} for n, c in self.people],
+            "places": [{"name": n, "articles": c} for n, c in self.places],
+        }
 
 
 @dataclass(frozen=True)

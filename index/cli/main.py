@@ -1,4 +1,4 @@
-"""Broadsheet's command line: ``broadsheet analyze | index | search | bookmarks | sources``.
+"""Broadsheet's command line: ``broadsheet COMMAND``, one module per command in this package.
 
 Each subcommand lives in :mod:`index.cli` and registers itself here. Exit codes are a
 contract for scripts: 0 success, 1 a user error (bad query, missing path; one line on
@@ -13,11 +13,11 @@ import traceback
 from typing import NoReturn
 
 from index import __version__
-from index.cli import analyze, bookmarks, library, sources
+from index.cli import analyze, bookmarks, entities, library, sources
 from index.cli.codes import EXIT_INTERNAL, EXIT_OK, EXIT_USER
 
 #: The subcommands, for the launcher that decides between the window and the command line.
-SUBCOMMANDS = ("analyze", "index", "search", "bookmarks", "sources")
+SUBCOMMANDS = ("analyze", "index", "search", "bookmarks", "sources", "entities")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -48,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     library.register(sub)
     bookmarks.register(sub)
     sources.register(sub)
+    entities.register(sub)
     _data_dir_everywhere(parser)
     return parser
 

@@ -23,17 +23,21 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from whoosh.collectors import TopCollector
 from whoosh.query import Term
 
 from index import paths
+from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
+from index.library.entities import aggregate, entity_page, rewrite_entity_terms
+from index.library.query import MAX_QUERY_CHARS, check_query
+from index.library.said import SaidTerms
+from index.library.said import matching as said_matching
+from index.library.said import search as search_statements
+from index.library.said import split as said_terms
+from index.library.search import hits_in as search_hits_in
 from index.library.search import (
-    Highlighter,
-    fast_phrases,
-    make_snippet,
     parse_query,
-    suggest,
+    run_search,
 )
 from index.library.sources import SourceList
 from index.library.storage import Storage, describe
@@ -44,6 +48,7 @@ from index.model import (
     ArticleInfo,
     Block,
     EntityKind,
+    EntityPage,
     LibraryCorrupt,
     LibraryEntity,
     LibraryError,
@@ -51,7 +56,7 @@ from index.model import (
     Problem,
     Progress,
     QueryError,
-    SearchHit,
+    SearchCancelled,
     SearchResult,
     Span,
     UpdateReport,
@@ -89,6 +94,7 @@ class Library:
         self._analyser = analyser
         self._storage = Storage(self.data_dir)
         self._sources = SourceList(self.data_dir, with_seeds=with_seeds, timeout=lock_timeout)
+        self._curation_store = CurationStore(self.data_dir)
         self._lock = threading.RLock()
         self._ix: Any = None
         self._searcher: Any = None
@@ -160,7 +166,11 @@ class Library:
         elif self._searcher is not None:
             try:
                 if not self._searcher.up_to_date():
-                    self._searcher = self._searcher.refresh()
+                    # Not Searcher.refresh(): it reuses the readers of unchanged segments
+                    # with the deletions they had, so an article updated by another
+                    # instance would be found twice, its old text first.
+                    old, self._searcher = self._searcher, self._ix.searcher()
+                    old.close()
                     self._cache.clear()
             except Exception as exc:  # Whoosh raises anything from pickle to struct errors
                 self._corrupt(exc)
@@ -177,6 +187,7 @@ class Library:
     def close(self) -> None:
         with self._lock:
             self._close_index()
+            self._curation_store.close()
 
     def __enter__(self) -> Library:
         return self
@@ -199,22 +210,31 @@ class Library:
         """Every indexed article (no text), by title; byte-identical articles are listed
         once, under the first path, with the others in :attr:`ArticleInfo.copies`."""
         with self._lock:
+            listed = self._listing()["documents"]
+        return list(listed)
+
+    def _listing(self) -> dict[str, Any]:
+        """The article list and each article's copies, once per index state."""
+        if "documents" not in self._cache:
             stored = [(_info(f), f.get(S.SHA256) or "") for f in self._stored()]
-        by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
-        infos: list[ArticleInfo] = []
-        for info, digest in stored:
-            if digest:
-                by_content[digest].append(info)
-            else:
-                infos.append(info)
-        for group in by_content.values():
-            group.sort(key=lambda i: i.path)
-            first, *others = group
-            infos.append(
-                dataclasses.replace(first, copies=tuple(o.path for o in others))
-                if others else first
-            )
-        return sorted(infos, key=lambda i: (i.title.casefold(), i.path))
+            by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
+            infos: list[ArticleInfo] = []
+            copies: dict[str, tuple[str, ...]] = {}
+            for info, digest in stored:
+                if digest:
+                    by_content[digest].append(info)
+                else:
+                    infos.append(info)
+            for group in by_content.values():
+                group.sort(key=lambda i: i.path)
+                for info in group:
+                    copies[info.key] = tuple(o.path for o in group if o is not info)
+                first = group[0]
+                infos.append(dataclasses.replace(first, copies=copies[first.key]))
+            infos.sort(key=lambda i: (i.title.casefold(), i.path))
+            self._cache["documents"] = infos
+            self._cache["copies"] = copies
+        return self._cache
 
     def article(self, key: str) -> Article:
         """The stored article; :class:`KeyError` if the key is not in the index."""
@@ -222,11 +242,15 @@ class Library:
             fields = self._stored_fields(key)
         if fields is None:
             raise KeyError(key)
+        text = fields[S.TEXT]
+        with self._lock:
+            curation = self._curation()
+            copies = self._listing()["copies"].get(key, ())
         return Article(
-            _info(fields),
-            fields[S.TEXT],
+            dataclasses.replace(_info(fields), copies=copies),
+            text,
             tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
-            Analysis.from_dict(analysis_dict(fields)),
+            curation.apply(Analysis.from_dict(analysis_dict(fields)), text, key).analysis,
         )
 
     def _stored_fields(self, key: str) -> dict[str, Any] | None:
@@ -249,64 +273,100 @@ class Library:
 
     # ------------------------------------------------------------------ search
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
-        """Ranked hits with snippets and hit offsets; :class:`QueryError` if malformed."""
-        q = parse_query(query)
+    def search(
+        self, query: str, limit: int = 20, *, should_stop: Callable[[], bool] | None = None
+    ) -> SearchResult:
+        """Ranked hits with snippets and hit offsets. Raises :class:`QueryError` if the
+        query is malformed or too costly, :class:`SearchCancelled` when ``should_stop``
+        (asked now and then) says a newer search replaced this one, and
+        :class:`LibraryCorrupt` only on evidence that the index is damaged. ``speaker:``
+        and ``quote:`` terms are answered by :mod:`index.library.said`."""
+        rest, said = said_terms(_bounded(query))
+        if said is not None:
+            return self._search_said(query, rest, said, limit)
         with self._lock:
             searcher = self._fresh_searcher()
             if searcher is None:
+                parse_query(query)  # a malformed query is still said to be one
                 if self.problem:  # never "no articles match" from a missing or damaged index
                     raise LibraryCorrupt(
                         f"The library cannot be searched: {self.problem}; "
                         "updating the library rebuilds it from the sources.")
                 return SearchResult(query, (), 0, None)
             try:
-                # No block-quality skipping and no matcher replacement: the collector then
-                # counts every match as it goes, where Whoosh's default would run the query
-                # a second time for the total (twice the cost of a phrase query).
-                collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
                 # Phrases come from the word pairs, which an article has once analysed;
                 # while some are not, from the text's positions (slower, same matches).
-                runnable = fast_phrases(q) if not self._waiting(searcher) else q
-                searcher.search_with_collector(runnable, collector)
-                results = collector.results()
-                highlighter = Highlighter(q, searcher.reader())
-                hits = []
-                for hit in results:
-                    fields = hit.fields()
-                    text = fields.get(S.TEXT) or ""
-                    analysis = analysis_dict(fields) if highlighter.needs_analysis else None
-                    spans = highlighter.spans(text, analysis)
-                    hits.append(
-                        SearchHit(
-                            key=fields[S.KEY],
-                            path=fields[S.PATH],
-                            title=fields.get(S.TITLE) or "",
-                            score=float(hit.score or 0.0),
-                            snippet=make_snippet(text, spans),
-                            hits=tuple(spans),
-                        )
-                    )
-                total = len(results)
-                suggestion = None
-                if not total:
-                    suggestion = suggest(q, query, searcher.reader(), self._vocabulary())
+                return run_search(searcher, self._curated_query(query), limit,
+                                  vocabulary=self._vocabulary, should_stop=should_stop,
+                                  shown=query, pairs=not self._waiting(searcher))
+            except (QueryError, SearchCancelled):
+                raise
+            except Exception as exc:  # query_failures let through only damage
+                self._corrupt(exc)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _said(self, said: SaidTerms) -> dict[str, list[Span]]:
+        """The statements matching ``said``, as spans per article key (reading order)."""
+        def speaker_name(term: str) -> str | None:
+            entity = self.find_entity(term, EntityKind.PERSON)
+            return entity.name if entity else None
+
+        with self._lock:
+            statements = self._aggregates()["statements"]
+            found = said_matching(statements, said, speaker_name)
+        groups: dict[str, list[Span]] = {}
+        for ls in found:
+            groups.setdefault(ls.key, []).append((ls.statement.start, ls.statement.end))
+        return groups
+
+    def _search_said(self, query: str, rest: str, said: SaidTerms, limit: int) -> SearchResult:
+        rest_text = self._curated_query(rest) if rest.strip() else ""
+        if rest_text:
+            parse_query(rest_text)  # a malformed rest is said to be so before anything runs
+        groups = self._said(said)
+        with self._lock:
+            searcher = self._fresh_searcher()
+            if searcher is None or not groups:
+                return SearchResult(query, (), 0, None)
+            try:
+                return search_statements(searcher, query, rest_text, groups, limit)
             except QueryError:
                 raise
-            except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+            except Exception as exc:  # query_failures let through only damage
                 self._corrupt(exc)
-        return SearchResult(query, tuple(hits), total, suggestion)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def hits_in(self, key: str, query: str) -> tuple[Span, ...]:
         """Where ``query`` matches in the article ``key``, for the reader to mark."""
-        q = parse_query(query)
+        rest, said = said_terms(_bounded(query))
+        spans: list[Span] = []
+        if said is not None:
+            spans = self._said(said).get(key, [])
+            if not rest.strip():
+                return tuple(spans)
+            query = rest
         with self._lock:
             searcher = self._fresh_searcher()
             fields = self._stored_fields(key)
             if searcher is None or fields is None:
                 return ()
-            highlighter = Highlighter(q, searcher.reader())
-        return tuple(highlighter.spans(fields.get(S.TEXT) or "", analysis_dict(fields)))
+            try:
+                found = search_hits_in(searcher.reader(), self._curated_query(query), fields)
+            except QueryError:
+                raise
+            except Exception as exc:  # query_failures let through only damage
+                self._corrupt(exc)
+        return tuple(sorted(set(spans) | set(found)))
+
+    def _curated_query(self, query: str) -> str:
+        """``person:``/``place:`` terms that name a corrected entry (renamed, merged, moved)
+        rewritten to the names the index holds."""
+        with self._lock:
+            if not self._curation():
+                return query
+            forms = self._aggregates()["forms"]
+        rewritten = rewrite_entity_terms(query, forms)
+        return rewritten if len(rewritten) <= MAX_QUERY_CHARS else query
 
     def _vocabulary(self) -> list[str]:
         if "words" not in self._cache:
@@ -323,58 +383,95 @@ class Library:
 
     # ------------------------------------------------------------------ library-wide
 
+    def _curation(self) -> Curation:
+        """The reader's corrections, reloaded when another instance or process changed
+        them (a ``stat`` of the database and its log)."""
+        token = self._curation_store.token()
+        if self._cache.get("curation_token") != token:
+            for name in ("curation", "entities", "statements", "entity_index"):
+                self._cache.pop(name, None)
+            self._cache["curation"] = self._curation_store.curation()
+            self._cache["curation_token"] = token
+        curation: Curation = self._cache["curation"]
+        return curation
+
     def _aggregates(self) -> dict[str, Any]:
+        curation = self._curation()
         if "entities" not in self._cache:
-            people: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-            places: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
-            statements: list[LibraryStatement] = []
-            for f in self._stored():
-                key, title = f[S.KEY], f.get(S.TITLE) or ""
-                analysis = Analysis.from_dict(analysis_dict(f))
-                for p in analysis.people:
-                    people[p.name].append((key, title, len(p.mentions)))
-                for pl in analysis.places:
-                    places[pl.name].append((key, title, len(pl.mentions)))
-                statements.extend(LibraryStatement(key, title, s) for s in analysis.statements)
-
-            def entities(
-                kind: EntityKind, d: dict[str, list[tuple[str, str, int]]]
-            ) -> list[LibraryEntity]:
-                out = [
-                    LibraryEntity(
-                        name, kind, tuple(sorted(arts, key=lambda a: (-a[2], a[1].casefold())))
-                    )
-                    for name, arts in d.items()
-                ]
-                out.sort(key=lambda e: (-len(e.articles), e.name.casefold()))
-                return out
-
-            statements.sort(key=lambda s: (s.title.casefold(), s.key, s.statement.start))
-            self._cache["entities"] = {
-                EntityKind.PERSON: entities(EntityKind.PERSON, people),
-                EntityKind.PLACE: entities(EntityKind.PLACE, places),
-            }
-            self._cache["statements"] = statements
+            self._cache.update(aggregate(self._stored(), curation))
         return self._cache
 
-    def entities(self, kind: EntityKind | str) -> list[LibraryEntity]:
-        """Every person (``kind="person"``) or place (``"place"``) in the library, with the
-        articles naming them; those in most articles first."""
+    def entities(self, kind: EntityKind | str, *, hidden: bool = False) -> list[LibraryEntity]:
+        """Every person (``kind="person"``) or place (``"place"``) — or organisation, as
+        the reader corrected them — in the library, with the articles naming them; those
+        in most articles first. ``hidden``: the entries the reader hid, instead."""
         try:
             wanted = EntityKind(kind)
         except ValueError:
-            raise ValueError(f"kind must be 'person' or 'place', not {kind!r}") from None
+            raise ValueError(
+                f"kind must be 'person', 'place' or 'organisation', not {kind!r}"
+            ) from None
         with self._lock:
-            return list(self._aggregates()["entities"][wanted])
+            table = self._aggregates()["hidden" if hidden else "entities"]
+            return list(table[wanted])
 
     def statements(self, speaker: str | None = None) -> list[LibraryStatement]:
-        """Every statement in the library, or those of one speaker (case-insensitive)."""
+        """Every statement in the library, or those of one speaker (case-insensitive, any
+        of the speaker's names)."""
         with self._lock:
             found = list(self._aggregates()["statements"])
+            if speaker is not None:
+                entity = self.find_entity(speaker)
+                speaker = entity.name if entity else self._curation().resolve(speaker)
         if speaker is not None:
             wanted = speaker.casefold()
             found = [s for s in found if (s.statement.speaker or "").casefold() == wanted]
         return found
+
+    def find_entity(self, name: str, kind: EntityKind | str | None = None) -> LibraryEntity | None:
+        """The entry that goes by ``name`` (its name or any alias, case-insensitive), the
+        one in most articles where several do; hidden ones last."""
+        wanted = " ".join(name.split()).casefold()
+        with self._lock:
+            agg = self._aggregates()
+            for table in ("entities", "hidden"):
+                for k, entries in agg[table].items():
+                    if kind is not None and k != EntityKind(kind):
+                        continue
+                    for e in entries:
+                        if wanted in {f.casefold() for f in (e.name, *e.aliases)}:
+                            return e
+        return None
+
+    def entity_page(self, name: str, kind: EntityKind | str | None = None) -> EntityPage:
+        """What the library knows about the entry going by ``name`` (any alias);
+        :class:`KeyError` if none does."""
+        entity = self.find_entity(name, kind)
+        if entity is None:
+            raise KeyError(name)
+        with self._lock:
+            return entity_page(entity, self._aggregates())
+
+    # ------------------------------------------------------------------ corrections
+
+    def correct(self, op: str, subject: str, value: str = "") -> Correction:
+        """Stores a correction (see :mod:`index.curation`); it applies from the next read."""
+        return self._curation_store.add(op, subject, value)
+
+    def corrections(self) -> list[Correction]:
+        return self._curation_store.list()
+
+    def unused_corrections(self) -> list[Correction]:
+        """Corrections whose subject is not in the library any more (kept, not dropped)."""
+        with self._lock:
+            names = self._aggregates()["names"]
+            return self._curation().unused(names)
+
+    def undo_correction(self, id: int) -> Correction:
+        return self._curation_store.remove(id)
+
+    def redo_correction(self, correction: Correction) -> Correction:
+        return self._curation_store.restore(correction)
 
     # ------------------------------------------------------------------ updating
 
@@ -474,18 +571,23 @@ class Library:
                 return 0, 0
             try:
                 total = searcher.doc_count()
-                waiting = self._waiting(searcher)
+                waiting = self._count(searcher, S.NO)
             except Exception as exc:  # Whoosh raises anything from pickle to struct errors
                 self._corrupt(exc)
         return total - waiting, total
 
     def _waiting(self, searcher: Any) -> int:
-        """How many articles wait for their analysis (cached per searcher)."""
-        cached = self._cache.get("waiting")
+        """How many articles have no word pairs yet (not analysed, or analysed by an update
+        that has not made its last commit)."""
+        return self._count(searcher, S.NO) + self._count(searcher, S.UNPAIRED)
+
+    def _count(self, searcher: Any, state: str) -> int:
+        """How many live articles have this :data:`S.ANALYSED` (cached per searcher)."""
+        cached = self._cache.get(f"analysed:{state}")
         if cached is None or cached[0] is not searcher:
-            found = searcher.docs_for_query(Term(S.ANALYSED, S.NO))
+            found = searcher.docs_for_query(Term(S.ANALYSED, state))
             cached = (searcher, sum(1 for _ in found))
-            self._cache["waiting"] = cached
+            self._cache[f"analysed:{state}"] = cached
         return int(cached[1])
 
     def _locked_stored_fields(self, key: str) -> dict[str, Any] | None:
@@ -514,6 +616,13 @@ class Library:
         return SpacyAnalyser(n_process=max(1, processes))
 
 
+def _bounded(query: str) -> str:
+    """``query``, if it is not longer than a query may be (:class:`QueryError`)."""
+    if len(query) > MAX_QUERY_CHARS:
+        check_query(query)  # says so, in the words the other limits use
+    return query
+
+
 def _info(fields: dict[str, Any]) -> ArticleInfo:
     return ArticleInfo(
         key=fields[S.KEY],
@@ -523,5 +632,5 @@ def _info(fields: dict[str, Any]) -> ArticleInfo:
         source=fields.get(S.SOURCE) or "",
         size=int(fields.get(S.SIZE) or 0),
         mtime=float(fields.get(S.MTIME) or 0.0),
-        analysed=fields.get(S.ANALYSED, S.YES) == S.YES,
+        analysed=fields.get(S.ANALYSED, S.YES) != S.NO,
     )

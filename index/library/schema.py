@@ -40,10 +40,13 @@ ANALYSIS = "analysis"
 DATELINE_SPAN = "dateline_span"
 ANALYSED = "analysed"
 
-#: Values of :data:`ANALYSED`: an article is written twice, its text first (searchable at
-#: once, no people, places or statements yet, no word pairs) and again once analysed.
+#: Values of :data:`ANALYSED`: an article is written with its text first (searchable at
+#: once, no people, places or statements yet, no word pairs: NO), again as soon as it is
+#: analysed, without its word pairs (readers see the analysis: UNPAIRED), and once more
+#: whole when the update ends (YES), all of them in one new segment.
 YES = "yes"
 NO = "no"
+UNPAIRED = "unpaired"
 
 #: Fields a user may name in a query (``title:…``, ``person:…``, ``place:…``); ``text`` is
 #: the default field and may be named too.

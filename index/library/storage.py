@@ -164,11 +164,15 @@ class Storage:
 
     def remove_strays(self) -> None:
         """Removes generation folders that CURRENT does not name (a rebuild that was killed
-        part-way); called under the writer lock, before an update writes."""
+        part-way) and the folders of killed analyses; called under the writer lock, before
+        an update writes."""
         name = self.current()
         for gen in self.root.glob("gen-*"):
             if gen.name != name and gen.is_dir():
                 shutil.rmtree(gen, ignore_errors=True)
+        # And what a killed analysis was writing beside the live one (update._Bulk).
+        for scratch in self.root.glob("gen-*/.bulk-*"):
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def state_token(self) -> str:
         """A cheap token (two ``stat`` calls) that changes whenever any process commits an

@@ -5,10 +5,13 @@ first, then SHA-256) is read and its text indexed — title, body, stored blocks
 word pairs — and committed at once, so that every article is listed and searchable within
 seconds; removed files leave the index. **Analysis after**: every article not analysed yet
 (those just indexed, and those an earlier update did not reach) is analysed from its stored
-text and written again whole, with its people, places, statements, word pairs and
-``person:``/``place:`` terms; commits come every :data:`COMMIT_EVERY` articles or
-:data:`COMMIT_SECONDS`, and at once after an article a reader asked for
-(:func:`prioritise`), so readers see the analysis arrive. Each article's
+text. Each is written twice: at once, with its people, places, statements and
+``person:``/``place:`` terms but not its word pairs (the costly part), in commits every
+:data:`COMMIT_EVERY` articles or :data:`COMMIT_SECONDS`, and at once after an article a
+reader asked for (:func:`prioritise`), so readers see the analysis arrive; and whole, word
+pairs too, into one segment of its own (:class:`_Bulk`) that the update's last commit puts
+in place of every copy before it — a library analysed at one go ends in one segment,
+as fast to search as can be, without merging the small ones. Each article's
 :data:`~index.library.schema.ANALYSED` field says which phase it has been through: a
 cancelled or killed analysis leaves every article searchable, and the next update goes on
 where it stopped.
@@ -38,7 +41,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import whoosh.index
-from whoosh.writing import MERGE_SMALL, OPTIMIZE, LockError
+from whoosh.writing import MERGE_SMALL, LockError
 
 from index import paths
 from index.library import schema as S
@@ -67,11 +70,12 @@ COMMIT_EVERY = 500
 #: ... or this many seconds after its last commit, whichever comes first, so that readers
 #: see the analysis arrive (each commit costs a new Whoosh segment and a manifest).
 COMMIT_SECONDS = 10.0
-#: An analysis of this many articles ends by merging the index into one segment: a search
-#: of the BBC corpus takes half again as long over its six segments as over one (merging
-#: costs about as much as writing the analysis did; smaller updates leave it to Whoosh's
-#: usual merging of small segments).
-TIDY_FROM = 500
+#: Memory (MB) the whole-article segment of an analysis may use before Whoosh sorts its
+#: postings on disk: the update may run in the window's process.
+BULK_MB = 64
+#: The folder (in the generation) where that segment is written; a killed update's is
+#: removed by the next.
+BULK_PREFIX = ".bulk-"
 #: From this many texts to index, worker processes index them (one per core, each writing
 #: a segment of its own): below, starting them costs more than it saves.
 PARALLEL_TEXT_FROM = 300
@@ -237,7 +241,8 @@ class Update:
             return UpdateReport(failed=tuple(self.failed), unchanged=unchanged + len(touched),
                                 cancelled=True, extra={"words": self.words, "analysed": 0})
         state = text.state if text.state is not None else self.state
-        waiting = [k for k, e in state.items() if not e.get(S.ANALYSED)]
+        waiting = [k for k, e in state.items()
+                   if not e.get(S.ANALYSED) or not e.get(PAIRED, True)]
         done = 0
         cancelled = text.cancelled
         if waiting and self.analyse and not cancelled:
@@ -274,10 +279,9 @@ class Update:
             raise LibraryLocked(locked_message(self.ctx.storage.data_dir)) from exc
 
     def commit(self, writer: Any, ix: Any, state: dict[str, dict[str, Any]],
-               segments: list[Any] | None = None, *, tidy: bool = False) -> None:
-        """Commits (with the ``segments`` worker processes wrote; ``tidy``: merging every
-        segment into one) and records the manifest (articles and checksums) of the
-        commit."""
+               segments: list[Any] | None = None) -> None:
+        """Commits (with ``segments`` written apart: by worker processes, or the analysis's
+        whole articles) and records the manifest (articles and checksums) of the commit."""
         if segments:
             # SegmentWriter.commit, with the workers' segments added to the new table of
             # contents (as Whoosh's own multi-process writer does with multisegment=True).
@@ -290,7 +294,7 @@ class Update:
             writer._commit_toc(final + segments)
             writer._finish()
         else:
-            writer.commit(mergetype=_tidy if tidy else _merge_policy)
+            writer.commit(mergetype=_merge_policy)
         self.ctx.storage.write_manifest(ix, state)
         self.swapped = True
 
@@ -603,19 +607,23 @@ def _index_chunk(folder: str, jobs: list[tuple[str, str, str, int, float]], want
 
 
 class _AnalysisPhase:
-    """Phase 2: every article not analysed yet, analysed from its stored text and written
-    again whole; commits batched, a reader's request first."""
+    """Phase 2: every article not analysed yet, analysed from its stored text; written at
+    once without its word pairs (commits batched, a reader's request first) and whole
+    into one segment the last commit puts in place of every earlier copy."""
 
     def __init__(self, up: Update, ix: Any, state: dict[str, dict[str, Any]],
                  waiting: list[str]) -> None:
         self.up = up
         self.ix = ix
         self.state = state
-        self.order: deque[str] = deque(waiting)
+        # Analysed by an update that stopped before its last commit: only their word pairs
+        # are missing (no NLP).
+        self.unpaired = [k for k in waiting if state[k].get(S.ANALYSED)]
+        self.order: deque[str] = deque(k for k in waiting if not state[k].get(S.ANALYSED))
         self.priority = _Priority(up.ctx.storage.data_dir / PRIORITY_FILE)
         self.done = 0
         self.cancelled = False
-        up.analysis_total = len(waiting)
+        up.analysis_total = len(self.order)
 
     def documents(self, queue: deque[tuple[str, dict[str, Any]]]) -> Iterator[Document]:
         """The documents to analyse, rebuilt from the stored fields, taken lazily (a
@@ -628,7 +636,7 @@ class _AnalysisPhase:
                     order.appendleft(key)
             key = order.popleft()
             fields = self.up.ctx.stored_fields(key)
-            if fields is None or fields.get(S.ANALYSED) == S.YES:
+            if fields is None or fields.get(S.ANALYSED, S.NO) != S.NO:
                 self.up.analysis_total -= 1  # gone, or analysed meanwhile
                 continue
             queue.append((key, fields))
@@ -636,6 +644,36 @@ class _AnalysisPhase:
 
     def run(self) -> None:
         up = self.up
+        bulk = _Bulk(self.ix)
+        writer: Any = None
+        try:
+            for key in self.unpaired:
+                stored = up.ctx.stored_fields(key)
+                if stored is not None and stored.get(S.ANALYSED) == S.UNPAIRED:
+                    whole = fields_from_stored({**stored, S.ANALYSED: S.YES})
+                    bulk.add(key, whole)
+            self.analyse(bulk)
+            self.finish(bulk)
+        except BaseException:
+            # What was analysed is kept (the analyser failed, or the update was killed):
+            # whole if the last commit can be made, else without its word pairs; the next
+            # update goes on from there.
+            try:
+                if writer is not None:
+                    writer.cancel()
+                    writer = None
+                self.finish(bulk)
+            except Exception:
+                with contextlib.suppress(Exception):
+                    bulk.cancel()
+            raise
+
+    def analyse(self, bulk: _Bulk) -> Any:
+        """Analyses, writing each article without its pairs (committed in batches, the
+        last one too) and whole into ``bulk``."""
+        up = self.up
+        if not self.order:
+            return None
         queue: deque[tuple[str, dict[str, Any]]] = deque()
         analyses = up.ctx.analyser_for(len(self.order)).analyse_many(self.documents(queue))
         writer: Any = None
@@ -647,8 +685,10 @@ class _AnalysisPhase:
                 if writer is None:
                     writer = up.writer(self.ix)
                 whole = analysed_fields(fields, analysis)
-                writer.update_document(**whole)
-                self.state[key] = manifest_entry(whole)
+                bulk.add(key, whole)
+                seen = unpaired_fields(whole)
+                writer.update_document(**seen)
+                self.state[key] = manifest_entry(seen)
                 pending += 1
                 self.done += 1
                 up.analysis_done += 1
@@ -660,34 +700,90 @@ class _AnalysisPhase:
                 now = time.monotonic()
                 if (pending >= COMMIT_EVERY or now - last >= COMMIT_SECONDS
                         or key in self.priority.requested):
-                    self.commit(writer, pending)
+                    up.commit(writer, self.ix, self.state)
+                    up.analysed += pending
+                    up.progress(Phase.COMMIT, up.analysis_done, up.analysis_total)
                     writer, pending, last = None, 0, time.monotonic()
-            tidy = not self.cancelled and self.done >= TIDY_FROM
-            if writer is None and tidy and len(self.ix._segments()) > 1:
-                writer = up.writer(self.ix)
-            if writer is not None:
-                self.commit(writer, pending, tidy=tidy)
-                writer = None
         except BaseException:
-            # What was analysed is kept (the analyser failed, or the update was killed):
-            # the next update goes on from there.
             if writer is not None:
-                try:
-                    self.commit(writer, pending)
-                except Exception:
-                    with contextlib.suppress(Exception):
-                        writer.cancel()
+                with contextlib.suppress(Exception):
+                    writer.cancel()
             raise
         finally:
             close = getattr(analyses, "close", None)
             if close is not None:
                 close()
+        if writer is not None:  # every article analysed is committed before the last,
+            up.commit(writer, self.ix, self.state)  # longer commit makes them whole
+            up.analysed += pending
+            up.progress(Phase.COMMIT, up.analysis_done, up.analysis_total)
+        return None
 
-    def commit(self, writer: Any, pending: int, *, tidy: bool = False) -> None:
+    def finish(self, bulk: _Bulk) -> None:
+        """The last commit: the whole articles' segment in place of every earlier copy."""
+        if not bulk.keys:
+            bulk.cancel()
+            return
         up = self.up
-        up.commit(writer, self.ix, self.state, tidy=tidy)
-        up.analysed += pending
+        writer = up.writer(self.ix)
+        try:
+            for key in bulk.keys:
+                writer.delete_by_term(S.KEY, key)
+            segment = bulk.finish()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.cancel()
+            raise
+        for key, entry in bulk.keys.items():
+            self.state[key] = entry
+        up.commit(writer, self.ix, self.state, [segment])
         up.progress(Phase.COMMIT, up.analysis_done, up.analysis_total)  # announced once made
+
+
+class _Bulk:
+    """A segment of whole analysed articles, written beside the index's commits and added
+    by the analysis's last commit. It is written in a folder of its own inside the
+    generation (hidden: Whoosh leaves it alone) — Whoosh's writers share one folder of
+    temporary files per index, which each commit removes — and moved in when done."""
+
+    def __init__(self, ix: Any) -> None:
+        self.ix = ix
+        self.folder = Path(ix.storage.folder) / f"{BULK_PREFIX}{os.getpid()}"
+        self.writer: Any = None
+        self.keys: dict[str, dict[str, Any]] = {}  # key -> its manifest entry
+
+    def add(self, key: str, fields: dict[str, Any]) -> None:
+        if self.writer is None:
+            from whoosh.writing import SegmentWriter
+
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder.mkdir()
+            scratch = whoosh.index.create_in(str(self.folder), self.ix.schema)
+            self.writer = SegmentWriter(scratch, _lk=False, limitmb=BULK_MB)
+        if key in self.keys:
+            raise ValueError(f"article {key} written twice")
+        self.writer.add_document(**fields)
+        self.keys[key] = manifest_entry(fields)
+
+    def finish(self) -> Any:
+        """The segment, written and moved into the index (not yet in it: a commit adds
+        it)."""
+        try:
+            segment = self.writer._finalize_segment()
+            prefix = f"{segment.segment_id()}."
+            into = Path(self.ix.storage.folder)
+            for name in os.listdir(self.folder):
+                if name.startswith(prefix):
+                    os.replace(self.folder / name, into / name)
+            return segment
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def cancel(self) -> None:
+        if self.writer is not None:
+            with contextlib.suppress(Exception):
+                self.writer._close_segment()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 class _Priority:
@@ -732,13 +828,6 @@ def _merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
     replaced (the analysis phase rewrites every article of the text phase's segment)."""
     live = [s for s in segments if s.deleted_count() < s.doc_count_all()]
     return list(MERGE_SMALL(writer, live))
-
-
-def _tidy(writer: Any, segments: list[Any]) -> list[Any]:
-    """Whoosh's OPTIMIZE (every segment merged into the one written), without reading
-    the segments whose every document was replaced."""
-    live = [s for s in segments if s.deleted_count() < s.doc_count_all()]
-    return list(OPTIMIZE(writer, live))
 
 
 def _is_regular(mode: int) -> bool:
@@ -829,6 +918,13 @@ def analysed_fields(stored: dict[str, Any], analysis: Analysis) -> dict[str, Any
 _ANALYSIS_FIELDS = (S.PAIRS, S.PERSON, S.PLACE, S.ANALYSIS, S.ANALYSED)
 
 
+def unpaired_fields(whole: dict[str, Any]) -> dict[str, Any]:
+    """An analysed article's fields without its word pairs (:data:`S.UNPAIRED`)."""
+    fields = {k: v for k, v in whole.items() if k != S.PAIRS}
+    fields[S.ANALYSED] = S.UNPAIRED
+    return fields
+
+
 def article_fields(f: _Found, document: Document, analysis: Analysis) -> dict[str, Any]:
     """The fields of an article written in one go (text and analysis)."""
     return analysed_fields(text_fields(f, document), analysis)
@@ -864,16 +960,23 @@ def analysis_dict(fields: dict[str, Any]) -> dict[str, Any]:
 
 def manifest_entry(fields: dict[str, Any]) -> dict[str, Any]:
     entry = {k: fields.get(k) for k in (S.PATH, S.SIZE, S.MTIME, S.SHA256)}
-    entry[S.ANALYSED] = fields.get(S.ANALYSED) == S.YES
+    entry[S.ANALYSED] = fields.get(S.ANALYSED) in (S.YES, S.UNPAIRED)
+    entry[PAIRED] = fields.get(S.ANALYSED) == S.YES
     return entry
+
+
+#: In a manifest entry: the article's word pairs are written (it is whole).
+PAIRED = "paired"
 
 
 def fields_from_stored(stored: dict[str, Any]) -> dict[str, Any]:
     """The fields to write again for a document rebuilt from what the index stored."""
-    if stored.get(S.ANALYSED) != S.YES:
+    state = stored.get(S.ANALYSED)
+    if state not in (S.YES, S.UNPAIRED):
         return {k: v for k, v in stored.items() if k not in _ANALYSIS_FIELDS} | {
             S.ANALYSED: S.NO}
-    return analysed_fields(stored, Analysis.from_dict(analysis_dict(stored)))
+    whole = analysed_fields(stored, Analysis.from_dict(analysis_dict(stored)))
+    return whole if state == S.YES else unpaired_fields(whole)
 
 
 def _sha256(path: str | Path) -> str | None:

@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 
 import pytest
-from test_library import articles, fake_spacy, make_library  # noqa: F401  (fixtures)
+from test_library import fake_spacy, make_library  # noqa: F401  (a fixture)
 
 from index import paths
 from index.cli import main
@@ -19,7 +19,7 @@ from index.model import LibraryCorrupt
 
 
 @pytest.fixture
-def indexed(data_dir: Path, articles: Path) -> Path:  # noqa: F811
+def indexed(data_dir: Path, articles: Path) -> Path:
     """A data directory with the two articles indexed and one bookmark."""
     from index.bookmarks import BookmarkStore
 
@@ -144,7 +144,7 @@ def test_what_a_killed_rebuild_left_is_removed(indexed: Path) -> None:
 
 
 def test_cli_search_on_a_deleted_index_rebuilds_without_the_seeds(
-    fake_spacy: None, data_dir: Path, articles: Path,  # noqa: F811
+    fake_spacy: None, data_dir: Path, articles: Path,  # noqa: F811  (the fixture)
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     import shutil
@@ -166,7 +166,7 @@ def test_cli_search_on_a_deleted_index_rebuilds_without_the_seeds(
     assert len(capsys.readouterr().out.splitlines()) == 1
 
 
-def test_the_seeds_setting_is_remembered(data_dir: Path, articles: Path) -> None:  # noqa: F811
+def test_the_seeds_setting_is_remembered(data_dir: Path, articles: Path) -> None:
     from index.library import Library
 
     told = Library(data_dir, with_seeds=False)

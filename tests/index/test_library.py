@@ -84,16 +84,6 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-@pytest.fixture
-def articles(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    write(folder / "austin.txt", "Austin visits Japan\n\nLloyd Austin went to Japan. "
-          "“We are upgrading our forces,” Mr Austin said.\n")
-    write(folder / "lovelace.txt", "Engines of London\n\nAda Lovelace wrote about engines "
-          "in London. “The engine weaves algebraic patterns,” she said.\n")
-    return folder
-
-
 def make_library(data_dir: Path, analyser: FakeAnalyser | None = None, **kw: object) -> Library:
     return Library(data_dir, with_seeds=False, analyser=analyser or FakeAnalyser(), **kw)
 
@@ -252,8 +242,9 @@ def test_library_wide_entities_and_statements(data_dir: Path, articles: Path) ->
     assert sorted(s.statement.text for s in said) == ["Again,", "We are upgrading our forces,"]
     assert {s.title for s in said} == {"Austin again", "Austin visits Japan"}
     assert len(library.statements()) == 3
+    assert library.entities("organisation") == []  # only the reader makes organisations
     with pytest.raises(ValueError):
-        library.entities("organisation")
+        library.entities("band")
 
 
 def test_bookmarks_follow_an_edited_article(data_dir: Path, articles: Path) -> None:
@@ -338,7 +329,9 @@ def test_progress_tells_two_counts_and_reaches_100_when_both_are_done(
         "austin.txt", "lovelace.txt"}
     text_commit = phases.index("commit")
     assert phases.index("index") < text_commit < phases.index("analyse")
-    assert phases[-2] == "commit" and phases.count("commit") == 2
+    # The text; the analysis (every article analysed); the whole articles, word pairs too.
+    assert phases[-3:] == ["commit", "commit", "done"] and phases.count("commit") == 3
+    assert seen[-3].counts() == "2 searchable · 2 of 2 analysed"
     searchable = seen[text_commit]
     assert (searchable.searchable, searchable.analysed, searchable.articles) == (2, 0, 2)
     assert searchable.counts() == "2 searchable · 0 of 2 analysed"
@@ -378,7 +371,7 @@ def test_a_long_update_shows_its_articles_as_it_goes(
     # Every article listed and searchable at the first commit, before any is analysed;
     # then the analysis arrives two by two, with the person: field.
     assert seen == [(7, (2, 7), 5, 0), (7, (4, 7), 5, 2), (7, (6, 7), 5, 4),
-                    (7, (7, 7), 5, 5)]
+                    (7, (7, 7), 5, 5), (7, (7, 7), 5, 5)]  # the last: the whole articles
 
 
 def test_an_article_not_analysed_yet_says_so(data_dir: Path, articles: Path) -> None:
@@ -785,36 +778,92 @@ def test_text_indexed_in_processes_is_the_same(
     assert bookmark.start != start
 
 
-def test_a_big_analysis_ends_in_one_segment_with_the_same_answers(
+def test_an_analysis_ends_in_one_segment_and_merges_give_the_same_answers(
     data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Commits of a few articles each leave several segments, with postings inlined in the
-    term table (index.library.storage.patch_whoosh); merging them into one (as an analysis
-    of many articles ends) reads those back: every kind of query answers the same."""
+    """An analysis in several commits ends with its whole articles in one segment; a
+    library built in several updates has several segments, with short postings lists
+    inlined in the term table (index.library.storage.patch_whoosh), and merging them
+    reads those back: every kind of query answers the same in all three."""
+    import whoosh.index
+
     import index.library.update
 
-    folder = tmp_path / "many"
+    def article(i: int) -> str:
+        return (f"Report {i}\n\nAlan Turing spoke in Paris to Ada Lovelace about engines, "
+                f"part {i}. “Engines weave patterns,” said Mr Turing.\n")
+
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
     for i in range(12):
-        write(folder / f"a{i}.txt", f"Report {i}\n\nAlan Turing spoke in Paris to Ada "
-              f"Lovelace about engines, part {i}. “Engines weave patterns,” said Mr Turing.\n")
+        write(whole / f"a{i}.txt", article(i))
     monkeypatch.setattr(index.library.update, "COMMIT_EVERY", 3)
-    library = make_library(data_dir)
-    library.add_sources([folder])
-    library.update()
-    segments = lambda: len(list(generation_dir(data_dir).glob("*.seg")))  # noqa: E731
-    assert segments() >= 4
+    one = make_library(tmp_path / "one")
+    one.add_sources([whole])
+    commits: list[Progress] = []
+    one.update(progress=lambda p: commits.append(p) if p.phase == "commit" else None)
+    assert len(commits) == 1 + 4 + 1  # the text, four batches of three, the whole articles
+    assert len(list(generation_dir(tmp_path / "one").glob("*.seg"))) == 1
+    parts.mkdir()
+    several = make_library(data_dir)
+    several.add_sources([parts])
+    for start in (0, 4, 8):
+        for i in range(start, start + 4):
+            write(parts / f"a{i}.txt", article(i))
+        several.update()
+    assert len(list(generation_dir(data_dir).glob("*.seg"))) > 1
     queries = ("Turing", '"spoke in Paris"', '"Turing spoke in Paris"', "engin*", "Lovelase~",
                "person:Turing", 'person:"Ada Lovelace"', "place:Paris", "part AND 7",
                "title:report", "patterns NOT 11")
-    before = {q: sorted(h.key for h in library.search(q, limit=50).hits) for q in queries}
-    assert all(before.values())
-    monkeypatch.setattr(index.library.update, "TIDY_FROM", 5)
-    library.update(rebuild=True)
-    assert segments() == 1
-    assert {q: sorted(h.key for h in library.search(q, limit=50).hits) for q in queries} == before
-    article = library.article(paths.document_key(folder / "a5.txt"))
-    assert article.analysed and len(article.analysis.statements) == 1
+
+    def answers(library: Library) -> dict[str, list[str]]:
+        return {q: sorted(Path(h.path).name for h in library.search(q, limit=50).hits)
+                for q in queries}
+
+    expected = answers(one)
+    assert all(expected.values())
+    assert answers(several) == expected
+    several.close()
+    whoosh.index.open_dir(str(generation_dir(data_dir))).writer().commit(optimize=True)
+    merged = make_library(data_dir)
+    assert len(list(generation_dir(data_dir).glob("*.seg"))) == 1
+    assert answers(merged) == expected
 
 
 def generation_dir(data_dir: Path) -> Path:
     return data_dir / INDEX_DIR / (data_dir / INDEX_DIR / CURRENT).read_text().strip()
+
+
+def test_articles_analysed_before_a_crash_get_their_pairs_without_nlp(
+    data_dir: Path, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after its batches were committed but before its last commit, an analysis
+    leaves articles analysed without their word pairs: the next update writes them whole
+    from what the index stores, without analysing them again."""
+    import index.library.update
+    from index.library import schema as S
+
+    monkeypatch.setattr(index.library.update, "COMMIT_EVERY", 1)
+
+    def killed(self: object, bulk: object) -> None:
+        raise RuntimeError("killed before the last commit")
+
+    with monkeypatch.context() as m:
+        m.setattr(index.library.update._AnalysisPhase, "finish", killed)
+        library = make_library(data_dir)
+        library.add_sources([articles])
+        with pytest.raises(RuntimeError):
+            library.update()
+    reader = make_library(data_dir)
+    assert reader.analysis_state() == (2, 2)  # the panels have their analysis
+    key = paths.document_key(articles / "austin.txt")
+    assert reader._stored_fields(key)[S.ANALYSED] == S.UNPAIRED  # type: ignore[index]
+    assert reader.search("person:Austin").total == 1
+    assert reader.search('"went to Japan"').total == 1  # from positions: no pairs yet
+    analyser = FakeAnalyser()
+    report = make_library(data_dir, analyser).update()
+    assert analyser.analysed == [] and report.extra["waiting"] == 0
+    after = make_library(data_dir)
+    assert after._stored_fields(key)[S.ANALYSED] == S.YES  # type: ignore[index]
+    assert after._waiting(after._fresh_searcher()) == 0  # phrases from the pairs again
+    assert after.search('"went to Japan"').total == 1
+    assert [p.name for p in after.article(key).analysis.people] == ["Lloyd Austin"]
