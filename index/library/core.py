@@ -210,6 +210,7 @@ class Library:
         """Every indexed article (no text), by title; byte-identical articles are listed
         once, under the first path, with the others in :attr:`ArticleInfo.copies`."""
         with self._lock:
+            self._fresh_searcher()  # a commit since (any process's) clears the cached list
             listed = self._listing()["documents"]
         return list(listed)
 

@@ -867,3 +867,14 @@ def test_articles_analysed_before_a_crash_get_their_pairs_without_nlp(
     assert after._waiting(after._fresh_searcher()) == 0  # phrases from the pairs again
     assert after.search('"went to Japan"').total == 1
     assert [p.name for p in after.article(key).analysis.people] == ["Lloyd Austin"]
+
+
+def test_the_list_shows_another_instance_s_commit(data_dir: Path, articles: Path) -> None:
+    reader = make_library(data_dir)  # the window's reader, polling state_token()
+    assert reader.documents() == []
+    writer = make_library(data_dir)  # `broadsheet index` in another process
+    writer.add_sources([articles])
+    writer.update(analyse=False)
+    assert len(reader.documents()) == 2 and not any(i.analysed for i in reader.documents())
+    writer.update()
+    assert all(i.analysed for i in reader.documents())
