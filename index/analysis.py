@@ -1,10 +1,10 @@
 """The analyser: one document in, its people, places and statements out.
 
 It runs the spaCy pipeline once per document (``nlp.pipe`` in batches when there are many)
-and hands the parsed ``Doc`` to the extractors: :func:`index.entities.extract_entities` for
-people and places, then :func:`index.quotes.extract_statements`, which needs the people to
-name speakers. The spaCy objects never leave this module and the extractors; callers get
-:class:`index.model.Analysis`.
+and hands the parsed ``Doc`` to the extractors: :func:`index.entities.analyse_entities` for
+people and places (with the evidence :mod:`index.evidence` weighs across a library), then
+:func:`index.quotes.extract_statements`, which needs the people to name speakers. The spaCy
+objects never leave this module and the extractors; callers get :class:`index.model.Analysis`.
 
 With ``n_process`` > 1, worker processes run the whole of it — parsing *and* extraction —
 and send back only the small ``Analysis`` objects: shipping parsed ``Doc``s back to the
@@ -128,7 +128,7 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int) -> Iterat
     unchanged); a document with the bytes of an earlier one reuses its analysis."""
     from spacy.tokens import Doc
 
-    from index.entities import extract_entities
+    from index.entities import analyse_entities
     from index.quotes import extract_statements
 
     pending: deque[tuple[Document, bool]] = deque()  # (document, sent to the parser)
@@ -156,9 +156,9 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int) -> Iterat
         while not pending[0][1]:  # copies queued before this document
             yield seen[pending.popleft()[0].sha256]
         document = pending.popleft()[0]
-        people, places = extract_entities(whole, document)
+        people, places, evidence = analyse_entities(whole, document)
         statements = extract_statements(whole, people)
-        analysis = Analysis(tuple(people), tuple(places), tuple(statements))
+        analysis = Analysis(tuple(people), tuple(places), tuple(statements), tuple(evidence))
         if document.sha256:
             seen[document.sha256] = analysis
         yield analysis

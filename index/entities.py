@@ -50,7 +50,8 @@ from index.entities_titles import (
     is_sure_title,
     is_title_word,
 )
-from index.model import Document, Person, Place, Span
+from index.evidence import CAP, key_of
+from index.model import Document, NameEvidence, Person, Place, Span
 
 _V = TypeVar("_V")
 
@@ -141,6 +142,8 @@ class _Text:
         self.person = [r[6] == person for r in rows]
         self._ent_rows = [(i, r[6], r[7]) for i, r in enumerate(rows) if r[7] in (1, 3)]
         self.in_ent = [r[7] in (1, 3) for r in rows]
+        self._label_ids = [r[6] for r in rows]
+        self._syntax: tuple[list[str], list[int]] | None = None
         self.nl = [
             (e < len(text) and text[e] == "\n") or "\n" in x
             for e, x in zip(self.end, w, strict=True)
@@ -168,6 +171,22 @@ class _Text:
                 a, _, name = out[-1]
                 out[-1] = (a, i + 1, name)
         return out
+
+    def label(self, i: int) -> str:
+        """The model's entity label of token ``i`` ("" outside its entities)."""
+        return self.doc.vocab.strings[self._label_ids[i]] if self.in_ent[i] else ""
+
+    def syntax(self) -> tuple[list[str], list[int]]:
+        """Each token's dependency label and the index of its head (read once, on demand)."""
+        if self._syntax is None:
+            from spacy.attrs import DEP, HEAD
+
+            strings = self.doc.vocab.strings
+            deps = [strings[d] for d in self.doc.to_array(DEP).tolist()]
+            # Heads are stored relative to the token; negative ones wrap in uint64.
+            rel = self.doc.to_array(HEAD).astype("int64").tolist()
+            self._syntax = (deps, [i + r for i, r in enumerate(rel)])
+        return self._syntax
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[self.idx[start] : self.end[end - 1]]
@@ -672,12 +691,24 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
     """
     parts: set[str] = set()
     surnames: set[str] = set()
+    # A first word the model mostly calls an organisation where it stands alone and "it"
+    # refers back to ("Yahoo", beside one "[Yahoo Messenger]PERSON") is not made a person
+    # by a longer name with no title or honorific to show it is one.
+    alone: dict[str, Counter[str]] = {}
+    for c in cands:
+        if c.end - c.start == 1:
+            alone.setdefault(c.text.lower(), Counter())[c.kind] += 1
     for c in cands:
         if c.kind == PERSON and c.end - c.start > 1 and all(
             t.cap[k] or t.w[k].lower() in _NAME_PARTICLES for k in range(c.start, c.end)
         ):
             for k in (c.start, c.end - 1):
                 w = t.w[k]
+                seen = alone.get(w.lower())
+                if k == c.start and seen and seen[OTHER] > seen[PERSON] and not c.role and not (
+                    c.start > 0 and is_honorific(t.w[c.start - 1])
+                ) and _thing_like(t, [x for x in cands if x.text.lower() == w.lower()]):
+                    continue
                 if len(w) > 2 and w.lower() not in _NAME_PARTICLES and not w.endswith("."):
                     parts.add(w.lower())
                     if k == c.end - 1:
@@ -718,6 +749,13 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
             if best == OTHER and c.place_kind in _STRONG_KINDS:
                 continue
             c.kind = best
+
+
+def _thing_like(t: _Text, cands: list[_Cand]) -> bool:
+    """Whether the pronouns that refer back to these mentions are rather "it" and "they"
+    than "he" and "she"."""
+    cues = _cues(t, tuple(t.char_span(c.start, c.end) for c in cands))
+    return cues["it"] > cues["he"]
 
 
 #: Headline words that open a sports report ("SOCCER - ROMANIA BEAT LITHUANIA").
@@ -780,16 +818,26 @@ def _teams(t: _Text, cands: list[_Cand]) -> None:
 
 def extract_entities(doc: Doc, document: Document) -> tuple[list[Person], list[Place]]:
     """The people and places named in ``document`` (whose parsed text is ``doc``)."""
+    people, places, _ = analyse_entities(doc, document)
+    return people, places
+
+
+def analyse_entities(
+    doc: Doc, document: Document
+) -> tuple[list[Person], list[Place], list[NameEvidence]]:
+    """The people and places named in ``document`` (whose parsed text is ``doc``), and what
+    the article shows about each name it uses, for :mod:`index.evidence`."""
     t = _Text(doc, document.text)
     cands = _gazetteer_pass(t, _candidates(t))
     _dateline(t, document, cands)
     _vote(t, cands)
-    if _is_sports(t.text):
+    sports = _is_sports(t.text)
+    if sports:
         _teams(t, cands)
     cands.sort(key=lambda c: (c.start, -c.end))
     people = _people(t, [c for c in cands if c.kind == PERSON], cands)
     places = _places(t, [c for c in cands if c.kind == PLACE], cands)
-    return people, places
+    return people, places, _evidence(t, people, places, cands, sports)
 
 
 def _dateline(t: _Text, document: Document, cands: list[_Cand]) -> None:
@@ -969,3 +1017,149 @@ def _places(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Place]
     ]
     places.sort(key=lambda p: p.mentions[0])
     return places
+
+
+# --- evidence for the library (see index.evidence) ------------------------------------
+
+#: Words after a name that make it an organisation: "Pirelli shares", "Yahoo spokesman".
+_ORG_AFTER_WORDS = """inc inc. corp corp. corporation co co. ltd ltd. plc llc ag sa nv gmbh
+    group holdings shares share stock spokesman spokeswoman spokesperson subsidiary
+    shareholders profits profit revenues revenue sales customers subscribers staff employees
+    workers bosses executives management chairman"""
+_ORG_AFTER = frozenset(_ORG_AFTER_WORDS.split())
+#: Words after a name that make it a product or a work: "Mac Mini computer", "Keane album".
+_THING_AFTER_WORDS = """software program programs programme programmes service services
+    system systems device devices player players console consoles phone phones handset
+    handsets computer computers machine machines format formats disc discs chip chips
+    network browser version versions technology engine model models platform album albums
+    single singles song songs film films movie movies show shows series brand brands product
+    products website site range users owners fans titles tour"""
+_THING_AFTER = frozenset(_THING_AFTER_WORDS.split())
+_AT_WORDS = "in at from near outside across throughout inside into"
+_AT = frozenset(_AT_WORDS.split())
+_SPEECH_WORDS = """said says say told tells added adds explained insisted argued claimed
+    warned admitted stressed noted commented replied asked declared announced"""
+_SPEECH = frozenset(_SPEECH_WORDS.split())
+_HE_WORDS = "he she him his her himself herself"
+_HE = frozenset(_HE_WORDS.split())
+_IT_WORDS = "it its itself they their them themselves"
+_IT = frozenset(_IT_WORDS.split())
+_DET = frozenset({"the", "a", "an"})
+_SUBJECT = frozenset({"nsubj", "nsubjpass"})
+_ORG_LABELS = frozenset({"ORG", "PRODUCT", "NORP"})
+
+
+def _first_name(word: str) -> bool:
+    try:
+        from index.firstnames import is_first_name  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:  # the lexicon is not there yet
+        return False
+    return bool(is_first_name(word))
+
+
+def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_Cand],
+              sports: bool) -> list[NameEvidence]:
+    """What the article shows about each name: its people, its places and the other names
+    the model found (organisations, works, products), with their cues."""
+    g = gazetteer.load()
+    out: list[NameEvidence] = []
+    for p in people:
+        counts = _cues(t, p.mentions)
+        words = p.name.split()
+        if len(words) > 1 and _first_name(words[0]):
+            counts["first"] = 1
+        if p.role:
+            counts["role"] = 1
+        entry = g.lookup(p.name)
+        if entry is not None:
+            counts["gaz"] = 1
+        out.append(NameEvidence(key_of(p.name), "person", p.name, p.mentions, p.aliases, p.role,
+                                entry.kind if entry else None, _capped(counts)))
+    for q in places:
+        counts = _cues(t, q.mentions)
+        counts["gaz"] = 1 if q.kind or g.lookup(q.name) else 0
+        out.append(NameEvidence(key_of(q.name), "place", q.name, q.mentions, q.aliases,
+                                None, q.kind, _capped(counts)))
+    others: dict[str, tuple[str, list[Span], set[str]]] = {}
+    taken = {m for x in people for m in x.mentions} | {m for x in places for m in x.mentions}
+    for c in cands:
+        if c.kind != OTHER:
+            continue
+        span = t.char_span(c.start, c.end)
+        if span in taken:
+            continue
+        name = _display(" ".join(c.text.split()))
+        entry = g.lookup(name) if (c.text.isupper() or c.text in g.by_name) else None
+        if entry is not None:
+            name = entry.canonical
+        _, spans, forms = others.setdefault(key_of(name), (name, [], set()))
+        spans.append(span)
+        forms.add(_display(c.text))
+    for key, (name, spans, forms) in others.items():
+        mentions = tuple(sorted(set(spans)))
+        counts = _cues(t, mentions)
+        entry = g.lookup(name)
+        if entry is not None:
+            counts["gaz"] = 1
+            if sports:
+                counts["team"] = 1
+        out.append(NameEvidence(key, "other", name, mentions, tuple(sorted(forms - {name})),
+                                None, entry.kind if entry else None, _capped(counts)))
+    return out
+
+
+def _capped(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((f, min(n, CAP)) for f, n in counts.items() if n > 0))
+
+
+def _cues(t: _Text, mentions: tuple[Span, ...]) -> Counter[str]:
+    """The cues around the mentions of one name (see :mod:`index.evidence`)."""
+    dep, head = t.syntax()
+    n = len(t.w)
+    counts: Counter[str] = Counter()
+    for a, b in mentions:
+        i = t.tok_at_start.get(a)
+        last = t.tok_at_end.get(b)
+        if i is None or last is None:
+            continue
+        j = last + 1
+        counts["L:" + t.label(i)] += 1
+        if i > 0:
+            prev = t.w[i - 1]
+            low = prev.lower()
+            if is_honorific(prev) and t.cap[i - 1]:
+                counts["hon"] += 1
+            elif low in _DET:
+                counts["det"] += 1
+            elif low in _AT:
+                counts["at"] += 1
+            elif low in ("its", "their") or (
+                prev in _POSSESSIVE and i > 1 and t.label(i - 2) in _ORG_LABELS
+            ):
+                counts["owned"] += 1
+        if j < n:
+            nxt = t.w[j].lower()
+            if nxt in _ORG_AFTER:
+                counts["org"] += 1
+            elif nxt in _THING_AFTER:
+                counts["thing"] += 1
+            elif nxt == "who" or (nxt == "," and j + 1 < n and t.w[j + 1].lower() == "who"):
+                counts["who"] += 1
+            elif (nxt in _DASHES and j + 1 < n and t.w[j + 1].lower() == "based") or (
+                nxt == "-based"
+            ):
+                counts["based"] += 1
+        if dep[last] in _SUBJECT:
+            if t.w[head[last]].lower() in _SPEECH:
+                counts["speech"] += 1
+            for k in range(j, min(n, j + 30)):
+                w = t.w[k].lower()
+                if w in _HE:
+                    counts["he"] += 1
+                    break
+                if w in _IT:
+                    counts["it"] += 1
+                    break
+                if t.in_ent[k] and dep[k] in _SUBJECT:
+                    break  # another name is now the subject
+    return counts
