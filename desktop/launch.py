@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 #: First arguments that belong to the command line (:mod:`index.cli`), not the window.
-SUBCOMMANDS = frozenset({"analyze", "index", "search", "bookmarks"})
+SUBCOMMANDS = frozenset({"analyze", "index", "search", "bookmarks", "sources", "entities"})
 CLI_OPTIONS = frozenset({"-h", "--help", "--version"})
 
 INSTALL = "--install-desktop"

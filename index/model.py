@@ -9,12 +9,58 @@ to Qt's UTF-16 positions in one helper.
 from __future__ import annotations
 
 import dataclasses
+import enum
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NewType
 
 #: ``(start, end)`` character offsets into a document's analysed text, end exclusive.
 Span = tuple[int, int]
+
+#: An article's identity in the library: the first 16 hex digits of SHA-1 of its resolved
+#: path (:func:`index.paths.document_key`); it survives edits to the file.
+ArticleKey = NewType("ArticleKey", str)
+
+
+class EntityKind(enum.StrEnum):
+    """What a library-wide entity is. The analyser finds people and places; an entry
+    becomes an organisation only when the reader says so (:mod:`index.curation`)."""
+
+    PERSON = "person"
+    PLACE = "place"
+    ORGANISATION = "organisation"
+
+
+class Phase(enum.StrEnum):
+    """Where an update is (:attr:`Progress.phase`)."""
+
+    SCAN = "scan"
+    ANALYSE = "analyse"
+    COMMIT = "commit"
+    DONE = "done"
+
+
+# --------------------------------------------------------------------------- errors
+
+
+class LibraryError(Exception):
+    """Something about the library a user must know; ``message`` says what."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LibraryLocked(LibraryError):
+    """Another process holds the library's writer lock."""
+
+
+class LibraryCorrupt(LibraryError):
+    """The index cannot be read; the next update rebuilds it."""
+
+
+class QueryError(LibraryError, ValueError):
+    """A query the user must fix; ``message`` is one sentence saying how."""
 
 
 def _spans(raw: Any) -> tuple[Span, ...]:
@@ -247,6 +293,113 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class SearchResult:
+    """The answer to one query: ranked ``hits`` (at most the limit asked for), the
+    ``total`` number of matching articles, and a "did you mean" ``suggestion`` (a whole
+    corrected query) when nothing matched and the spelling corrector knows better."""
+
+    query: str
+    hits: tuple[SearchHit, ...]
+    total: int
+    suggestion: str | None = None
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """An indexed article, without its text. ``copies`` are the paths of byte-identical
+    articles elsewhere in the library, listed once under this one."""
+
+    key: str
+    path: str
+    title: str
+    dateline: str | None
+    source: str
+    size: int
+    mtime: float
+    copies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    """An indexed article with everything the reader shows; opening it needs no NLP."""
+
+    info: ArticleInfo
+    text: str
+    blocks: tuple[Block, ...]
+    analysis: Analysis
+
+
+@dataclass(frozen=True)
+class LibraryEntity:
+    """A person or place across the library: ``articles`` holds ``(key, title,
+    mention_count)`` for each article naming it, most mentions first; ``aliases`` every
+    other form it goes by, most used first; ``roles`` ``(role, key)`` as the articles give
+    them."""
+
+    name: str
+    kind: EntityKind
+    articles: tuple[tuple[str, str, int], ...]
+    aliases: tuple[str, ...] = ()
+    roles: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def mentions(self) -> int:
+        return sum(a[2] for a in self.articles)
+
+
+@dataclass(frozen=True)
+class LibraryStatement:
+    """A statement and the article it is in."""
+
+    key: str
+    title: str
+    statement: Statement
+
+
+@dataclass(frozen=True)
+class EntityArticle:
+    """An article on an entity's page: how often it names the entity, and a snippet
+    around the first mention (plain text)."""
+
+    key: str
+    title: str
+    mentions: int
+    snippet: str
+    first: Span | None = None
+
+
+@dataclass(frozen=True)
+class EntityPage:
+    """Everything the library knows about one person or place: its articles (most
+    mentions first), its statements (a person's own; for a place, those of the articles
+    naming it), the roles the articles give it (``(role, key, title)``), and the people and
+    places that share most articles with it (``(name, shared articles)``)."""
+
+    entity: LibraryEntity
+    articles: tuple[EntityArticle, ...]
+    statements: tuple[LibraryStatement, ...]
+    roles: tuple[tuple[str, str, str], ...]
+    people: tuple[tuple[str, int], ...]
+    places: tuple[tuple[str, int], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        e = self.entity
+        return {
+            "name": e.name,
+            "kind": str(e.kind),
+            "aliases": list(e.aliases),
+            "roles": [{"role": r, "key": k, "title": t} for r, k, t in self.roles],
+            "articles": [{"key": a.key, "title": a.title, "mentions": a.mentions,
+                          "snippet": a.snippet} for a in self.articles],
+            "statements": [{"key": s.key, "title": s.title, "start": s.statement.start,
+                            "end": s.statement.end, "text": s.statement.text,
+                            "speaker": s.statement.speaker} for s in self.statements],
+            "people": [{"name": n, "articles": c} for n, c in self.people],
+            "places": [{"name": n, "articles": c} for n, c in self.places],
+        }
+
+
+@dataclass(frozen=True)
 class Bookmark:
     """A bookmarked passage: the W3C TextQuote (quote, prefix, suffix) and
     TextPosition (start, end) selectors of one article, a note and a creation time."""
@@ -269,21 +422,23 @@ class Bookmark:
 
 @dataclass(frozen=True)
 class Problem:
-    """A file that could not be read, with the reason in words a user understands."""
+    """A file that could not be read, with the reason in words a user understands, and
+    when (ISO 8601, UTC) the update that found it ran."""
 
     path: str
     reason: str
+    when: str = ""
 
 
 @dataclass(frozen=True)
 class Progress:
     """Where a long job is: ``done`` of ``total`` files, in ``phase``.
 
-    ``phase`` is ``scan``, ``analyse``, ``commit`` or ``done``; ``fraction`` reaches 1.0
-    only in ``done``, after the index is committed.
+    ``phase`` is a :class:`Phase`; ``fraction`` reaches 1.0 only in ``done``, after the
+    index is committed.
     """
 
-    phase: str
+    phase: Phase
     done: int
     total: int
     path: str = ""
@@ -299,7 +454,9 @@ class Progress:
 
 @dataclass(frozen=True)
 class UpdateReport:
-    """What an index update did."""
+    """What an index update did. ``added``, ``updated`` and ``removed`` are article keys;
+    ``failed`` holds the files whose problem is new (or changed) in this update — the whole
+    list is :meth:`index.library.Library.problems`."""
 
     added: tuple[str, ...] = ()
     updated: tuple[str, ...] = ()

@@ -78,3 +78,9 @@ def document_key(path: str | os.PathLike[str]) -> str:
     """A document's stable key: it names the file, so it survives edits to its content."""
     resolved = Path(path).expanduser().resolve().as_posix()
     return hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+def display(path: str | os.PathLike[str]) -> str:
+    """``path`` as text that can always be printed or stored: a file name that is not valid
+    UTF-8 shows its bad bytes as U+FFFD instead of raising later."""
+    return os.fsencode(path).decode("utf-8", "replace")

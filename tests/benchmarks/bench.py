@@ -138,7 +138,7 @@ def index_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, float], object
             last[0] = now
             print(f"  … {p.phase} {p.done}/{p.total}", file=sys.stderr, flush=True)
 
-    from index.library import PARALLEL_FROM
+    from index.library.core import PARALLEL_FROM
 
     files = sum(1 for f in folders for p in f.rglob("*") if p.is_file())
     processes = 2 if files >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from test_library import FakeAnalyser, write  # tests/index is on sys.path (no __init__)
 
-from index.library import Library, QueryError
-from index.search import check_query, make_snippet, parse_query
+from index.library import Library
+from index.library.search import check_query, make_snippet, parse_query
+from index.model import QueryError
 
 
 @pytest.fixture(scope="module")
@@ -266,7 +267,7 @@ def test_cli_bad_limit(indexed: Library, capsys: pytest.CaptureFixture[str]) -> 
 def test_word_pairs_answer_phrases_as_whoosh_does(small_library: Library, query: str) -> None:
     from whoosh import query as wq
 
-    from index.search import fast_phrases
+    from index.library.search import fast_phrases
 
     q = parse_query(query)
     with small_library._lock:

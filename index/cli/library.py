@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from index.commands import EXIT_OK, EXIT_USER
+from index.cli.codes import EXIT_OK, EXIT_USER
 from index.model import Progress
 
 #: The keys of one ``search --json`` line, in order.
@@ -89,7 +89,8 @@ class _Bar:
 
 
 def run_index(args: argparse.Namespace) -> int:
-    from index.library import Library, LibraryError
+    from index.library import Library
+    from index.model import LibraryError
     from index.nlp import one_blas_thread
     from index.paths import data_dir
 
@@ -118,18 +119,20 @@ def run_index(args: argparse.Namespace) -> int:
     finally:
         library.close()
     bar.finish()
+    problems = library.problems()
     print(
         f"{len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.removed)} removed, {report.unchanged} unchanged, "
-        f"{len(report.failed)} failed ({report.seconds:.1f} s)"
+        f"{len(problems)} failed ({report.seconds:.1f} s)"
     )
-    for problem in report.failed:
+    for problem in problems:
         print(f"failed: {problem.path}: {problem.reason}")
-    return EXIT_OK
+    return EXIT_USER if problems else EXIT_OK
 
 
 def run_search(args: argparse.Namespace) -> int:
-    from index.library import Library, LibraryCorrupt, LibraryError, QueryError
+    from index.library import Library
+    from index.model import LibraryCorrupt, LibraryError, QueryError
     from index.paths import data_dir
 
     if args.limit < 1:

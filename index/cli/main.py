@@ -1,6 +1,6 @@
-"""Broadsheet's command line: ``broadsheet analyze | index | search | bookmarks``.
+"""Broadsheet's command line: ``broadsheet COMMAND``, one module per command in this package.
 
-Each subcommand lives in :mod:`index.commands` and registers itself here. Exit codes are a
+Each subcommand lives in :mod:`index.cli` and registers itself here. Exit codes are a
 contract for scripts: 0 success, 1 a user error (bad query, missing path; one line on
 stderr), 2 an internal error.
 """
@@ -13,10 +13,11 @@ import traceback
 from typing import NoReturn
 
 from index import __version__
-from index.commands import EXIT_INTERNAL, EXIT_OK, EXIT_USER, analyze, bookmarks, library
+from index.cli import analyze, bookmarks, entities, library, sources
+from index.cli.codes import EXIT_INTERNAL, EXIT_OK, EXIT_USER
 
 #: The subcommands, for the launcher that decides between the window and the command line.
-SUBCOMMANDS = ("analyze", "index", "search", "bookmarks")
+SUBCOMMANDS = ("analyze", "index", "search", "bookmarks", "sources", "entities")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,7 +47,23 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.register(sub)
     library.register(sub)
     bookmarks.register(sub)
+    sources.register(sub)
+    entities.register(sub)
+    _data_dir_everywhere(parser)
     return parser
+
+
+def _data_dir_everywhere(parser: argparse.ArgumentParser) -> None:
+    """``--data-dir`` is accepted after any subcommand too (``broadsheet index PATH
+    --data-dir D``); given in both places, the later one wins."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for subparser in set(action.choices.values()):
+                subparser.add_argument(
+                    "--data-dir", metavar="DIR", default=argparse.SUPPRESS,
+                    help="where the index and bookmarks live",
+                )
+                _data_dir_everywhere(subparser)
 
 
 def main(argv: list[str] | None = None) -> int:

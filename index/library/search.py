@@ -21,7 +21,6 @@ import html
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from rapidfuzz import process as fuzz_process
@@ -31,29 +30,8 @@ from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 from whoosh.lang.porter import stem as porter_stem
 
-from index import schema as S
-from index.model import Person, Place, SearchHit, Span
-
-
-class QueryError(ValueError):
-    """A query the user must fix; ``message`` is one sentence saying how."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    """The answer to one query: ranked ``hits`` (at most the limit asked for), the
-    ``total`` number of matching articles, and a "did you mean" ``suggestion`` (a whole
-    corrected query) when nothing matched and Whoosh's spelling corrector knows better."""
-
-    query: str
-    hits: tuple[SearchHit, ...]
-    total: int
-    suggestion: str | None = None
-
+from index.library import schema as S
+from index.model import Person, Place, QueryError, Span
 
 # --------------------------------------------------------------------------- parsing
 
@@ -134,7 +112,7 @@ _MAX_FINDS = 24
 
 def fast_phrases(q: wq.Query) -> wq.Query:
     """``q`` with every phrase of the article text answered from the word-pair field
-    (:data:`index.schema.PAIRS`): a two-word phrase becomes one term, a longer one the
+    (:data:`index.library.schema.PAIRS`): a two-word phrase becomes one term, a longer one the
     pairs it needs AND the phrase itself (which then checks only the few articles that
     have every pair). The matches are the same; only the work to find them is less."""
     if isinstance(q, wq.Phrase):

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from index import paths
 from index.bookmarks import BookmarkError, BookmarkStore, find_quote
-from index.commands import EXIT_OK, EXIT_USER
+from index.cli.codes import EXIT_OK, EXIT_USER
 from index.model import Bookmark
 
 
@@ -74,7 +74,8 @@ def _article(data_dir: Path, path: Path) -> tuple[str, str]:
     """``(analysed text, title)`` of the article: the library's copy if it has the file (the
     text the reader shows, which bookmarks must match), else the file read now."""
     try:
-        from index.library import Library, LibraryError
+        from index.library import Library
+        from index.model import LibraryError
     except ImportError:
         pass
     else:
@@ -186,7 +187,8 @@ def _titles(data_dir: Path, bookmarks: list[Bookmark]) -> dict[str, str]:
     """Article titles for the export: the library's, else each file's own, else none."""
     titles: dict[str, str] = {}
     try:
-        from index.library import Library, LibraryError
+        from index.library import Library
+        from index.model import LibraryError
 
         with Library(data_dir) as library:
             titles = {info.key: info.title for info in library.documents()}

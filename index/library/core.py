@@ -1,0 +1,518 @@
+"""The :class:`Library`: what the window and the command line call.
+
+A thin facade over three parts: :mod:`index.library.sources` (the user's folders and
+files, and the problems of the last update), :mod:`index.library.storage` (the index on
+disk: generations, ``CURRENT``, manifest, writer lock) and :mod:`index.library.update`
+(one update run). The reading side — articles, search, library-wide people, places and
+statements — is here.
+
+Several ``Library`` instances (threads, processes) may read one data directory; each sees
+another's committed update at its next call (:meth:`Library.state_token` tells a client
+cheaply that one landed). The index is a cache: it can always be rebuilt from the sources.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import os
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+from whoosh.collectors import TopCollector
+
+from index import paths
+from index.curation import Correction, Curation, CurationStore
+from index.library import schema as S
+from index.library.entities import aggregate, entity_page, rewrite_entity_terms
+from index.library.search import (
+    Highlighter,
+    fast_phrases,
+    make_snippet,
+    parse_query,
+    suggest,
+)
+from index.library.sources import SourceList
+from index.library.storage import Storage, describe
+from index.library.update import Analyser, Update, UpdateContext, analysis_dict
+from index.model import (
+    Analysis,
+    Article,
+    ArticleInfo,
+    Block,
+    EntityKind,
+    EntityPage,
+    LibraryCorrupt,
+    LibraryEntity,
+    LibraryStatement,
+    Problem,
+    Progress,
+    QueryError,
+    SearchHit,
+    SearchResult,
+    Span,
+    UpdateReport,
+)
+
+#: From this many articles to analyse, spaCy runs in two processes (when ``processes`` is
+#: None): below it the fork and model copy cost more than they save.
+PARALLEL_FROM = 200
+
+
+class Library:
+    """A library of articles and its index; see the module docstring.
+
+    ``analyser`` (anything with ``analyse_many(documents)``) replaces the spaCy analyser,
+    for tests; ``processes`` is how many processes spaCy uses for a big batch (``None``:
+    two on a multi-core machine from :data:`PARALLEL_FROM` articles, else one).
+    ``lock_timeout`` is how long :meth:`update` waits for another writer.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path | str | None = None,
+        *,
+        with_seeds: bool = True,
+        analyser: Analyser | None = None,
+        processes: int | None = 1,
+        lock_timeout: float = 10.0,
+    ) -> None:
+        self.data_dir = paths.data_dir(data_dir)
+        self.with_seeds = with_seeds
+        self.lock_timeout = lock_timeout
+        self.processes = processes
+        self._analyser = analyser
+        self._storage = Storage(self.data_dir)
+        self._sources = SourceList(self.data_dir, with_seeds=with_seeds, timeout=lock_timeout)
+        self._curation_store = CurationStore(self.data_dir)
+        self._lock = threading.RLock()
+        self._ix: Any = None
+        self._searcher: Any = None
+        self._current: str | None = None
+        self._cache: dict[str, Any] = {}
+        #: Why the index must be rebuilt (unreadable, other schema), or None.
+        self.problem: str | None = None
+        with self._lock:
+            self._open()
+
+    # ------------------------------------------------------------------ sources
+
+    def sources(self) -> list[Path]:
+        """Every source, the bundled seeds first."""
+        return self._sources.all()
+
+    def add_sources(self, sources: Iterable[Path | str]) -> None:
+        """Remembers folders or files (resolved); :class:`FileNotFoundError` if one is missing."""
+        self._sources.add(sources)
+
+    def remove_source(self, path: Path | str) -> bool:
+        """Forgets a source, or excludes a file inside a source folder; the next
+        :meth:`update` removes the articles. False when ``path`` was not in the library."""
+        self._sources.forget_problem(path)
+        return self._sources.remove(path)
+
+    def problems(self) -> list[Problem]:
+        """The files the last update could not read, with the reason and when."""
+        return self._sources.problems()
+
+    def retry(self, path: Path | str) -> None:
+        """Forgets the problem recorded for ``path``: the next update reads it again and
+        reports it anew if it still fails."""
+        self._sources.forget_problem(path)
+
+    def state_token(self) -> str:
+        """Changes whenever any process commits an update to this data directory; cheap
+        (two ``stat`` calls), for a window to poll."""
+        return self._storage.state_token()
+
+    # ------------------------------------------------------------------ opening
+
+    def _open(self) -> None:
+        """(Re)opens the generation named in CURRENT, recording a problem if it is bad."""
+        self._close_index()
+        opened = self._storage.open()
+        self._current = opened.name
+        self.problem = opened.problem
+        self._ix, self._searcher = opened.ix, opened.searcher
+
+    def _close_index(self) -> None:
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+        self._ix = self._searcher = None
+        self._cache.clear()
+
+    def _fresh_searcher(self) -> Any:
+        """The searcher, reopened if another process (or an update) changed the index."""
+        if self._storage.current() != self._current:
+            self._open()
+        elif self._searcher is not None:
+            try:
+                if not self._searcher.up_to_date():
+                    self._searcher = self._searcher.refresh()
+                    self._cache.clear()
+            except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+                self._corrupt(exc)
+        return self._searcher
+
+    def _corrupt(self, exc: BaseException) -> None:
+        self._close_index()
+        self.problem = f"the index is unreadable ({describe(exc)})"
+        raise LibraryCorrupt(
+            f"The library index is unreadable ({describe(exc)}); "
+            "updating the library rebuilds it from the sources."
+        ) from exc
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_index()
+            self._curation_store.close()
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ reading
+
+    def _stored(self) -> Iterator[dict[str, Any]]:
+        searcher = self._fresh_searcher()
+        if searcher is None:
+            return
+        try:
+            yield from searcher.reader().all_stored_fields()
+        except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+            self._corrupt(exc)
+
+    def documents(self) -> list[ArticleInfo]:
+        """Every indexed article (no text), by title; byte-identical articles are listed
+        once, under the first path, with the others in :attr:`ArticleInfo.copies`."""
+        with self._lock:
+            stored = [(_info(f), f.get(S.SHA256) or "") for f in self._stored()]
+        by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
+        infos: list[ArticleInfo] = []
+        for info, digest in stored:
+            if digest:
+                by_content[digest].append(info)
+            else:
+                infos.append(info)
+        for group in by_content.values():
+            group.sort(key=lambda i: i.path)
+            first, *others = group
+            infos.append(
+                dataclasses.replace(first, copies=tuple(o.path for o in others))
+                if others else first
+            )
+        return sorted(infos, key=lambda i: (i.title.casefold(), i.path))
+
+    def article(self, key: str) -> Article:
+        """The stored article; :class:`KeyError` if the key is not in the index."""
+        with self._lock:
+            fields = self._stored_fields(key)
+        if fields is None:
+            raise KeyError(key)
+        text = fields[S.TEXT]
+        with self._lock:
+            curation = self._curation()
+        return Article(
+            _info(fields),
+            text,
+            tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
+            curation.apply(Analysis.from_dict(analysis_dict(fields)), text, key).analysis,
+        )
+
+    def _stored_fields(self, key: str) -> dict[str, Any] | None:
+        searcher = self._fresh_searcher()
+        if searcher is None:
+            return None
+        try:
+            fields = searcher.document(**{S.KEY: key})
+        except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+            self._corrupt(exc)
+        return dict(fields) if fields else None
+
+    def key_for_path(self, path: Path | str) -> str | None:
+        key = paths.document_key(path)
+        with self._lock:
+            searcher = self._fresh_searcher()
+            if searcher is None:
+                return None
+            return key if searcher.document_number(**{S.KEY: key}) is not None else None
+
+    # ------------------------------------------------------------------ search
+
+    def search(self, query: str, limit: int = 20) -> SearchResult:
+        """Ranked hits with snippets and hit offsets; :class:`QueryError` if malformed."""
+        q = parse_query(self._curated_query(query))
+        with self._lock:
+            searcher = self._fresh_searcher()
+            if searcher is None:
+                return SearchResult(query, (), 0, None)
+            try:
+                # No block-quality skipping and no matcher replacement: the collector then
+                # counts every match as it goes, where Whoosh's default would run the query
+                # a second time for the total (twice the cost of a phrase query).
+                collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
+                searcher.search_with_collector(fast_phrases(q), collector)
+                results = collector.results()
+                highlighter = Highlighter(q, searcher.reader())
+                hits = []
+                for hit in results:
+                    fields = hit.fields()
+                    text = fields.get(S.TEXT) or ""
+                    analysis = analysis_dict(fields) if highlighter.needs_analysis else None
+                    spans = highlighter.spans(text, analysis)
+                    hits.append(
+                        SearchHit(
+                            key=fields[S.KEY],
+                            path=fields[S.PATH],
+                            title=fields.get(S.TITLE) or "",
+                            score=float(hit.score or 0.0),
+                            snippet=make_snippet(text, spans),
+                            hits=tuple(spans),
+                        )
+                    )
+                total = len(results)
+                suggestion = None
+                if not total:
+                    suggestion = suggest(q, query, searcher.reader(), self._vocabulary())
+            except QueryError:
+                raise
+            except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+                self._corrupt(exc)
+        return SearchResult(query, tuple(hits), total, suggestion)
+
+    def hits_in(self, key: str, query: str) -> tuple[Span, ...]:
+        """Where ``query`` matches in the article ``key``, for the reader to mark."""
+        q = parse_query(self._curated_query(query))
+        with self._lock:
+            searcher = self._fresh_searcher()
+            fields = self._stored_fields(key)
+            if searcher is None or fields is None:
+                return ()
+            highlighter = Highlighter(q, searcher.reader())
+        return tuple(highlighter.spans(fields.get(S.TEXT) or "", analysis_dict(fields)))
+
+    def _curated_query(self, query: str) -> str:
+        """``person:``/``place:`` terms that name a corrected entry (renamed, merged, moved)
+        rewritten to the names the index holds."""
+        with self._lock:
+            if not self._curation():
+                return query
+            forms = self._aggregates()["forms"]
+        return rewrite_entity_terms(query, forms)
+
+    def _vocabulary(self) -> list[str]:
+        if "words" not in self._cache:
+            from index.library.storage import WORDS_FILE
+
+            gen = self._storage.generation_dir(self._current)
+            try:
+                text = (gen / WORDS_FILE).read_text("utf-8") if gen else ""
+            except OSError:
+                text = ""
+            self._cache["words"] = text.split()
+        words: list[str] = self._cache["words"]
+        return words
+
+    # ------------------------------------------------------------------ library-wide
+
+    def _curation(self) -> Curation:
+        """The reader's corrections, reloaded when another instance or process changed
+        them (a ``stat`` of the database and its log)."""
+        token = self._curation_store.token()
+        if self._cache.get("curation_token") != token:
+            for name in ("curation", "entities", "statements", "entity_index"):
+                self._cache.pop(name, None)
+            self._cache["curation"] = self._curation_store.curation()
+            self._cache["curation_token"] = token
+        curation: Curation = self._cache["curation"]
+        return curation
+
+    def _aggregates(self) -> dict[str, Any]:
+        curation = self._curation()
+        if "entities" not in self._cache:
+            self._cache.update(aggregate(self._stored(), curation))
+        return self._cache
+
+    def entities(self, kind: EntityKind | str, *, hidden: bool = False) -> list[LibraryEntity]:
+        """Every person (``kind="person"``) or place (``"place"``) — or organisation, as
+        the reader corrected them — in the library, with the articles naming them; those
+        in most articles first. ``hidden``: the entries the reader hid, instead."""
+        try:
+            wanted = EntityKind(kind)
+        except ValueError:
+            raise ValueError(
+                f"kind must be 'person', 'place' or 'organisation', not {kind!r}"
+            ) from None
+        with self._lock:
+            table = self._aggregates()["hidden" if hidden else "entities"]
+            return list(table[wanted])
+
+    def statements(self, speaker: str | None = None) -> list[LibraryStatement]:
+        """Every statement in the library, or those of one speaker (case-insensitive, any
+        of the speaker's names)."""
+        with self._lock:
+            found = list(self._aggregates()["statements"])
+            if speaker is not None:
+                entity = self.find_entity(speaker)
+                speaker = entity.name if entity else self._curation().resolve(speaker)
+        if speaker is not None:
+            wanted = speaker.casefold()
+            found = [s for s in found if (s.statement.speaker or "").casefold() == wanted]
+        return found
+
+    def find_entity(self, name: str, kind: EntityKind | str | None = None) -> LibraryEntity | None:
+        """The entry that goes by ``name`` (its name or any alias, case-insensitive), the
+        one in most articles where several do; hidden ones last."""
+        wanted = " ".join(name.split()).casefold()
+        with self._lock:
+            agg = self._aggregates()
+            for table in ("entities", "hidden"):
+                for k, entries in agg[table].items():
+                    if kind is not None and k != EntityKind(kind):
+                        continue
+                    for e in entries:
+                        if wanted in {f.casefold() for f in (e.name, *e.aliases)}:
+                            return e
+        return None
+
+    def entity_page(self, name: str, kind: EntityKind | str | None = None) -> EntityPage:
+        """What the library knows about the entry going by ``name`` (any alias);
+        :class:`KeyError` if none does."""
+        entity = self.find_entity(name, kind)
+        if entity is None:
+            raise KeyError(name)
+        with self._lock:
+            return entity_page(entity, self._aggregates())
+
+    # ------------------------------------------------------------------ corrections
+
+    def correct(self, op: str, subject: str, value: str = "") -> Correction:
+        """Stores a correction (see :mod:`index.curation`); it applies from the next read."""
+        return self._curation_store.add(op, subject, value)
+
+    def corrections(self) -> list[Correction]:
+        return self._curation_store.list()
+
+    def unused_corrections(self) -> list[Correction]:
+        """Corrections whose subject is not in the library any more (kept, not dropped)."""
+        with self._lock:
+            names = self._aggregates()["names"]
+            return self._curation().unused(names)
+
+    def undo_correction(self, id: int) -> Correction:
+        return self._curation_store.remove(id)
+
+    def redo_correction(self, correction: Correction) -> Correction:
+        return self._curation_store.restore(correction)
+
+    # ------------------------------------------------------------------ updating
+
+    def update(
+        self,
+        progress: Callable[[Progress], None] | None = None,
+        cancel: Callable[[], bool] | None = None,
+        *,
+        rebuild: bool = False,
+    ) -> UpdateReport:
+        """Brings the index in line with the sources (see :mod:`index.library.update`).
+
+        Raises :class:`~index.model.LibraryLocked` when another process is updating the
+        library, :class:`~index.model.LibraryError` when the list of sources is damaged.
+        ``failed`` in the report holds the problems that are new in this update; all of
+        them are :meth:`problems`.
+        """
+        started = time.monotonic()
+        notify = progress or (lambda p: None)
+        stop = cancel or (lambda: False)
+        # The file lock keeps other writers out for the whole update; the instance's own
+        # lock is taken only around its searcher, so searches go on while articles are
+        # analysed.
+        with self._storage.lock(self.lock_timeout):
+            self._sources.all()  # a damaged list of sources stops here, before any change
+            with self._lock:
+                self._open()  # another process may have changed it since we opened it
+            reason: str | None = None
+            if rebuild:
+                reason = "a rebuild was asked for"
+            elif self.problem:
+                reason = self.problem
+            elif self._ix is None:
+                reason = "there was no index yet"
+            state: dict[str, dict[str, Any]] = {}
+            if reason is None:
+                try:
+                    with self._lock:
+                        state = self._manifest()
+                except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+                    reason = f"the index is unreadable ({describe(exc)})"
+            ctx = UpdateContext(
+                storage=self._storage,
+                sources=self._sources,
+                ix=None if reason else self._ix,
+                generation=self._current,
+                stored_fields=self._locked_stored_fields,
+                analyser_for=self._analyser_for,
+                lock_timeout=self.lock_timeout,
+            )
+            run = Update(ctx, notify, stop, state, full=reason is not None)
+            try:
+                report = run.run()
+            finally:
+                with self._lock:
+                    self._open()
+            before = self._sources.problems()
+            known = {(p.path, p.reason) for p in before}
+            new = tuple(p for p in report.failed if (p.path, p.reason) not in known)
+            current = list(report.failed)
+            if report.cancelled:  # files not reached keep their problem
+                reached = {p.path for p in current}
+                current += [p for p in before if p.path not in reached]
+            with contextlib.suppress(OSError):  # a read-only data directory
+                self._sources.save_problems(current)
+        report = dataclasses.replace(report, failed=new)
+        report.extra["rebuilt"] = reason
+        return dataclasses.replace(report, seconds=time.monotonic() - started)
+
+    def _locked_stored_fields(self, key: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self._stored_fields(key)
+
+    def _manifest(self) -> dict[str, dict[str, Any]]:
+        """What the index holds, per key: path, size, mtime and hash. Read from the
+        manifest written after the last commit when it is of the same Whoosh generation,
+        else (a crash between the two) from the stored fields, which is slower."""
+        from index.library.update import manifest_entry
+
+        found = self._storage.read_manifest(self._ix)
+        if found is not None:
+            return found
+        return {f[S.KEY]: manifest_entry(f) for f in self._searcher.reader().all_stored_fields()}
+
+    def _analyser_for(self, count: int) -> Analyser:
+        if self._analyser is not None:
+            return self._analyser
+        from index.analysis import Analyser as SpacyAnalyser
+
+        processes = self.processes
+        if processes is None:
+            processes = 2 if count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+        return SpacyAnalyser(n_process=max(1, processes))
+
+
+def _info(fields: dict[str, Any]) -> ArticleInfo:
+    return ArticleInfo(
+        key=fields[S.KEY],
+        path=fields[S.PATH],
+        title=fields.get(S.TITLE) or "",
+        dateline=fields.get(S.DATELINE),
+        source=fields.get(S.SOURCE) or "",
+        size=int(fields.get(S.SIZE) or 0),
+        mtime=float(fields.get(S.MTIME) or 0.0),
+    )

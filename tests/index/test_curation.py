@@ -1,0 +1,193 @@
+"""The reader's corrections: each operation on its own, and kept across everything the
+library does (rebuild, edits, removing and re-adding an article), headless too."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_library import make_library, write
+
+from index.cli import main
+from index.curation import Correction, Curation, CurationStore
+from index.model import Analysis, Person, Place, Statement
+
+TEXT = "Lloyd Austin met Mr Austin and Ada Lovelace in Paris. Austin said so."
+
+
+BARE = (54, 60)  # the second "Austin"
+
+
+def analysis() -> Analysis:
+    assert TEXT[slice(*BARE)] == "Austin" and TEXT[66:68] == "so"
+    return Analysis(
+        (Person("Lloyd Austin", "Secretary", ("Mr Austin", "Austin"),
+                ((0, 12), (17, 26), BARE)),
+         Person("Ada Lovelace", None, (), ((31, 43),))),
+        (Place("Paris", "city", (), ((47, 52),)),),
+        (Statement("so", 66, 68, "Lloyd Austin", "person", "said"),),
+    )
+
+
+def curated(*ops: tuple[str, str, str]) -> Analysis:
+    corrections = [Correction(i, op, s, v) for i, (op, s, v) in enumerate(ops, 1)]
+    return Curation(corrections).apply(analysis(), TEXT, "k1").analysis
+
+
+def test_no_corrections_change_nothing() -> None:
+    assert Curation().apply(analysis(), TEXT, "k1").analysis == analysis()
+
+
+def test_rename_keeps_the_old_name_as_an_alias_and_follows_statements() -> None:
+    a = curated(("rename", "lloyd austin", "General Austin"))
+    austin = a.people[0]
+    assert austin.name == "General Austin" and "Lloyd Austin" in austin.aliases
+    assert a.statements[0].speaker == "General Austin"
+
+
+def test_merge_makes_one_entry_and_a_chain_is_followed() -> None:
+    a = curated(("merge", "Ada Lovelace", "Lloyd Austin"), ("rename", "Lloyd Austin", "L. A."))
+    assert [p.name for p in a.people] == ["L. A."]
+    assert len(a.people[0].mentions) == 4 and "Ada Lovelace" in a.people[0].aliases
+
+
+def test_split_takes_an_alias_out_with_its_mentions() -> None:
+    a = curated(("split", "Lloyd Austin", "Austin"))
+    names = {p.name: p for p in a.people}
+    assert names["Austin"].mentions == (BARE,)
+    assert "Austin" not in names["Lloyd Austin"].aliases
+    assert BARE not in names["Lloyd Austin"].mentions
+
+
+def test_kind_moves_an_entry_and_none_removes_it() -> None:
+    a = curated(("kind", "Paris", "person"), ("kind", "Ada Lovelace", "none"))
+    assert [p.name for p in a.people] == ["Lloyd Austin", "Paris"] and a.places == ()
+    c = Curation([Correction(1, "kind", "Lloyd Austin", "organisation")])
+    out = c.apply(analysis(), TEXT, "k1")
+    assert [o.name for o in out.organisations] == ["Lloyd Austin"]
+
+
+def test_hide_and_unhide() -> None:
+    assert [p.name for p in curated(("hide", "Ada Lovelace", "")).people] == ["Lloyd Austin"]
+    assert len(curated(("hide", "Ada Lovelace", ""), ("unhide", "ada lovelace", "")).people) == 2
+
+
+def test_a_statement_is_reassigned_or_struck() -> None:
+    assert curated(("speaker", "k1:66:68", "Ada Lovelace")).statements[0].speaker == "Ada Lovelace"
+    assert curated(("not-statement", "k1:66:68", "")).statements == ()
+    assert curated(("not-statement", "other:66:68", "")).statements != ()  # another article
+
+
+# ---------------------------------------------------------------------------- the library
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "articles"
+    write(folder / "austin.txt", "Austin visits Japan\n\nLloyd Austin went to Japan. "
+          "“We are upgrading our forces,” Mr Austin said.\n")
+    write(folder / "lovelace.txt", "Engines of London\n\nAda Lovelace wrote about engines "
+          "in London. “The engine weaves algebraic patterns,” she said.\n")
+    return folder
+
+
+def test_corrections_survive_rebuild_edit_and_re_adding(data_dir: Path, folder: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([folder])
+    library.update()
+    library.correct("rename", "Lloyd Austin", "General Austin")
+    library.correct("kind", "London", "person")
+    library.correct("hide", "Ada Lovelace")
+
+    def check() -> None:
+        people = {e.name for e in library.entities("person")}
+        assert people == {"General Austin", "London"}
+        assert {e.name for e in library.entities("person", hidden=True)} == {"Ada Lovelace"}
+        assert library.search('person:"General Austin"').total == 1
+        assert library.statements("Mr Austin")[0].statement.speaker == "General Austin"
+
+    check()
+    library.update(rebuild=True)
+    check()
+    write(folder / "austin.txt", "Austin visits Japan again\n\nLloyd Austin went to Japan "
+          "twice. “Again,” said Mr Austin.\n")
+    library.update()
+    check()
+    library.remove_source(folder)
+    library.update()
+    assert library.entities("person") == []
+    assert {c.subject for c in library.unused_corrections()} == {
+        "Lloyd Austin", "London", "Ada Lovelace"}  # kept, and said to be unused
+    library.add_sources([folder])
+    library.update()
+    check()
+
+
+def test_another_library_instance_sees_a_correction(data_dir: Path, folder: Path) -> None:
+    reader = make_library(data_dir)
+    reader.add_sources([folder])
+    reader.update()
+    assert reader.find_entity("Mr Austin").name == "Lloyd Austin"  # type: ignore[union-attr]
+    writer = make_library(data_dir)
+    c = writer.correct("rename", "Lloyd Austin", "General Austin")
+    assert reader.find_entity("Mr Austin").name == "General Austin"  # type: ignore[union-attr]
+    article = reader.article(reader.documents()[0].key)
+    assert "General Austin" in {p.name for p in article.analysis.people}
+    writer.undo_correction(c.id)
+    assert reader.find_entity("Mr Austin").name == "Lloyd Austin"  # type: ignore[union-attr]
+    writer.redo_correction(c)
+    assert reader.find_entity("General Austin") is not None
+
+
+def test_entity_page(data_dir: Path, folder: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([folder])
+    library.update()
+    page = library.entity_page("Mr Austin")
+    assert page.entity.name == "Lloyd Austin" and page.entity.aliases == ("Mr Austin",)
+    assert [a.title for a in page.articles] == ["Austin visits Japan"]
+    assert "Lloyd Austin went to Japan" in page.articles[0].snippet
+    assert [s.statement.text for s in page.statements] == ["We are upgrading our forces,"]
+    assert page.places == (("Japan", 1),)
+    place = library.entity_page("London")
+    assert [s.statement.speaker for s in place.statements] == ["Ada Lovelace"]
+    with pytest.raises(KeyError):
+        library.entity_page("Nobody")
+
+
+def test_the_command_line(data_dir: Path, folder: Path, tmp_path: Path,
+                          capsys: pytest.CaptureFixture[str]) -> None:
+    library = make_library(data_dir)
+    library.add_sources([folder])
+    library.update()
+    assert main(["entities", "rename", "Mr Austin", "General Austin"]) == 0
+    assert main(["entities", "merge", "Ada Lovelace", "General Austin"]) == 0
+    assert main(["entities", "kind", "Japan", "organisation"]) == 0
+    assert main(["entities", "rename", "Nobody", "X"]) == 1
+    assert main(["entities", "kind", "London", "band"]) == 1
+    capsys.readouterr()
+    assert main(["entities", "list", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert rows[0] == {"name": "General Austin", "kind": "person",
+                       "aliases": ["Lloyd Austin", "Mr Austin", "Ada Lovelace", "Ms Lovelace"],
+                       "articles": 2, "mentions": 3, "roles": []}
+    assert [r["name"] for r in rows if r["kind"] == "place"] == ["London"]
+    assert main(["entities", "list", "--kind", "organisation", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "Japan"
+    assert main(["entities", "show", "Lloyd Austin", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert {"name", "kind", "aliases", "roles", "articles", "statements"} <= set(shown)
+    assert {s["text"] for s in shown["statements"]} == {
+        "We are upgrading our forces,", "The engine weaves algebraic patterns,"}
+    assert all({"key", "start", "end", "text"} <= set(s) for s in shown["statements"])
+    assert main(["entities", "export"]) == 0
+    exported = capsys.readouterr().out
+    (tmp_path / "c.json").write_text(exported, "utf-8")
+    other = tmp_path / "other"
+    assert main(["entities", "import", str(tmp_path / "c.json"), "--data-dir", str(other)]) == 0
+    assert len(CurationStore(other).list()) == 3
+    assert main(["entities", "undo", "3"]) == 0
+    capsys.readouterr()
+    assert main(["entities", "corrections", "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2
