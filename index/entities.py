@@ -51,6 +51,7 @@ from index.entities_titles import (
     is_title_word,
 )
 from index.evidence import CAP, key_of
+from index.firstnames import is_first_name
 from index.model import Document, NameEvidence, Person, Place, Span
 
 _V = TypeVar("_V")
@@ -144,6 +145,7 @@ class _Text:
         self.in_ent = [r[7] in (1, 3) for r in rows]
         self._label_ids = [r[6] for r in rows]
         self._syntax: tuple[list[str], list[int]] | None = None
+        self._pos: list[str] | None = None
         self.nl = [
             (e < len(text) and text[e] == "\n") or "\n" in x
             for e, x in zip(self.end, w, strict=True)
@@ -187,6 +189,15 @@ class _Text:
             rel = self.doc.to_array(HEAD).astype("int64").tolist()
             self._syntax = (deps, [i + r for i, r in enumerate(rel)])
         return self._syntax
+
+    def pos(self) -> list[str]:
+        """Each token's coarse part of speech (read once, on demand)."""
+        if self._pos is None:
+            from spacy.attrs import POS
+
+            strings = self.doc.vocab.strings
+            self._pos = [strings[x] for x in self.doc.to_array(POS).tolist()]
+        return self._pos
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[self.idx[start] : self.end[end - 1]]
@@ -312,13 +323,17 @@ _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "its", "their", "our", "my", "yo
 _NOT_ROLE_START = frozenset(_NOT_ROLE_START_WORDS.split()) | _POSSESSIVE_PRONOUNS
 
 
-def _role_before(t: _Text, start: int) -> str | None:
-    """The title written just before a name: "US Secretary of State", "Foreign Minister"."""
+def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
+    """The title written just before a name: "US Secretary of State", "Foreign Minister".
+    Tokens from ``inside`` on were in the model's entity with the name ("[Comedian Harry
+    Hill]PERSON")."""
     i = start - 1
     first = start
+    if inside is None:
+        inside = start
     while i >= 0:
         w = t.w[i]
-        if t.space[i] or (t.punct[i] and w not in {"-", "."}) or t.person[i]:
+        if t.space[i] or (t.punct[i] and w not in {"-", "."}) or (t.person[i] and i < inside):
             break
         if is_honorific(w) and i == start - 1:
             i -= 1
@@ -372,6 +387,84 @@ def _role_appos(t: _Text, start: int, end: int) -> str | None:
     return None
 
 
+#: Words that end a descriptive phrase beside a name.
+_PHRASE_STOPS = frozenset({",", ".", ";", ":", "(", ")", "\"", "“", "”", "who", "which", "that",
+                           "where", "when", "whose", "and", "but", "said", "says", "told"})
+_PERSON_SUFFIXES = ("er", "or", "ist", "ian", "eur", "ant", "ee")
+
+
+def _person_noun(t: _Text, k: int) -> bool:
+    """Whether token ``k`` names what a person is or does: an office ("director"), or a
+    common noun that reads as one ("lawyer", "blogger", "analyst", "DJ")."""
+    w = t.w[k]
+    if is_head(w):
+        return True
+    low = w.lower()
+    return (not t.cap[k] and t.pos()[k] == "NOUN" and low.endswith(_PERSON_SUFFIXES)
+            and not low.endswith(("ment", "ter", "ber", "ance", "ence")) and len(low) > 4)
+
+
+def _phrase(t: _Text, a: int, b: int) -> str | None:
+    """The role a descriptive phrase ``a:b`` gives ("managing director of T-Mobile in the
+    UK", "Yahoo's head of consumer services"), or None if it is not one."""
+    pos = t.pos()
+    while a < b and (t.w[a].lower() in _LEADING_DROP - {"former", "ex", "ex-"}
+                     or t.w[a].lower() in _POSSESSIVE_PRONOUNS):
+        a += 1
+    if not 0 < b - a <= 12:
+        return None
+    if any(pos[k] in ("VERB", "AUX", "PRON", "NUM") or t.nl[k] for k in range(a, b)):
+        return None
+    if not any(_person_noun(t, k) for k in range(a, b)):
+        return None
+    return t.span_text(a, b)
+
+
+def _role_of(t: _Text, start: int, end: int, inside: int | None = None) -> str | None:
+    """The role the words around a name give it, if any."""
+    return (_role_before(t, start, inside) or _role_appos(t, start, end)
+            or _role_after(t, start, end) or _role_described(t, start))
+
+
+_OPENERS = frozenset({",", "-", "–", "—"})
+_CLOSERS = frozenset({",", ".", ";", ")", "-", "–", "—", "and"})
+_COPULA = frozenset({"is", "was", "becomes", "became"})
+
+
+def _role_after(t: _Text, start: int, end: int) -> str | None:
+    """A descriptive phrase after the name, between commas or dashes or after "is":
+    "Brian McBride, managing director of T-Mobile in the UK, said"; "Lord Bingham - a
+    senior law lord - said"; "Clark Boyd is technology correspondent for The World"."""
+    n = len(t.w)
+    if end + 1 >= n or not (t.w[end] in _OPENERS or t.w[end].lower() in _COPULA):
+        return None
+    k = end + 1
+    while (k < n and k - end <= 13 and t.w[k].lower() not in _PHRASE_STOPS
+           and t.w[k] not in _CLOSERS):
+        k += 1
+    if k >= n or (t.w[k].lower() not in _CLOSERS and t.w[k].lower() not in {"said", "says"}):
+        return None
+    return _phrase(t, end + 1, k)
+
+
+def _role_described(t: _Text, start: int) -> str | None:
+    """A description just before the name and a comma: "said the Ofsted chief, David
+    Bell"; "by Ofsted chief, David Bell"; "asked Jackson's lawyer, David LeGrand"."""
+    if start < 3 or t.w[start - 1] != ",":
+        return None
+    pos = t.pos()
+    k = start - 2
+    while k >= 0 and start - k <= 10 and not (
+        t.w[k].lower() in ("the", "a", "an") or pos[k] in ("ADP", "VERB", "AUX")
+    ):
+        if t.w[k].lower() in _PHRASE_STOPS or t.nl[k] or (t.punct[k] and t.w[k] not in "-'’"):
+            return None
+        k -= 1
+    if k < 0:
+        return None
+    return _phrase(t, k + 1, start - 1)
+
+
 def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
     """A person the model took for an organisation with their title:
     "Secretary of [Defence Lloyd Austin]ORG" -> Lloyd Austin, Secretary of Defence."""
@@ -382,12 +475,15 @@ def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
         k += 1
     if k == start and not (start > 0 and is_title_word(t.w[start - 1])):
         return None
-    tail = [doc[j] for j in range(k, end)]
+    # A hyphen inside a word ("Sven-Goran") is part of the name.
+    tail = [doc[j] for j in range(k, end)
+            if not (t.w[j] == "-" and k < j < end - 1 and t.end[j - 1] == t.idx[j] == t.end[j]
+                    - 1 and t.end[j] == t.idx[j + 1])]
     if not 1 <= len(tail) <= 3 or not all(
         w.pos_ == "PROPN" and _is_cap(w.text) and not t.caps[w.i] for w in tail
     ):
         return None
-    if gazetteer.load().lookup(" ".join(w.text for w in tail)):
+    if gazetteer.load().lookup(t.span_text(k, end)):
         return None
     if len(tail) == 1 and not any(is_sure_title(t.w[j]) for j in range(max(0, start - 1), k)):
         return None  # "the [General Election]ORG"
@@ -467,7 +563,7 @@ def _candidates(t: _Text) -> list[_Cand]:
                 c.kind = PLACE  # "fighting in Tavildara", "east of Longyear"
                 c.strong = True
             else:
-                c.role = _role_before(t, s) or _role_appos(t, s, e)
+                c.role = _role_of(t, s, e, title_start)
         cands.append(c)
     listed = _listed_people(t, cands) + _places_of(t, cands)
     listed += _roster_people(t, cands + listed)
@@ -959,6 +1055,13 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
     people = []
     for cl in clusters:
         mentions = tuple(sorted(set(cl.mentions)))
+        for a, b in mentions if cl.role is None else ():
+            # "Mr Thomas, the information commissioner, said": a role at a later mention.
+            i, j = t.tok_at_start.get(a), t.tok_at_end.get(b)
+            if i is not None and j is not None and not t.caps[i]:
+                cl.role = _role_of(t, i, j + 1)
+                if cl.role:
+                    break
         forms = {_display(f) for f in cl.forms} | cl.honorific_forms
         aliases = tuple(sorted(forms - {cl.name}))
         people.append(Person(cl.name, cl.role, aliases, mentions))
@@ -1049,14 +1152,6 @@ _SUBJECT = frozenset({"nsubj", "nsubjpass"})
 _ORG_LABELS = frozenset({"ORG", "PRODUCT", "NORP"})
 
 
-def _first_name(word: str) -> bool:
-    try:
-        from index.firstnames import is_first_name  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # the lexicon is not there yet
-        return False
-    return bool(is_first_name(word))
-
-
 def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_Cand],
               sports: bool) -> list[NameEvidence]:
     """What the article shows about each name: its people, its places and the other names
@@ -1066,7 +1161,7 @@ def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_
     for p in people:
         counts = _cues(t, p.mentions)
         words = p.name.split()
-        if len(words) > 1 and _first_name(words[0]):
+        if len(words) > 1 and is_first_name(words[0]):
             counts["first"] = 1
         if p.role:
             counts["role"] = 1
