@@ -1057,9 +1057,9 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
         mentions = tuple(sorted(set(cl.mentions)))
         for a, b in mentions if cl.role is None else ():
             # "Mr Thomas, the information commissioner, said": a role at a later mention.
-            first, last = t.tok_at_start.get(a), t.tok_at_end.get(b)
-            if first is not None and last is not None and not t.caps[first]:
-                cl.role = _role_of(t, first, last + 1)
+            at, upto = t.tok_at_start.get(a), t.tok_at_end.get(b)
+            if at is not None and upto is not None and not t.caps[at]:
+                cl.role = _role_of(t, at, upto + 1)
                 if cl.role:
                     break
         forms = {_display(f) for f in cl.forms} | cl.honorific_forms
