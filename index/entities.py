@@ -511,7 +511,7 @@ def _candidates(t: _Text) -> list[_Cand]:
             kind = PERSON
         elif label in _PLACE_LABELS:
             kind = PLACE
-            if _is_demonym(text) or not t.cap[s] or all(is_not_a_name(t.w[k]) for k in range(s, e)):
+            if _is_demonym(text) or not t.cap[s] or is_not_a_name(t.w[e - 1]):
                 continue  # "Japanese", "midfield", "Bafta"
             if e - s == 2 and _INITIAL.match(t.w[s] + ("" if t.w[s].endswith(".") else ".")):
                 kind = PERSON  # "D Hickie"
@@ -854,6 +854,56 @@ def _thing_like(t: _Text, cands: list[_Cand]) -> bool:
     return cues["it"] > cues["he"]
 
 
+_OF = frozenset({"of", "de", "du", "des"})
+_AND = frozenset({"and", "&"})
+_POSSESSIVE_PRONOUN_WORDS = frozenset({"his", "her", "its", "my", "your", "their", "our"})
+
+
+def _places_in_names(t: _Text, cands: list[_Cand]) -> None:
+    """A place inside the name of an organisation, a work, a band or a peer is not a place:
+    "House of Fraser", "Pirates of the Caribbean", "Lord Nicholls of Birkenhead", "Echo and
+    the Bunnymen", "USA Track and Field", "his Achilles tendon". A title or a place word
+    before "of" keeps it ("President of France", "Gulf of Mexico"), and so do two places
+    ("Trinidad and Tobago")."""
+    g = gazetteer.load()
+    kind_at: list[str | None] = [None] * len(t.w)
+    for c in cands:
+        for k in range(c.start, c.end):
+            kind_at[k] = c.kind
+    n = len(t.w)
+    for c in cands:
+        if c.kind != PLACE or c.dateline or t.caps[c.start]:
+            continue
+        i, e = c.start, c.end
+        known = c.place_kind is not None or g.lookup(c.text) is not None
+        j = i - 2 if i > 1 and t.w[i - 1].lower() == "the" else i - 1
+        joiner = t.w[j].lower() if j > 0 else ""
+        before = j - 1
+        inside = False
+        if (joiner in _OF and t.cap[before] and not t.sent[before] and not t.punct[before]
+                and c.place_kind not in _STRONG_KINDS):
+            # Not "Karlsruhe of Germany", "Peter Nicol of Scotland": where they are from.
+            w = t.w[before]
+            if kind_at[before] == PERSON:
+                k = before
+                while k > 0 and kind_at[k - 1] == PERSON:
+                    k -= 1
+                inside = k > 0 and is_honorific(t.w[k - 1])  # "Lord Nicholls of Birkenhead"
+            else:
+                inside = not (is_title_word(w) or is_honorific(w) or kind_at[before] == PLACE
+                              or w.lower() in _PLACE_QUALIFIERS)
+        elif joiner in _AND and t.cap[before] and kind_at[before] != PLACE and not known:
+            inside = not t.punct[before]  # "USA Track and Field"
+        if (e + 2 < n and t.w[e].lower() in _AND and t.w[e + 1].lower() == "the"
+                and t.cap[e + 2] and kind_at[e + 2] != PLACE and not known):
+            inside = True  # "Echo and the Bunnymen"
+        if (i > 0 and t.w[i - 1].lower() in _POSSESSIVE_PRONOUN_WORDS and not known
+                and e < n and not t.cap[e] and t.pos()[e] == "NOUN"):
+            inside = True  # "his Achilles tendon"
+        if inside:
+            c.kind = OTHER
+
+
 #: Headline words that open a sports report ("SOCCER - ROMANIA BEAT LITHUANIA").
 _SPORTS = re.compile(
     r"^\W*(?:SOCCER|FOOTBALL|CRICKET|BASEBALL|TENNIS|GOLF|BOXING|RUGBY(?: UNION| LEAGUE)?|"
@@ -927,6 +977,7 @@ def analyse_entities(
     cands = _gazetteer_pass(t, _candidates(t))
     _dateline(t, document, cands)
     _vote(t, cands)
+    _places_in_names(t, cands)
     sports = _is_sports(t.text)
     if sports:
         _teams(t, cands)
