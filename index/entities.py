@@ -734,8 +734,10 @@ def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
             if o.kind == PERSON and o.start == i and o.end == end:
                 continue  # decided by the vote below
             ok = False
-        if ok and i > 0 and is_sure_title(t.w[i - 1]) and entry.kind not in _STRONG_KINDS:
-            ok = False  # "Crown Princess Mary", "Mr Lincoln"
+        if ok and i > 0 and entry.kind not in _STRONG_KINDS and (
+            is_sure_title(t.w[i - 1]) or (not t.cap[i - 1] and is_head(t.w[i - 1]))
+        ):
+            ok = False  # "Crown Princess Mary", "Mr Lincoln", "UK rapper Kano"
         # A name inside a longer capitalised name ("New York Times") is not this place.
         if ok and not upper and (
             (i > 0 and owner[i - 1] is None and t.cap[i - 1]

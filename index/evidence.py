@@ -159,7 +159,7 @@ def kind_in(e: NameEvidence, decisions: Decisions) -> str:
 
     The library decides whether a name is a person's; whether a name that is not is a
     place or a team, firm or paper named after one is read in the article alone ("New
-    York" beat Boston; a visit to New York).
+    York" beat Boston; a visit to New York), unless the gazetteer does not know the place.
     """
     local = dict(e.counts)
     local[f"k:{e.kind}"] = 1
@@ -170,9 +170,13 @@ def kind_in(e: NameEvidence, decisions: Decisions) -> str:
         both = {k: s[k] + lib[k] for k in KINDS}
     else:
         both = {k: 2 * v for k, v in s.items()}
-    person = _best(both, e.kind) == "person"
-    if person or e.kind != "person":
-        return "person" if person else e.kind
+    if _best(both, e.kind) == "person":
+        return "person"
+    if e.kind == "place" and not local.get("gaz"):
+        # A place no gazetteer knows ("BT", "Jupiter") is what the library mostly reads it as.
+        return "other" if both["other"] > both["place"] else "place"
+    if e.kind != "person":
+        return e.kind
     return "place" if s["place"] > s["other"] else "other"
 
 
