@@ -518,6 +518,10 @@ def _candidates(t: _Text) -> list[_Cand]:
             elif (s > 0 and is_sure_title(t.w[s - 1]) and t.w[s - 1].lower().rstrip(".") != "st"
                   and entry is None and not g.lookup(text)):
                 kind = PERSON  # "President [Thabo Mbeki]GPE"
+            elif s > 0 and not t.cap[s - 1] and is_head(t.w[s - 1]) and (
+                entry is None or entry.kind not in _STRONG_KINDS
+            ):
+                kind = PERSON  # "UK rapper [Kano]GPE"
         elif label in _BLOCK_LABELS and (hidden := _person_in_org(t, s, e)):
             cands.append(hidden)
             continue
@@ -530,8 +534,8 @@ def _candidates(t: _Text) -> list[_Cand]:
                 continue
         else:
             continue
-        if kind == PERSON and not any(ch.isalpha() for ch in t.w[s]):
-            continue  # "280bn"
+        if kind == PERSON and (not any(ch.isalpha() for ch in t.w[s]) or t.w[s].islower()):
+            continue  # "280bn", "marijuana"
         if kind == PERSON and title_start < s and e - s == 1 and not any(
             is_sure_title(t.w[k]) for k in range(title_start, s)
         ):
@@ -545,6 +549,13 @@ def _candidates(t: _Text) -> list[_Cand]:
                    and t.w[s - 1].lower() not in _NOT_ROLE_START and not g.lookup(t.w[s - 1])):
                 s -= 1
                 ent_start = s
+                text = t.span_text(s, e)
+            # "[Johnny] Depp": a first name alone, and the capitalised word after it.
+            if (e - s == 1 and e == ent_end and e < len(t.w) and t.cap[e] and not t.in_ent[e]
+                    and not t.punct[e] and not t.nl[s] and not t.caps[e]
+                    and is_first_name(t.w[s]) and t.pos()[e] == "PROPN"
+                    and not is_title_word(t.w[e]) and not g.lookup(t.w[e])):
+                e += 1
                 text = t.span_text(s, e)
         c = _Cand(s, e, kind, text)
         if kind == PERSON:

@@ -91,19 +91,27 @@ def scores(counts: Mapping[str, float]) -> dict[str, float]:
     }
 
 
+#: Cues that show a name is a person's.
+PERSON_CUES = ("first", "hon", "role", "he", "who", "speech")
+
+
 class Decisions:
     """The evidence of many articles, added up per name; what each name is.
 
     Add and remove articles at will (:meth:`add`, :meth:`remove`): decisions are read from
     the totals when asked, so they are always those of the articles added so far.
+    ``surnames`` counts, per word, the people with a longer name ending in it.
     """
 
     def __init__(self) -> None:
         self.totals: dict[str, Counter[str]] = {}
+        self.surnames: Counter[str] = Counter()
 
     def add(self, article: Analysis | Iterable[NameEvidence], sign: int = 1) -> None:
         items = article.evidence if isinstance(article, Analysis) else article
         for e in items:
+            if e.kind == "person" and " " in e.key:
+                self.surnames[e.key.rsplit(" ", 1)[1]] += sign
             total = self.totals.setdefault(e.key, Counter())
             total[f"k:{e.kind}"] += sign
             for feature, n in e.counts:
@@ -123,10 +131,23 @@ class Decisions:
     def kind(self, name: str) -> str | None:
         """What the library makes of ``name``: "person", "place", "other", or None if no
         article added uses it."""
-        total = self.totals.get(key_of(name))
+        key = key_of(name)
+        total = self.totals.get(key)
         if not total:
             return None
-        return _best(scores(total), _majority(total))
+        kind = _best(scores(total), _majority(total))
+        if kind == "person" and self.bare(key, total):
+            s = scores(total)
+            return "place" if s["place"] > s["other"] else "other"
+        return kind
+
+    def bare(self, key: str, total: Mapping[str, int]) -> bool:
+        """Whether ``key`` is one word that nothing shows to be a person's name: no article
+        gives it a first name, an honorific, a role, a "he" or "she" or a speech verb, and no
+        person in the library has it as a surname ("Keane", "Garfield", "Euronext")."""
+        return " " not in key and not any(total.get(f) for f in PERSON_CUES) and not (
+            self.surnames.get(key)
+        )
 
     def articles(self, name: str) -> int:
         """How many of the articles added use ``name``."""
@@ -170,7 +191,7 @@ def kind_in(e: NameEvidence, decisions: Decisions) -> str:
         both = {k: s[k] + lib[k] for k in KINDS}
     else:
         both = {k: 2 * v for k, v in s.items()}
-    if _best(both, e.kind) == "person":
+    if _best(both, e.kind) == "person" and not decisions.bare(e.key, total or local):
         return "person"
     if e.kind == "place" and not local.get("gaz"):
         # A place no gazetteer knows ("BT", "Jupiter") is what the library mostly reads it as.
