@@ -903,7 +903,7 @@ def _places_in_names(t: _Text, cands: list[_Cand]) -> None:
                     k -= 1
                 inside = k > 0 and is_honorific(t.w[k - 1])  # "Lord Nicholls of Birkenhead"
             else:
-                inside = not (is_title_word(w) or is_honorific(w) or kind_at[before] == PLACE
+                inside = not (is_head(w) or is_honorific(w) or kind_at[before] == PLACE
                               or w.lower() in _PLACE_QUALIFIERS)
         elif joiner in _AND and t.cap[before] and kind_at[before] != PLACE and not known:
             inside = not t.punct[before]  # "USA Track and Field"

@@ -307,3 +307,79 @@ def test_every_name_in_a_team_sheet_is_a_person(nlp) -> None:
         "Adam Hollioake", "Ronnie Irani", "Robert Croft", "Darren Gough",
     } <= names
     assert "London" in {p.name for p in places}
+
+
+# --- roles (issue 9) ----------------------------------------------------------------------
+
+
+def test_role_from_an_appositive_after_the_name(nlp) -> None:
+    text = (
+        "Mobile firms are racing to sell faster phones. Brian Castle, managing director of "
+        "Telmex in the UK, said the market was growing. Nick Hazelwood, Globex's head of "
+        "consumer services, thinks the change will help."
+    )
+    people, _ = analyse(nlp, text)
+    assert person(people, "Brian Castle").role == "managing director of Telmex in the UK"
+    assert person(people, "Nick Hazelwood").role == "Globex's head of consumer services"
+
+
+def test_role_from_a_description_before_the_name(nlp) -> None:
+    text = "Schools were criticised by the Ofsted chief, David Bellamy, on Monday."
+    people, _ = analyse(nlp, text)
+    assert person(people, "David Bellamy").role == "Ofsted chief"
+
+
+def test_a_role_word_is_never_part_of_the_name(nlp) -> None:
+    text = "Comedian Harry Hillman will host the show, while DJ Trevor Nelsen plays records."
+    people, _ = analyse(nlp, text)
+    assert {p.name: p.role for p in people} == {"Harry Hillman": "Comedian",
+                                               "Trevor Nelsen": "DJ"}
+
+
+def test_role_modifiers_are_kept(nlp) -> None:
+    text = "The Tory shadow chancellor Oliver Letwood attacked the plan on Sunday."
+    people, _ = analyse(nlp, text)
+    assert person(people, "Oliver Letwood").role == "Tory shadow chancellor"
+
+
+# --- places inside names (issue 9) --------------------------------------------------------
+
+
+def test_a_place_inside_the_name_of_a_firm_or_a_band_is_not_a_place(nlp) -> None:
+    text = (
+        "Shoppers deserted House of Fraser in December. The band supported Echo and the "
+        "Bunnymen in Leeds. His Achilles tendon was hurt in Madrid."
+    )
+    _, places = analyse(nlp, text)
+    assert {p.name for p in places} == {"Leeds", "Madrid"}
+
+
+def test_where_someone_is_from_stays_a_place(nlp) -> None:
+    text = "Karlsruhe of Germany beat the champions on Saturday."
+    _, places = analyse(nlp, text)
+    assert "Germany" in {p.name for p in places}
+
+
+def test_new_york_city_is_new_york(nlp) -> None:
+    text = "The band left New York City in May, and fans in New York cheered them on."
+    _, places = analyse(nlp, text)
+    ny = place(places, "New York")
+    assert texts(text, ny.mentions) == ["New York City", "New York"]
+    assert [p.name for p in places].count("New York") == 1
+
+
+# --- people (issue 9) ---------------------------------------------------------------------
+
+
+def test_a_first_name_the_model_cut_off_gets_its_surname(nlp) -> None:
+    text = "Fans hope that Johnny Deppford will play the role in the new film."
+    people, _ = analyse(nlp, text)
+    assert "Johnny Deppford" in {p.name for p in people}
+
+
+def test_lower_case_words_are_never_people(nlp) -> None:
+    # The model calls "marijuana" a person here.
+    text = ("He was accused of possessing marijuana . Police said Lopez had carried marijuana "
+            "for weeks .")
+    people, _ = analyse(nlp, text)
+    assert [p.name for p in people] == ["Lopez"]
