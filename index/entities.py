@@ -51,7 +51,7 @@ from index.entities_titles import (
     is_title_word,
 )
 from index.evidence import CAP, key_of
-from index.firstnames import is_first_name
+from index.firstnames import gender_of, is_first_name
 from index.model import Document, NameEvidence, Person, Place, Span
 
 _V = TypeVar("_V")
@@ -101,6 +101,7 @@ class _Cluster:
     forms: Counter[str] = field(default_factory=Counter)
     mentions: list[Span] = field(default_factory=list)
     honorific_forms: set[str] = field(default_factory=set)
+    gender: str | None = None  # "female" or "male", from a first name or an honorific
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -1058,15 +1059,7 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
     for c in sorted(cands, key=lambda c: -(c.end - c.start)):
         words = tuple(t.w[k] for k in range(c.start, c.end))
         key = " ".join(words).lower()
-        cl = by_full.get(key)
-        if cl is None and len(words) == 1:
-            w = words[0].lower()
-            matches = [x for x in clusters if len(x.tokens) > 1 and (
-                x.tokens[-1].lower() == w or x.tokens[0].lower() == w)]
-            surname = [x for x in matches if x.tokens[-1].lower() == w]
-            matches = surname or matches
-            if matches:
-                cl = min(matches, key=lambda x: abs(x.mentions[0][0] - t.idx[c.start]))
+        cl = by_full.get(key) if len(words) > 1 else _bare_owner(t, clusters, c.start)
         if cl is None and len(words) > 1:
             # "Joseph R. Biden" / "Joe Biden": same surname and same first letter;
             # "Marie Leroi" / "Armand Marie Leroi": the end of a longer name.
@@ -1079,7 +1072,10 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
                     cl = x
                     break
         if cl is None:
-            cl = _Cluster(_display(" ".join(c.text.split())), words)
+            cl = _Cluster(_display(" ".join(c.text.split())), words,
+                          gender=_honorific_gender(t, c.start))
+            if len(words) > 1 and is_first_name(words[0]):
+                cl.gender = cl.gender or gender_of(words[0])
             clusters.append(cl)
         by_full[key] = cl
         cl.forms[c.text] += 1
@@ -1105,6 +1101,8 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
         lst.sort(key=lambda x: -len(x[0]))
     n = len(doc)
     for i, end, cl in _known_forms(t, surfaces, owner):
+        if end - i == 1:
+            cl = _bare_owner(t, clusters, i) or cl
         inside_name = not t.caps[i] and (
             (i > 0 and t.cap[i - 1] and not t.sent[i - 1]
              and not is_honorific(t.w[i - 1]) and not is_title_word(t.w[i - 1]))
@@ -1131,6 +1129,44 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
         people.append(Person(cl.name, cl.role, aliases, mentions))
     people.sort(key=lambda p: p.mentions[0])
     return people
+
+
+_HONORIFIC_GENDER = {"mr": "male", "sir": "male", "lord": "male", "monsieur": "male",
+                     "herr": "male", "mrs": "female", "ms": "female", "miss": "female",
+                     "lady": "female", "dame": "female", "madam": "female", "mme": "female",
+                     "mlle": "female", "baroness": "female", "frau": "female"}
+
+
+def _honorific_gender(t: _Text, i: int) -> str | None:
+    """The gender the honorific just before token ``i`` gives ("Mrs" -> female)."""
+    return _HONORIFIC_GENDER.get(t.w[i - 1].lower().rstrip(".")) if i > 0 else None
+
+
+def _bare_owner(t: _Text, clusters: list[_Cluster], i: int) -> _Cluster | None:
+    """The person a one-word name at token ``i`` refers to: of the people with that surname
+    (or that one-word name), the one named most recently before it, of the gender its
+    honorific gives. "Mrs Howard" after "Michael Howard" is another person, new here; None
+    where nobody has the name yet."""
+    w = t.w[i].lower()
+    pos = t.idx[i]
+    named = [x for x in clusters if len(x.tokens) > 1 and (
+        x.tokens[-1].lower() == w or x.tokens[0].lower() == w)] + [
+        x for x in clusters if len(x.tokens) == 1 and x.tokens[0].lower() == w]
+    if not named:
+        return None
+    surname = [x for x in named if x.tokens[-1].lower() == w]
+    named = surname or named
+    gender = _honorific_gender(t, i)
+    fits = [x for x in named if not (gender and x.gender and x.gender != gender)]
+    if not fits:
+        cl = _Cluster(f"{t.w[i - 1]} {_display(t.w[i])}", (t.w[i],), gender=gender)
+        clusters.append(cl)
+        return cl
+    before = [(max(a for a, _ in x.mentions if a < pos), x) for x in fits
+              if any(a < pos for a, _ in x.mentions)]
+    if before:
+        return max(before, key=lambda b: b[0])[1]
+    return min(fits, key=lambda x: abs(x.mentions[0][0] - pos))
 
 
 def _known_forms(

@@ -383,3 +383,27 @@ def test_lower_case_words_are_never_people(nlp) -> None:
             "for weeks .")
     people, _ = analyse(nlp, text)
     assert [p.name for p in people] == ["Lopez"]
+
+
+def test_two_people_sharing_a_surname_stay_apart(nlp) -> None:
+    text = (
+        "Michael Howard launched the campaign in Folkestone. Mrs Howard joined him on stage. "
+        "Mr Howard said the party would win, and Howard later left. Mrs Howard said she was "
+        "proud."
+    )
+    people, _ = analyse(nlp, text)
+    assert [p.name for p in people] == ["Michael Howard", "Mrs Howard"]
+    michael, wife = people
+    assert texts(text, michael.mentions) == ["Michael Howard", "Howard", "Howard"]
+    assert len(wife.mentions) == 2
+
+
+def test_a_bare_surname_goes_to_the_person_named_last(nlp) -> None:
+    text = (
+        "Avi Glazer and Joel Glazer were at the meeting. Malcolm Glazer, their father, stayed "
+        "at home. Glazer said the bid was fair."
+    )
+    people, _ = analyse(nlp, text)
+    malcolm = person(people, "Malcolm Glazer")
+    assert texts(text, malcolm.mentions) == ["Malcolm Glazer", "Glazer"]
+    assert all(len(p.mentions) == 1 for p in people if p.name != "Malcolm Glazer")
