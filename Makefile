@@ -70,6 +70,13 @@ bench: $(VENV)/.installed-test system-deps
 	$(PY) tests/e2e/startup.py
 	$(PY) tests/benchmarks/bench.py
 
+# The reliability harness at full size (several minutes): 2,000 fuzzed queries, a 10 MB
+# article among the hostile files, 200 kills of a bookmark writer. Figures are printed at
+# the end; docs/RELIABILITY.md holds a measured table.
+.PHONY: soak
+soak: $(VENV)/.installed-test system-deps
+	BROADSHEET_SOAK=1 QT_QPA_PLATFORM=offscreen $(VENV)/bin/pytest -q -rxX tests/reliability
+
 install-desktop: $(VENV)/.installed
 	$(VENV)/bin/broadsheet --install-desktop
 

@@ -22,7 +22,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon
@@ -40,15 +40,10 @@ TRACE_ENV = "BROADSHEET_TRACE_STARTUP"
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 
-class MainWindowLike(Protocol):
-    """The contract with ``desktop.mainwindow.MainWindow`` (a QMainWindow)."""
+if TYPE_CHECKING:
+    from desktop.mainwindow import MainWindow
 
-    def show(self) -> None: ...
-    def start(self) -> None: ...
-    def open_paths(self, paths: list[Path]) -> None: ...
-
-
-WindowFactory = Callable[[Path], QWidget]
+WindowFactory = Callable[[Path], "MainWindow"]
 
 
 def icon() -> QIcon:
@@ -142,7 +137,7 @@ def open_window(
     data_dir: Path | None = None,
     *,
     window_factory: WindowFactory | None = None,
-) -> QWidget | None:
+) -> MainWindow | None:
     """Steps 2-4 of the module docstring, with a QApplication already made.
 
     Returns the window, or ``None`` when ``files`` went to a window already open.
@@ -164,15 +159,15 @@ def open_window(
         _trace(f"received {len(received)} path(s)")
         bring_to_front(window)
         if received:
-            window.open_paths([Path(p) for p in received])  # type: ignore[attr-defined]
+            window.open_paths([Path(p) for p in received])
 
     instance.filesReceived.connect(receive)
 
     def after_first_paint() -> None:
         _trace(f"first-paint {time.time():.6f}")
-        window.start()  # type: ignore[attr-defined]
+        window.start()
         if files:
-            window.open_paths(list(files))  # type: ignore[attr-defined]
+            window.open_paths(list(files))
 
     _AfterFirstPaint(window, after_first_paint)
     window.show()
@@ -186,10 +181,3 @@ def run(files: Sequence[Path] = (), data_dir: Path | None = None) -> int:
     if window is None:
         return 0
     return app.exec()
-
-
-def main() -> int:
-    """``broadsheet-gui`` for installs that point at ``desktop.app:main`` directly."""
-    from desktop.launch import gui_main
-
-    return gui_main()

@@ -1,25 +1,26 @@
 """The Bookmarks panel: every bookmarked passage in the library.
 
 Rows are :class:`index.model.Bookmark` value objects (passage, article, note, date),
-filterable; orphaned bookmarks (whose passage is gone from the edited article) say so.
-Changes go through undoable commands on the window's ``QUndoStack`` so a deletion can be
-undone (Edit > Undo, Ctrl+Z). The store is :class:`index.bookmarks.BookmarkStore`
-(SQLite, atomic writes); nothing here writes files except the Markdown export.
+filterable; orphaned bookmarks (whose passage is gone from the edited article, or whose
+file was deleted) say so. What choosing, editing and deleting do is
+:mod:`desktop.bookmarks`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import PurePath
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
 )
-from PySide6.QtGui import QUndoCommand
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -29,25 +30,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.entries import clip
 from desktop.panels import Role, make_list, make_proxy
+from index.model import Bookmark
 
 AnyIndex = QModelIndex | QPersistentModelIndex
-
-
-def _clip(text: str, limit: int = 160) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 class BookmarksModel(QAbstractListModel):
     """Bookmarks, newest first; ``titles`` maps article keys to titles."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._items: list[Any] = []
+        self._items: list[Bookmark] = []
         self.titles: Mapping[str, str] = {}
 
-    def set_bookmarks(self, bookmarks: Sequence[Any], titles: Mapping[str, str]) -> None:
+    def set_bookmarks(self, bookmarks: Sequence[Bookmark], titles: Mapping[str, str]) -> None:
         self.beginResetModel()
         self._items = list(bookmarks)
         self.titles = dict(titles)
@@ -58,11 +56,11 @@ class BookmarksModel(QAbstractListModel):
         if self._items:
             self.dataChanged.emit(self.index(0), self.index(len(self._items) - 1))
 
-    def bookmarks(self) -> list[Any]:
+    def bookmarks(self) -> list[Bookmark]:
         return list(self._items)
 
-    def title(self, b: Any) -> str:
-        return self.titles.get(b.key) or b.path.rsplit("/", 1)[-1]
+    def title(self, b: Bookmark) -> str:
+        return self.titles.get(b.key) or PurePath(b.path).name
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's default)
         return 0 if parent.isValid() else len(self._items)
@@ -72,12 +70,12 @@ class BookmarksModel(QAbstractListModel):
             return None
         b = self._items[index.row()]
         date = (b.created or "")[:10]
-        orphan = "⚠ passage not found in the article · " if b.orphaned else ""
+        orphan = "⚠ passage or file not found · " if b.orphaned else ""
         if role == Qt.ItemDataRole.DisplayRole:
-            note = f"\n✎ {_clip(b.note, 120)}" if b.note else ""
-            return f"“{_clip(b.quote)}”\n{orphan}{self.title(b)} · {date}{note}"
+            note = f"\n✎ {clip(b.note, 120)}" if b.note else ""
+            return f"“{clip(b.quote, 160)}”\n{orphan}{self.title(b)} · {date}{note}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{orphan}“{_clip(b.quote, 500)}”\n{self.title(b)}\n{b.note}".strip()
+            return f"{orphan}“{clip(b.quote, 500)}”\n{self.title(b)}\n{b.note}".strip()
         if role in (Role.Entry, Role.Item):
             return b
         if role == Role.Kind:
@@ -91,8 +89,6 @@ class BookmarksModel(QAbstractListModel):
         if role == Role.FilterText:
             return f"{b.quote} {b.note} {self.title(b)}"
         if role == Qt.ItemDataRole.ForegroundRole and b.orphaned:
-            from PySide6.QtGui import QColor
-
             return QColor("#b03a2e")
         return None
 
@@ -101,15 +97,15 @@ class BookmarksPanel(QWidget):
     """The Bookmarks dock's content.
 
     Signals:
-        bookmarkChosen(object): a ``Bookmark`` was chosen (open its article at it).
-        editNoteRequested(object): "Edit note…" for the current bookmark.
-        deleteRequested(object): "Delete" for the current bookmark.
+        bookmarkChosen(Bookmark): a bookmark was chosen (open its article at it).
+        editNoteRequested(Bookmark): "Edit note…" for the current bookmark.
+        deleteRequested(Bookmark): "Delete" for the current bookmark.
         exportRequested(): "Export…" (to Markdown).
     """
 
-    bookmarkChosen = Signal(object)
-    editNoteRequested = Signal(object)
-    deleteRequested = Signal(object)
+    bookmarkChosen = Signal(Bookmark)
+    editNoteRequested = Signal(Bookmark)
+    deleteRequested = Signal(Bookmark)
     exportRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -152,15 +148,19 @@ class BookmarksPanel(QWidget):
         self.export_button.clicked.connect(self.exportRequested)
         self._update()
 
-    def set_bookmarks(self, bookmarks: Sequence[Any], titles: Mapping[str, str]) -> None:
+    def set_bookmarks(self, bookmarks: Sequence[Bookmark], titles: Mapping[str, str]) -> None:
         self.model.set_bookmarks(bookmarks, titles)
         self._update()
 
-    def current(self) -> Any:
+    def current(self) -> Bookmark | None:
         index = self.list.currentIndex()
         return index.data(Role.Item) if index.isValid() else None
 
-    def _update(self, *_: Any) -> None:
+    def clear_choice(self) -> None:
+        self.list.setCurrentIndex(QModelIndex())
+        self.list.clearSelection()
+
+    def _update(self, *_: QModelIndex) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         self.count.setText(f"{total} bookmark{'s' if total != 1 else ''}" if shown == total
                            else f"{shown} of {total} bookmarks")
@@ -174,66 +174,11 @@ class BookmarksPanel(QWidget):
             self.bookmarkChosen.emit(index.data(Role.Item))
 
     def _edit(self) -> None:
-        if self.current() is not None:
-            self.editNoteRequested.emit(self.current())
+        bookmark = self.current()
+        if bookmark is not None:
+            self.editNoteRequested.emit(bookmark)
 
     def _delete(self) -> None:
-        if self.current() is not None:
-            self.deleteRequested.emit(self.current())
-
-
-class BookmarkCommand(QUndoCommand):
-    """An undoable change to the bookmark store; ``changed`` is called after each step."""
-
-    def __init__(self, text: str, store: Any, changed: Callable[[], None]) -> None:
-        super().__init__(text)
-        self.store = store
-        self.changed = changed
-
-
-class AddBookmark(BookmarkCommand):
-    def __init__(self, store: Any, changed: Callable[[], None], key: str, path: str,
-                 text: str, start: int, end: int, note: str = "") -> None:
-        super().__init__("Add bookmark", store, changed)
-        self.args = (key, path, text, start, end, note)
-        self.bookmark: Any = None
-
-    def redo(self) -> None:
-        if self.bookmark is None:
-            self.bookmark = self.store.add(*self.args)
-        else:
-            self.bookmark = self.store.restore(self.bookmark)
-        self.changed()
-
-    def undo(self) -> None:
-        self.store.remove(self.bookmark.id)
-        self.changed()
-
-
-class DeleteBookmark(BookmarkCommand):
-    def __init__(self, store: Any, changed: Callable[[], None], bookmark: Any) -> None:
-        super().__init__("Delete bookmark", store, changed)
-        self.bookmark = bookmark
-
-    def redo(self) -> None:
-        self.bookmark = self.store.remove(self.bookmark.id)
-        self.changed()
-
-    def undo(self) -> None:
-        self.bookmark = self.store.restore(self.bookmark)
-        self.changed()
-
-
-class EditNote(BookmarkCommand):
-    def __init__(self, store: Any, changed: Callable[[], None], bookmark: Any,
-                 note: str) -> None:
-        super().__init__("Edit bookmark note", store, changed)
-        self.bookmark_id, self.old, self.new = bookmark.id, bookmark.note, note
-
-    def redo(self) -> None:
-        self.store.set_note(self.bookmark_id, self.new)
-        self.changed()
-
-    def undo(self) -> None:
-        self.store.set_note(self.bookmark_id, self.old)
-        self.changed()
+        bookmark = self.current()
+        if bookmark is not None:
+            self.deleteRequested.emit(bookmark)

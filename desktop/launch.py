@@ -3,25 +3,27 @@
 ``broadsheet``                         opens the window on the library
 ``broadsheet FILE...``                 adds the files to the library and opens the first
 ``broadsheet --data-dir DIR [FILE...]`` the same, on another library
-``broadsheet analyze|index|search|bookmarks ...``, ``-h``, ``--version``
-                                       the command line (:func:`index.cli.main`)
+``broadsheet analyze|index|search|bookmarks|sources ...``, ``-h``, ``--version``
+                                       the command line (:mod:`index.cli`)
 ``broadsheet --install-desktop``       puts Broadsheet in the desktop's menu (Linux)
 ``broadsheet --uninstall-desktop``     takes it out again
 
 Nothing here imports Qt at module level: the command line must start as fast as Python
-does, and must work on a machine with no display.
+does, and must work on a machine with no display. A first word that is neither a file nor a
+command is a mistake (exit 1, with the closest command); the window without a screen says
+so (exit 1) instead of letting Qt abort.
 """
 
 from __future__ import annotations
 
 import argparse
+import difflib
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 #: First arguments that belong to the command line (:mod:`index.cli`), not the window.
-SUBCOMMANDS = frozenset({"analyze", "index", "search", "bookmarks", "sources", "entities"})
 CLI_OPTIONS = frozenset({"-h", "--help", "--version"})
 
 INSTALL = "--install-desktop"
@@ -34,13 +36,24 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     multiprocessing.freeze_support()  # a frozen bundle's analysis workers start here
     args = list(sys.argv[1:] if argv is None else argv)
-    if _wants_cli(args):
-        from index.cli import main as cli_main
-
-        return cli_main(args)
     if INSTALL in args or UNINSTALL in args:
         return _desktop_entry(args)
+    word = _first_word(args)
+    if word is not None and _maybe_command(word):
+        # The command line knows its commands (importing it costs a moment, which the
+        # window's start, with files or without, does not pay).
+        from index.cli.main import SUBCOMMANDS
+        from index.cli.main import main as cli_main
+
+        if word in CLI_OPTIONS or word in SUBCOMMANDS:
+            return cli_main(args)
+        if not Path(word).expanduser().exists():
+            return _not_a_command(word, SUBCOMMANDS)
     parsed = _gui_parser().parse_args(args)
+    if not has_screen():
+        print("broadsheet: there is no screen to open the window on (DISPLAY is not set); "
+              "the command line works without one: broadsheet --help", file=sys.stderr)
+        return 1
     paths = _existing(parsed.files)
     from desktop.app import run
 
@@ -59,13 +72,40 @@ def gui_main(argv: Sequence[str] | None = None) -> int:
     return main(argv)
 
 
-def _wants_cli(args: Sequence[str]) -> bool:
-    """Whether ``args`` are for the command line: a subcommand or ``-h``/``--version``
-    first, possibly after ``--data-dir DIR`` (which both understand)."""
+def has_screen() -> bool:
+    """Whether Qt has somewhere to show a window: on X11/Wayland systems a display, or a
+    platform chosen explicitly (``QT_QPA_PLATFORM=offscreen``, say)."""
+    if sys.platform in ("win32", "darwin") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def _first_word(args: Sequence[str]) -> str | None:
+    """The first argument after ``--data-dir DIR`` (which both the window and the
+    command line understand), or None."""
     rest = list(args)
     while rest and rest[0].startswith("--data-dir"):
         del rest[: 1 if "=" in rest[0] else 2]
-    return bool(rest) and (rest[0] in SUBCOMMANDS or rest[0] in CLI_OPTIONS)
+    return rest[0] if rest else None
+
+
+def _maybe_command(word: str) -> bool:
+    """Whether ``word`` may be a command rather than a file to open: an option of the
+    command line, a bare word (``search``, even with a folder of that name here), or
+    something that is not there."""
+    if word in CLI_OPTIONS:
+        return True
+    path = Path(word).expanduser()
+    bare = not path.suffix and len(path.parts) == 1 and not word.startswith("-")
+    return bare or not path.exists()
+
+
+def _not_a_command(word: str, commands: Sequence[str]) -> int:
+    close = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
+    hint = (f"did you mean '{close[0]}'?" if close
+            else f"the commands are {', '.join(commands)}")
+    print(f"broadsheet: '{word}' is not a command or a file; {hint}", file=sys.stderr)
+    return 1
 
 
 def _gui_parser() -> argparse.ArgumentParser:
@@ -74,7 +114,7 @@ def _gui_parser() -> argparse.ArgumentParser:
         description="Open the Broadsheet window; with files, add them to the library and "
         "open the first. If Broadsheet is already open on the same library, the files go "
         "to that window.",
-        epilog="Command line: broadsheet {analyze,index,search,bookmarks} --help. "
+        epilog="Command line: broadsheet --help. "
         f"Desktop menu: broadsheet {INSTALL} | {UNINSTALL}.",
         add_help=False,  # -h is the command line's (index.cli), which lists everything
     )

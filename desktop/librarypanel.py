@@ -6,36 +6,51 @@ Rows are the library's ``ArticleInfo`` value objects.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Callable, Sequence
+from pathlib import PurePath
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from desktop.entries import EntryKind
 from desktop.panels import Role, make_list, make_proxy
+from index.model import ArticleInfo
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-#: Sort orders offered: label, key of ArticleInfo used, descending?
-SORTS = (("Title", "title", False), ("Dateline", "dateline", False),
-         ("Source folder", "source", False), ("Newest file", "mtime", True))
+SortKey = Callable[[ArticleInfo], str | float]
+
+#: Sort orders offered: label, the value sorted on, descending?
+SORTS: tuple[tuple[str, SortKey, bool], ...] = (
+    ("Title", lambda a: a.title.casefold(), False),
+    ("Dateline", lambda a: (a.dateline or "").casefold(), False),
+    ("Source folder", lambda a: a.source.casefold(), False),
+    ("Newest file", lambda a: a.mtime, True),
+)
 
 
 class LibraryModel(QAbstractListModel):
     """The indexed articles (``ArticleInfo``)."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._items: list[Any] = []
-        self.sort_field = "title"
+        self._items: list[ArticleInfo] = []
+        self.sort_key: SortKey = SORTS[0][1]
 
-    def set_articles(self, articles: Sequence[Any]) -> None:
+    def set_articles(self, articles: Sequence[ArticleInfo]) -> None:
         self.beginResetModel()
         self._items = list(articles)
         self.endResetModel()
 
-    def articles(self) -> list[Any]:
+    def articles(self) -> list[ArticleInfo]:
         return list(self._items)
 
     def row_of(self, key: str) -> int:
@@ -48,23 +63,23 @@ class LibraryModel(QAbstractListModel):
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
         a = self._items[index.row()]
-        source = Path(str(a.source)).name or str(a.source)
+        source = PurePath(a.source).name or a.source
         meta = " · ".join(x for x in (a.dateline or "", source) if x)
         if role == Qt.ItemDataRole.DisplayRole:
             return f"{a.title}\n{meta}"
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{a.title}\n{a.path}"
+            copies = "".join(f"\nalso at {c}" for c in a.copies)
+            return f"{a.title}\n{a.path}{copies}"
         if role in (Role.Entry, Role.Item):
             return a
         if role == Role.Kind:
-            return "article"
+            return EntryKind.ARTICLE
         if role == Role.Key:
             return a.key
         if role == Role.SortKey:
-            value = getattr(a, self.sort_field, "")
-            return value if isinstance(value, int | float) else str(value or "").casefold()
+            return self.sort_key(a)
         if role == Role.FilterText:
-            return f"{a.title} {a.dateline or ''} {a.source} {Path(str(a.path)).name}"
+            return f"{a.title} {a.dateline or ''} {a.source} {PurePath(a.path).name}"
         return None
 
 
@@ -87,7 +102,7 @@ class LibraryPanel(QWidget):
         self.filter.setClearButtonEnabled(True)
         self.filter.setAccessibleName("Filter articles")
         self.sort = QComboBox(self)
-        for label, _field, _desc in SORTS:
+        for label, _key, _desc in SORTS:
             self.sort.addItem(f"Sort: {label}")
         self.sort.setAccessibleName("Sort articles")
         self.count = QLabel(self)
@@ -109,7 +124,7 @@ class LibraryPanel(QWidget):
         self.list.clicked.connect(self._chosen)
         self._update_count()
 
-    def set_articles(self, articles: Sequence[Any], current_key: str = "") -> None:
+    def set_articles(self, articles: Sequence[ArticleInfo], current_key: str = "") -> None:
         self.model.set_articles(articles)
         self.proxy.invalidate()
         self._update_count()
@@ -117,8 +132,8 @@ class LibraryPanel(QWidget):
             self.show_current(current_key)
 
     def set_sort(self, index: int) -> None:
-        _label, field, descending = SORTS[max(0, min(index, len(SORTS) - 1))]
-        self.model.sort_field = field
+        _label, key, descending = SORTS[max(0, min(index, len(SORTS) - 1))]
+        self.model.sort_key = key
         self.proxy.invalidate()
         self.proxy.sort(0, Qt.SortOrder.DescendingOrder if descending
                         else Qt.SortOrder.AscendingOrder)

@@ -14,14 +14,14 @@ lists, underneath, the articles and statements they appear in.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
     QByteArray,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -29,7 +29,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QFontMetrics, QPainter, QPalette
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -45,18 +45,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-Span = tuple[int, int]
-AnyIndex = QModelIndex | QPersistentModelIndex
+from desktop.entries import Entry, EntryKind, Scope
 
-ARTICLE, LIBRARY = "article", "library"
+AnyIndex = QModelIndex | QPersistentModelIndex
 
 
 class Role(enum.IntEnum):
-    """Data roles of :class:`EntryModel`, from ``Qt.UserRole``."""
+    """Data roles of the panels' models, from ``Qt.UserRole``."""
 
     Entry = Qt.ItemDataRole.UserRole + 1  # the Entry record
     Item = enum.auto()  # the value object
-    Kind = enum.auto()  # "person", "place", "statement", "article"
+    Kind = enum.auto()  # an EntryKind (or "search", "bookmark", "problem")
     Spans = enum.auto()  # mentions in the open article: tuple of (start, end)
     Key = enum.auto()  # article key, where the entry belongs to one article
     SortKey = enum.auto()
@@ -64,99 +63,10 @@ class Role(enum.IntEnum):
     Html = enum.auto()  # rich text for the delegate (search results)
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One row of a panel: what to show, and the value object behind it."""
-
-    kind: str
-    label: str
-    detail: str = ""
-    tooltip: str = ""
-    spans: tuple[Span, ...] = ()
-    key: str = ""
-    item: Any = None
-    order: int = 0
-
-    @property
-    def name(self) -> str:
-        return str(getattr(self.item, "name", self.label))
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}{'' if n == 1 else 's'}"
-
-
-def _clip(text: str, limit: int = 140) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def person_entries(people: Iterable[Any]) -> list[Entry]:
-    out = []
-    for p in people:
-        mentions = tuple(p.mentions)
-        detail = " · ".join(x for x in (p.role or "", _plural(len(mentions), "mention")) if x)
-        aliases = f"\nAlso: {', '.join(p.aliases)}" if p.aliases else ""
-        out.append(Entry("person", p.name, detail,
-                         f"{p.name}\n{p.role or 'Person'}{aliases}", mentions,
-                         item=p, order=mentions[0][0] if mentions else 0))
-    return out
-
-
-def place_entries(places: Iterable[Any]) -> list[Entry]:
-    out = []
-    for p in places:
-        mentions = tuple(p.mentions)
-        detail = " · ".join(x for x in ((p.kind or "place").capitalize(),
-                                        _plural(len(mentions), "mention")))
-        out.append(Entry("place", p.name, detail, f"{p.name}\n{(p.kind or 'place').capitalize()}",
-                         mentions, item=p, order=mentions[0][0] if mentions else 0))
-    return out
-
-
-def speaker_text(s: Any) -> str:
-    return s.speaker or "speaker unknown"
-
-
-def statement_entries(statements: Iterable[Any]) -> list[Entry]:
-    return [
-        Entry("statement", f"“{_clip(s.text)}”", f"— {speaker_text(s)}",
-              f"{speaker_text(s)}{' (' + s.cue + ')' if s.cue else ''}:\n“{_clip(s.text, 400)}”",
-              ((s.start, s.end),), item=s, order=s.start)
-        for s in statements
-    ]
-
-
-def library_entity_entries(entities: Iterable[Any]) -> list[Entry]:
-    out = []
-    for e in entities:
-        mentions = sum(n for _, _, n in e.articles)
-        out.append(Entry(e.kind, e.name,
-                         f"{_plural(len(e.articles), 'article')} · {_plural(mentions, 'mention')}",
-                         e.name, item=e, order=-mentions))
-    return out
-
-
-def library_statement_entries(statements: Iterable[Any]) -> list[Entry]:
-    return [
-        Entry("statement", f"“{_clip(ls.statement.text)}”",
-              f"— {speaker_text(ls.statement)} · {ls.title}",
-              f"{speaker_text(ls.statement)}, in “{ls.title}”:\n“{_clip(ls.statement.text, 400)}”",
-              ((ls.statement.start, ls.statement.end),), key=ls.key, item=ls, order=i)
-        for i, ls in enumerate(statements)
-    ]
-
-
-def article_entries(entity: Any) -> list[Entry]:
-    """The articles a :class:`LibraryEntity` appears in."""
-    return [Entry("article", title, _plural(n, "mention"), title, key=key, item=entity, order=-n)
-            for key, title, n in entity.articles]
-
-
 class EntryModel(QAbstractListModel):
     """A list of :class:`Entry` rows."""
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._entries: list[Entry] = []
 
@@ -192,8 +102,7 @@ class EntryModel(QAbstractListModel):
         if role == Role.SortKey:
             return e.order
         if role == Role.FilterText:
-            aliases = " ".join(getattr(e.item, "aliases", ()) or ())
-            return f"{e.label} {e.detail} {aliases}"
+            return f"{e.label} {e.detail} {e.tooltip}"
         return None
 
     def roleNames(self) -> dict[int, QByteArray]:
@@ -202,7 +111,7 @@ class EntryModel(QAbstractListModel):
         return names
 
 
-def make_proxy(model: QAbstractListModel, parent: Any = None) -> QSortFilterProxyModel:
+def make_proxy(model: QAbstractListModel, parent: QObject | None = None) -> QSortFilterProxyModel:
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setFilterRole(Role.FilterText)
@@ -219,14 +128,14 @@ class TwoLineDelegate(QStyledItemDelegate):
 
     PAD = 4
 
-    def _parts(self, index: Any) -> tuple[str, str]:
+    def _parts(self, index: AnyIndex) -> tuple[str, str]:
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
         first, _, rest = text.partition("\n")
         return first, rest
 
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[Any, Any]:
+    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont]:
         main = option.font
-        small = type(main)(main)
+        small = QFont(main)
         small.setPointSizeF(max(6.0, main.pointSizeF() * 0.9))
         return main, small
 
@@ -237,7 +146,7 @@ class TwoLineDelegate(QStyledItemDelegate):
             width = widget.viewport().width()
         return max(60, width - 2 * self.PAD)
 
-    def _heights(self, option: QStyleOptionViewItem, index: Any) -> tuple[int, int]:
+    def _heights(self, option: QStyleOptionViewItem, index: AnyIndex) -> tuple[int, int]:
         first, rest = self._parts(index)
         main, small = self._fonts(option)
         width = self._width(option)
@@ -247,13 +156,13 @@ class TwoLineDelegate(QStyledItemDelegate):
               if rest else 0)
         return h1, h2
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         h1, h2 = self._heights(opt, index)
         return QSize(self._width(opt), h1 + h2 + 2 * self.PAD)
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         first, rest = self._parts(index)
@@ -304,23 +213,24 @@ class EntityPanel(QWidget):
     """One side panel (People, Places or Statements).
 
     Signals:
-        entryChosen(object): an :class:`Entry` of the open article was chosen (mark it).
-        libraryEntryChosen(object): in library mode, a person/place/statement was chosen.
-        detailChosen(object): in library mode, an article or statement under the chosen
+        entryChosen(Entry): an entry of the open article was chosen (mark it).
+        libraryEntryChosen(Entry): in library mode, a person/place/statement was chosen.
+        detailChosen(Entry): in library mode, an article or statement under the chosen
             entity was chosen (open it at the mention).
-        scopeChanged(str): ``"article"`` or ``"library"``.
+        scopeChanged(Scope): the panel now shows this article, or the whole library.
     """
 
-    entryChosen = Signal(object)
-    libraryEntryChosen = Signal(object)
-    detailChosen = Signal(object)
-    scopeChanged = Signal(str)
+    entryChosen = Signal(Entry)
+    libraryEntryChosen = Signal(Entry)
+    detailChosen = Signal(Entry)
+    scopeChanged = Signal(Scope)
 
-    def __init__(self, kind: str, title: str, parent: QWidget | None = None) -> None:
+    def __init__(self, kind: EntryKind, title: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.kind = kind
-        self.setObjectName(f"{kind}Panel")
-        self.scope = ARTICLE
+        self.title = title
+        self.setObjectName(f"{kind.value}Panel")
+        self.scope = Scope.ARTICLE
         self._quiet = False
         self.model = EntryModel(self)
         self.proxy = make_proxy(self.model, self)
@@ -328,8 +238,8 @@ class EntityPanel(QWidget):
         self.detail_proxy = make_proxy(self.detail_model, self)
 
         self.scope_box = QComboBox(self)
-        self.scope_box.addItem("This article", ARTICLE)
-        self.scope_box.addItem("Whole library", LIBRARY)
+        self.scope_box.addItem("This article", Scope.ARTICLE)
+        self.scope_box.addItem("Whole library", Scope.LIBRARY)
         self.scope_box.setAccessibleName(f"{title}: scope")
         self.scope_box.setToolTip("Show what this article holds, or the whole library")
         self.filter = QLineEdit(self)
@@ -375,7 +285,7 @@ class EntityPanel(QWidget):
 
     # -- content --------------------------------------------------------------------
 
-    def set_entries(self, entries: Sequence[Entry], scope: str = ARTICLE) -> None:
+    def set_entries(self, entries: Sequence[Entry], scope: Scope = Scope.ARTICLE) -> None:
         if scope != self.scope:
             return
         self.model.set_entries(entries)
@@ -388,11 +298,11 @@ class EntityPanel(QWidget):
         self.detail_model.set_entries(entries)
         self.detail_area.setVisible(True)
 
-    def set_scope(self, scope: str) -> None:
-        self.scope_box.setCurrentIndex(0 if scope == ARTICLE else 1)
+    def set_scope(self, scope: Scope) -> None:
+        self.scope_box.setCurrentIndex(0 if scope == Scope.ARTICLE else 1)
 
     def _scope_changed(self, index: int) -> None:
-        self.scope = self.scope_box.itemData(index) or ARTICLE
+        self.scope = Scope(self.scope_box.itemData(index) or Scope.ARTICLE)
         self.model.set_entries([])
         self.detail_area.setVisible(False)
         self._update_count()
@@ -400,7 +310,7 @@ class EntityPanel(QWidget):
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        where = "in this article" if self.scope == ARTICLE else "in the library"
+        where = "in this article" if self.scope == Scope.ARTICLE else "in the library"
         text = f"{total} {where}" if shown == total else f"{shown} of {total} {where}"
         self.count.setText(text)
 
@@ -420,12 +330,12 @@ class EntityPanel(QWidget):
             self._choose(index.data(Role.Entry))
 
     def _choose(self, entry: Entry) -> None:
-        if self.scope == ARTICLE:
+        if self.scope == Scope.ARTICLE:
             self.entryChosen.emit(entry)
         else:
             self.libraryEntryChosen.emit(entry)
 
-    def _detail_changed(self, current: QModelIndex, *_: Any) -> None:
+    def _detail_changed(self, current: QModelIndex, *_: QModelIndex) -> None:
         if current.isValid():
             self.detailChosen.emit(current.data(Role.Entry))
 

@@ -12,12 +12,12 @@ the system browser only when it is clicked.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QUrl, Signal
+from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -35,21 +35,39 @@ from PySide6.QtGui import (
     QTextListFormat,
 )
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QTextBrowser,
     QTextEdit,
-    QToolButton,
     QToolTip,
-    QVBoxLayout,
     QWidget,
 )
 
+from desktop.entries import Entry
 from desktop.textpos import PositionMap
+from index.model import Block
 
-#: Mark kinds, each with its colour; the order is the drawing order (later on top).
-KINDS = ("highlight-place", "highlight-person", "highlight-statement", "bookmark",
-         "place", "person", "statement", "search", "current")
+
+class MarkKind(enum.StrEnum):
+    """What a mark is, hence its colour; the order is the drawing order (later on top)."""
+
+    HIGHLIGHT_PLACE = "highlight-place"
+    HIGHLIGHT_PERSON = "highlight-person"
+    HIGHLIGHT_STATEMENT = "highlight-statement"
+    BOOKMARK = "bookmark"
+    PLACE = "place"
+    PERSON = "person"
+    STATEMENT = "statement"
+    SEARCH = "search"
+    CURRENT = "current"
+
+
+class Layer(enum.StrEnum):
+    """The reader's layers of marks, each replaced as a whole."""
+
+    ENTRY = "entry"  # the chosen person, place or statement
+    SEARCH = "search"
+    BOOKMARKS = "bookmarks"
+    HIGHLIGHT = "highlight"  # the highlighter pen: everything at once
+    CURRENT = "current"  # the mark stepped to
 
 _LIGHT = {
     "person": "#ffd966", "place": "#a8e0b8", "statement": "#c6dafc", "search": "#ffb570",
@@ -70,7 +88,7 @@ def is_dark(palette: QPalette) -> bool:
     return palette.color(QPalette.ColorRole.Base).lightness() < 128
 
 
-def mark_colour(kind: str, palette: QPalette) -> QColor:
+def mark_colour(kind: MarkKind, palette: QPalette) -> QColor:
     base = kind.removeprefix("highlight-")
     return QColor((_DARK if is_dark(palette) else _LIGHT)[base])
 
@@ -82,20 +100,20 @@ class Mark:
 
     start: int
     end: int
-    kind: str
+    kind: MarkKind
     label: str = ""
-    payload: Any = None
+    payload: Entry | None = None
 
 
 class ReaderView(QTextBrowser):
     """A read-only view of one article.
 
     Signals:
-        markClicked(object): a marked name or quotation was clicked (the :class:`Mark`).
+        markClicked(Mark): a marked name or quotation was clicked.
         zoomChanged(int): the zoom step after Ctrl+plus/minus (0 is the default size).
     """
 
-    markClicked = Signal(object)
+    markClicked = Signal(Mark)
     zoomChanged = Signal(int)
 
     BASE_POINT_SIZE = 12.0
@@ -117,14 +135,14 @@ class ReaderView(QTextBrowser):
         self.text = ""
         self.pmap = PositionMap("")
         self.zoom_step = 0
-        self._layers: dict[str, list[Mark]] = {}
+        self._layers: dict[Layer, list[Mark]] = {}
         self._context_actions: list[QAction] = []
         self.anchorClicked.connect(self._open_link)
         self._apply_font()
 
     # -- content --------------------------------------------------------------------
 
-    def set_article(self, text: str, blocks: Sequence[Any] = (),
+    def set_article(self, text: str, blocks: Sequence[Block] = (),
                     dateline_span: tuple[int, int] | None = None) -> None:
         """Shows ``text`` with the structure of ``blocks`` (``index.model.Block``)."""
         self.text = text
@@ -169,8 +187,8 @@ class ReaderView(QTextBrowser):
     def _merge_chars(self, start: int, end: int, fmt: QTextCharFormat) -> None:
         self.span_cursor(start, end).mergeCharFormat(fmt)
 
-    def _format_block(self, block: Any) -> None:
-        kind, level = block.kind, getattr(block, "level", 0)
+    def _format_block(self, block: Block) -> None:
+        kind, level = block.kind, block.level
         cursor = self.span_cursor(block.start, block.end)
         bfmt = QTextBlockFormat()
         cfmt = QTextCharFormat()
@@ -201,16 +219,16 @@ class ReaderView(QTextBrowser):
 
     # -- marks ----------------------------------------------------------------------
 
-    def set_marks(self, layer: str, marks: Iterable[Mark]) -> None:
-        """Replaces one layer of marks (``layer`` is any name; each mark has its kind)."""
+    def set_marks(self, layer: Layer, marks: Iterable[Mark]) -> None:
+        """Replaces one layer of marks (each mark has its kind)."""
         self._layers[layer] = [m for m in marks if 0 <= m.start < m.end <= len(self.text)]
         self._refresh_marks()
 
-    def clear_marks(self, layer: str) -> None:
+    def clear_marks(self, layer: Layer) -> None:
         if self._layers.pop(layer, None) is not None:
             self._refresh_marks()
 
-    def marks(self, layer: str) -> list[Mark]:
+    def marks(self, layer: Layer) -> list[Mark]:
         return list(self._layers.get(layer, ()))
 
     def _refresh_marks(self) -> None:
@@ -218,7 +236,7 @@ class ReaderView(QTextBrowser):
         text_colour = palette.color(QPalette.ColorRole.Text)
         selections = []
         every = [m for marks in self._layers.values() for m in marks]
-        order = {k: i for i, k in enumerate(KINDS)}
+        order = {k: i for i, k in enumerate(MarkKind)}
         every.sort(key=lambda m: order.get(m.kind, 0))
         for mark in every:
             sel = QTextEdit.ExtraSelection()
@@ -226,9 +244,9 @@ class ReaderView(QTextBrowser):
             fmt = QTextCharFormat()
             fmt.setBackground(mark_colour(mark.kind, palette))
             fmt.setForeground(text_colour)
-            if mark.kind == "bookmark":
+            if mark.kind == MarkKind.BOOKMARK:
                 fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-            if mark.kind == "current":
+            if mark.kind == MarkKind.CURRENT:
                 fmt.setForeground(QColor("#000000" if not is_dark(palette) else "#ffffff"))
             sel.format = fmt
             selections.append(sel)
@@ -347,166 +365,9 @@ class ReaderView(QTextBrowser):
         if mark is not None and mark.payload is not None:
             self.markClicked.emit(mark)
 
-    def loadResource(self, type: int, name: QUrl | str) -> Any:
+    def loadResource(self, type: int, name: QUrl | str) -> None:
         return None  # never fetch anything: articles are text
 
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
-
-
-class FindBar(QWidget):
-    """Previous / next buttons and "2 of 5" under the reader.
-
-    Signals:
-        previousRequested(), nextRequested(), closeRequested()
-    """
-
-    previousRequested = Signal()
-    nextRequested = Signal()
-    closeRequested = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("findBar")
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
-        self.what = QLabel(self)
-        self.position = QLabel(self)
-        self.position.setObjectName("markPosition")
-        self.position.setAccessibleName("Mark position")
-        self.previous = QToolButton(self)
-        self.previous.setText("▲ Previous")
-        self.previous.setToolTip("Previous mark (Shift+F3)")
-        self.previous.setAccessibleName("Previous mark")
-        self.next = QToolButton(self)
-        self.next.setText("▼ Next")
-        self.next.setToolTip("Next mark (F3)")
-        self.next.setAccessibleName("Next mark")
-        self.close_button = QToolButton(self)
-        self.close_button.setText("✕")
-        self.close_button.setToolTip("Clear the marks (Esc)")
-        self.close_button.setAccessibleName("Clear marks")
-        for label in (self.what, self.position):
-            layout.addWidget(label)
-        layout.addStretch(1)
-        for button in (self.previous, self.next, self.close_button):
-            layout.addWidget(button)
-        self.previous.clicked.connect(self.previousRequested)
-        self.next.clicked.connect(self.nextRequested)
-        self.close_button.clicked.connect(self.closeRequested)
-        self.hide()
-
-    def show_position(self, what: str, current: int, total: int) -> None:
-        self.what.setText(what)
-        self.position.setText(f"{current} of {total}" if current and total
-                              else f"{total} mark{'s' if total != 1 else ''}" if total
-                              else "no marks")
-        self.previous.setEnabled(total > 1)
-        self.next.setEnabled(total > 1)
-        self.show()
-
-
-class MarkNavigator(QObject):
-    """Steps through a list of spans in the reader ("2 of 5").
-
-    Signals:
-        moved(int, int): the current position (1-based) and the total.
-    """
-
-    moved = Signal(int, int)
-
-    def __init__(self, view: ReaderView, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.view = view
-        self.spans: list[tuple[int, int]] = []
-        self.index = -1
-        self.kind = ""
-        self.what = ""
-
-    def set_spans(self, what: str, kind: str, spans: Iterable[tuple[int, int]],
-                  go_first: bool = True) -> None:
-        self.what, self.kind = what, kind
-        self.spans = sorted(set(spans))
-        self.index = -1
-        if self.spans and go_first:
-            self.go(0)
-        else:
-            self.view.clear_marks("current")
-            self.moved.emit(0, len(self.spans))
-
-    def clear(self) -> None:
-        self.spans, self.index, self.what = [], -1, ""
-        self.view.clear_marks("current")
-
-    def go(self, index: int) -> None:
-        if not self.spans:
-            return
-        self.index = index % len(self.spans)
-        start, end = self.spans[self.index]
-        self.view.set_marks("current", [Mark(start, end, "current")])
-        self.view.go_to(start, end)
-        self.moved.emit(self.index + 1, len(self.spans))
-
-    def next(self) -> None:
-        if self.spans:
-            after = [i for i, (s, _) in enumerate(self.spans) if s > self._here()]
-            self.go(self.index + 1 if self.index >= 0 else (after[0] if after else 0))
-
-    def previous(self) -> None:
-        if self.spans:
-            self.go(self.index - 1 if self.index >= 0 else len(self.spans) - 1)
-
-    def _here(self) -> int:
-        return self.view.cursor_offset()
-
-
-class ReaderPane(QWidget):
-    """The centre of the window: a header (title, source), the view, the find bar."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("readerPane")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        self.header = QLabel(self)
-        self.header.setObjectName("articleHeader")
-        self.header.setWordWrap(True)
-        self.header.setTextFormat(Qt.TextFormat.RichText)
-        self.header.setContentsMargins(28, 12, 28, 4)
-        self.header.setAccessibleName("Article title")
-        self._header = ("", "")
-        self.view = ReaderView(self)
-        self.view.setAcceptDrops(False)  # files dropped on the article go to the window
-        self.findbar = FindBar(self)
-        self.navigator = MarkNavigator(self.view, self)
-        layout.addWidget(self.header)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.findbar)
-        self.navigator.moved.connect(self._moved)
-        self.findbar.nextRequested.connect(self.navigator.next)
-        self.findbar.previousRequested.connect(self.navigator.previous)
-        self.set_header("", "")
-
-    def _moved(self, current: int, total: int) -> None:
-        self.findbar.show_position(self.navigator.what, current, total)
-
-    def changeEvent(self, event: QEvent) -> None:
-        super().changeEvent(event)
-        if event.type() == QEvent.Type.PaletteChange:
-            self.set_header(*self._header)
-
-    def set_header(self, title: str, meta: str) -> None:
-        from html import escape
-
-        self._header = (title, meta)
-        if not title and not meta:
-            self.header.hide()
-            return
-        grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self.header.setText(
-            f"<div style='font-size:16pt; font-weight:600'>{escape(title)}</div>"
-            f"<div style='color:{grey}'>{escape(meta)}</div>"
-        )
-        self.header.show()

@@ -1,54 +1,41 @@
-"""The search field and the Search results panel.
+"""Searching: the search field, and what a search does in the window.
 
 The field takes Whoosh's query language. Typing restarts a single-shot debounce timer;
 when it fires, :class:`SearchBox` emits ``searchRequested`` with a new generation number.
-Answers (from the worker thread) carry the generation back; anything older than the latest
+Answers (from the reader thread) carry the generation back; anything older than the latest
 request is dropped, so a slow answer never overwrites a newer one. A bad query shows its
-``QueryError`` message under the field; no hits shows the "did you mean" suggestion as a
-link that runs it.
+``QueryError`` message under the field, in a line that floats over the window (it never
+pushes the layout down); no hits shows the "did you mean" suggestion as a link that runs it.
+
+:class:`Search` is the behaviour: it sends the query to the library (or to the open
+article), fills the Search results panel, marks the hits in the article, opens a chosen
+hit — and Enter opens the top hit *of the query in the field*, waiting for its answer if
+need be.
 """
 
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
-from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractListModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QRectF,
-    QSize,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import QAbstractTextDocumentLayout, QKeyEvent, QPainter, QTextDocument
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from desktop.panels import Role, make_list
-
-AnyIndex = QModelIndex | QPersistentModelIndex
+from desktop.entries import Scope
+from desktop.reading import Reading
+from desktop.searchresults import SearchResultsPanel, quoted
+from desktop.service import LibraryService
+from index.model import QueryError, SearchHit, SearchResult, Span
 
 #: How long typing must pause before a search runs, in milliseconds.
 DEBOUNCE_MS = 250
 
-LIBRARY, ARTICLE = "library", "article"
+#: How many hits a library search lists.
+LIMIT = 50
 
 
 class SearchField(QLineEdit):
-    """A line edit whose Enter, Up and Down are the search box's.
+    """A line edit whose Enter and Escape are the search box's.
 
     Signals:
         submitted(): Enter.
@@ -69,16 +56,16 @@ class SearchField(QLineEdit):
 
 
 class SearchBox(QWidget):
-    """The query field, its scope, and a line for errors and suggestions.
+    """The query field, its scope, and a floating line for errors and suggestions.
 
     Signals:
-        searchRequested(int, str, str): generation, query, scope (``library``/``article``).
+        searchRequested(int, str, Scope): generation, query, scope.
         cleared(): the field was emptied.
         openTopRequested(): Enter was pressed (open the top hit).
         escaped(): Escape was pressed in the field.
     """
 
-    searchRequested = Signal(int, str, str)
+    searchRequested = Signal(int, str, Scope)
     cleared = Signal()
     openTopRequested = Signal()
     escaped = Signal()
@@ -94,8 +81,8 @@ class SearchBox(QWidget):
         self.field.setAccessibleName("Search")
         self.field.setMinimumWidth(280)
         self.scope = QComboBox(self)
-        self.scope.addItem("Library", LIBRARY)
-        self.scope.addItem("This article", ARTICLE)
+        self.scope.addItem("Library", Scope.LIBRARY)
+        self.scope.addItem("This article", Scope.ARTICLE)
         self.scope.setAccessibleName("Search scope")
         self.scope.setToolTip("Search the whole library (Ctrl+K) or this article (Ctrl+F)")
         self.message = QLabel(self)
@@ -105,19 +92,19 @@ class SearchBox(QWidget):
         self.message.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
                                              | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.message.setWordWrap(True)
+        self.message.setFrameShape(QFrame.Shape.StyledPanel)
+        self.message.setAutoFillBackground(True)
+        self.message.setBackgroundRole(QPalette.ColorRole.ToolTipBase)
+        self.message.setForegroundRole(QPalette.ColorRole.ToolTipText)
+        self.message.setMargin(4)
         self.message.hide()
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(DEBOUNCE_MS)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(2, 2, 2, 2)
         row.addWidget(self.field, 1)
         row.addWidget(self.scope)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(2, 2, 2, 2)
-        layout.setSpacing(1)
-        layout.addLayout(row)
-        layout.addWidget(self.message)
         self.field.textChanged.connect(self._typed)
         self.timer.timeout.connect(self.run)
         self.scope.currentIndexChanged.connect(self._scope_changed)
@@ -128,13 +115,17 @@ class SearchBox(QWidget):
     def query(self) -> str:
         return self.field.text().strip()
 
-    def current_scope(self) -> str:
-        return str(self.scope.currentData())
+    def current_scope(self) -> Scope:
+        return Scope(self.scope.currentData())
 
-    def focus(self, scope: str) -> None:
-        self.scope.setCurrentIndex(0 if scope == LIBRARY else 1)
+    def focus(self, scope: Scope) -> None:
+        self.scope.setCurrentIndex(0 if scope == Scope.LIBRARY else 1)
         self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.field.selectAll()
+
+    def pending(self) -> bool:
+        """Whether what is typed has not been sent yet."""
+        return self.timer.isActive()
 
     def _typed(self, _text: str) -> None:
         self.timer.start()
@@ -179,149 +170,121 @@ class SearchBox(QWidget):
             self.show_message("No articles match.")
 
     def show_message(self, rich: str) -> None:
+        """Shows (or with ``""`` hides) the line under the field. It floats over the
+        window, so the toolbar keeps its height."""
         self.message.setText(rich)
-        self.message.setVisible(bool(rich))
+        if not rich:
+            self.message.hide()
+            return
+        top = self.window()
+        if self.message.parentWidget() is not top:
+            self.message.setParent(top)
+        self.message.setFixedWidth(max(self.field.width(), 200))
+        self.message.adjustSize()
+        self.message.move(self.field.mapTo(top, QPoint(0, self.field.height() + 2)))
+        self.message.show()
+        self.message.raise_()
 
     def _suggestion(self, text: str) -> None:
         self.field.setText(text)
         self.run()
 
 
-class SearchResultsModel(QAbstractListModel):
-    """The hits of the latest search (``SearchHit`` value objects)."""
-
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._hits: list[Any] = []
-        self.query = ""
-
-    def set_hits(self, query: str, hits: Sequence[Any]) -> None:
-        self.beginResetModel()
-        self.query = query
-        self._hits = list(hits)
-        self.endResetModel()
-
-    def hits(self) -> list[Any]:
-        return list(self._hits)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's default)
-        return 0 if parent.isValid() else len(self._hits)
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._hits):
-            return None
-        hit = self._hits[index.row()]
-        plain = hit.snippet.replace("<b>", "").replace("</b>", "")
-        if role == Qt.ItemDataRole.DisplayRole:
-            return f"{hit.title}\n{plain}"
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
-            return f"{hit.title}\n{hit.path}"
-        if role == Role.Entry or role == Role.Item:
-            return hit
-        if role == Role.Kind:
-            return "search"
-        if role == Role.Spans:
-            return tuple(hit.hits)
-        if role == Role.Key:
-            return hit.key
-        if role == Role.SortKey:
-            return -float(hit.score)
-        if role == Role.FilterText:
-            return f"{hit.title} {plain}"
-        if role == Role.Html:
-            return (f"<b>{html.escape(hit.title)}</b><br>"
-                    f"<span>{_snippet_html(hit.snippet)}</span>")
-        return None
-
-
-def _snippet_html(snippet: str) -> str:
-    """Escapes a snippet but keeps its ``<b>`` marks."""
-    out = html.escape(snippet.replace("<b>", "\x01").replace("</b>", "\x02"))
-    return out.replace("\x01", "<b style='background:#ffd966;color:#000'>").replace("\x02", "</b>")
-
-
-class HtmlDelegate(QStyledItemDelegate):
-    """Paints ``Role.Html`` rich text (the title and highlighted snippet)."""
-
-    def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setHtml(index.data(Role.Html) or "")
-        doc.setTextWidth(max(80, option.rect.width() - 8))
-        return doc
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        doc = self._document(opt, index)
-        opt.text = ""
-        style = opt.widget.style() if opt.widget else None
-        if style is not None:
-            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-        painter.save()
-        rect = opt.rect
-        painter.translate(rect.left() + 4, rect.top() + 2)
-        ctx = QAbstractTextDocumentLayout.PaintContext()
-        ctx.palette = opt.palette
-        if opt.state & QStyle.StateFlag.State_Selected:
-            ctx.palette.setColor(ctx.palette.ColorRole.Text,
-                                 opt.palette.highlightedText().color())
-        painter.setClipRect(QRectF(0, 0, rect.width() - 4, rect.height() - 2))
-        doc.documentLayout().draw(painter, ctx)
-        painter.restore()
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        if opt.rect.width() <= 0 and opt.widget is not None:
-            opt.rect.setWidth(opt.widget.viewport().width())  # type: ignore[attr-defined]
-        doc = self._document(opt, index)
-        return QSize(int(doc.idealWidth()) + 8, int(doc.size().height()) + 4)
-
-
-class SearchResultsPanel(QWidget):
-    """The Search results dock's content.
+class Search(QObject):
+    """What a search does: asks, lists, marks, opens.
 
     Signals:
-        hitChosen(object): a ``SearchHit`` was chosen (open it with its hits marked).
+        resultsShown(): a library search's results are in the Search results panel.
     """
 
-    hitChosen = Signal(object)
+    resultsShown = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, service: LibraryService, box: SearchBox, results: SearchResultsPanel,
+                 reading: Reading, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("searchResultsPanel")
-        self.model = SearchResultsModel(self)
-        self.summary = QLabel("Type in the search field (Ctrl+K).", self)
-        self.summary.setObjectName("searchSummary")
-        self.summary.setWordWrap(True)
-        self.list = make_list(self, "Search results")
-        self.list.setModel(self.model)
-        self.list.setItemDelegate(HtmlDelegate(self.list))
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.list, 1)
-        self.list.activated.connect(self._chosen)
-        self.list.clicked.connect(self._chosen)
+        self.service = service
+        self.box = box
+        self.results = results
+        self.reading = reading
+        self.shown_generation = -1  # the generation whose results are listed
+        self.hits_generation = -1  # the generation whose marks are wanted in the article
+        self.open_top_for = -1  # Enter was pressed: open the top hit of this generation
 
-    def set_result(self, query: str, hits: Sequence[Any], total: int) -> None:
-        self.model.set_hits(query, hits)
-        if total:
-            more = f" (showing {len(hits)})" if total > len(hits) else ""
-            self.summary.setText(f"{total} article{'s' if total != 1 else ''} match "
-                                 f"“{query}”{more}")
+    def requested(self, generation: int, query: str, scope: Scope) -> None:
+        self.hits_generation = generation
+        if scope == Scope.ARTICLE:
+            key = self.reading.key
+            if key is not None and not self.reading.preview:
+                self.service.hits_in(generation, key, query)
         else:
-            self.summary.setText(f"No articles match “{query}”.")
+            self.service.search(generation, query, LIMIT)
 
-    def clear(self) -> None:
-        self.model.set_hits("", [])
-        self.summary.setText("Type in the search field (Ctrl+K).")
+    def cleared(self) -> None:
+        """The field was emptied: no results, no hits marked, nothing left over."""
+        self.shown_generation = self.open_top_for = -1
+        self.results.clear()
+        self.reading.clear_search()
 
-    def top_hit(self) -> Any:
-        hits = self.model.hits()
-        return hits[0] if hits else None
+    def done(self, generation: int, result: SearchResult) -> None:
+        if not self.box.is_current(generation):
+            return  # stale: the user has typed since
+        self.shown_generation = generation
+        self.box.show_result(generation, result.total, result.suggestion)
+        self.results.set_result(result.query, result.hits, result.total)
+        self.resultsShown.emit()
+        key = self.reading.key
+        if key is not None:
+            hit = next((h for h in result.hits if h.key == key), None)
+            self.reading.mark_hits(quoted(result.query), hit.hits if hit else (),
+                                   go_first=False)
+        if self.open_top_for == generation:
+            self.open_top_for = -1
+            self.open_top()
 
-    def _chosen(self, index: QModelIndex) -> None:
-        if index.isValid():
-            self.hitChosen.emit(index.data(Role.Item))
+    def failed(self, generation: int, error: QueryError) -> None:
+        if self.box.is_current(generation):
+            self.open_top_for = -1
+            self.box.show_error(generation, error.message)
+
+    def hits_found(self, generation: int, key: str, spans: tuple[Span, ...]) -> None:
+        if generation != self.hits_generation or key != self.reading.key:
+            return
+        query = self.box.query()
+        self.box.show_result(generation, len(spans), None)
+        if not spans and self.box.is_current(generation):
+            self.box.show_message("Not in this article.")
+        self.reading.mark_hits(quoted(query), spans, go_first=True)
+
+    def enter(self) -> None:
+        """Enter in the field: in the article, the next hit; in the library, the top hit
+        of the query typed — at once if its results are in, else when they come."""
+        if self.box.current_scope() == Scope.ARTICLE:
+            self.reading.navigator.next()
+        elif self.shown_generation == self.box.generation:
+            self.open_top()
+        elif self.box.query():
+            self.open_top_for = self.box.generation
+
+    def open_top(self) -> None:
+        hit = self.results.top_hit()
+        if hit is not None:
+            self.open_hit(hit)
+
+    def open_hit(self, hit: SearchHit) -> None:
+        """Opens a hit's article with the hits marked, at the first."""
+        what = quoted(self.results.model.query or self.box.query())
+        query = self.results.model.query or self.box.query()
+
+        def focus() -> None:
+            if hit.hits:
+                self.reading.mark_hits(what, hit.hits, go_first=True)
+            else:
+                self.hits_generation = self.box.generation
+                self.service.hits_in(self.hits_generation, hit.key, query)
+
+        self.reading.open(hit.key, focus=focus)
+
+    def article_shown(self) -> None:
+        """A new article: search it if the field searches "this article"."""
+        if self.box.query() and self.box.current_scope() == Scope.ARTICLE:
+            self.box.run()

@@ -59,6 +59,13 @@ class Settings:
             return value.lower() in ("1", "true", "yes")
         return bool(value)
 
+    def last_folder(self) -> str:
+        """The folder the last file dialog was left in (the home folder at first)."""
+        return self.get_str("dialogs/folder") or str(Path.home())
+
+    def set_last_folder(self, folder: str) -> None:
+        self.set("dialogs/folder", folder)
+
     def set(self, name: str, value: object) -> None:
         self.qsettings.setValue(name, value)
 

@@ -34,9 +34,6 @@ class PositionMap:
         n = bisect.bisect_right(self._wide_qt, qpos - 1)
         return qpos - n
 
-    def span_to_qt(self, start: int, end: int) -> tuple[int, int]:
-        return self.to_qt(start), self.to_qt(end)
-
 
 def qt_length(text: str) -> int:
     """Length of ``text`` in UTF-16 code units (ReText's ``QString_length``)."""

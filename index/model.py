@@ -63,6 +63,10 @@ class QueryError(LibraryError, ValueError):
     """A query the user must fix; ``message`` is one sentence saying how."""
 
 
+class SearchCancelled(Exception):
+    """The caller's ``should_stop`` asked to abandon a search (a newer one replaced it)."""
+
+
 def _spans(raw: Any) -> tuple[Span, ...]:
     return tuple((int(a), int(b)) for a, b in raw)
 

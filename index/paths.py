@@ -8,6 +8,7 @@ benchmarks never touch a real profile.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import sys
@@ -34,7 +35,10 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     chosen = override or os.environ.get(ENV_DATA_DIR)
     path = Path(chosen) if chosen else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     path = path.expanduser().resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    # Where it cannot be made (a read-only place), what reads it still works and what
+    # writes says what cannot be written.
+    with contextlib.suppress(OSError):
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -76,11 +80,19 @@ def is_article(path: Path) -> bool:
 
 def document_key(path: str | os.PathLike[str]) -> str:
     """A document's stable key: it names the file, so it survives edits to its content."""
-    resolved = Path(path).expanduser().resolve().as_posix()
+    try:
+        resolved = Path(path).expanduser().resolve().as_posix()
+    except (RuntimeError, OSError):  # a symlink loop ("Symlink loop from ..."): as it is
+        resolved = Path(os.path.abspath(Path(path).expanduser())).as_posix()
     return hashlib.sha1(resolved.encode("utf-8", "surrogateescape")).hexdigest()[:16]
 
 
 def display(path: str | os.PathLike[str]) -> str:
-    """``path`` as text that can always be printed or stored: a file name that is not valid
-    UTF-8 shows its bad bytes as U+FFFD instead of raising later."""
-    return os.fsencode(path).decode("utf-8", "replace")
+    """``path`` as text that can always be printed, written as UTF-8 or stored (JSON,
+    SQLite, Whoosh): a file name that is not valid UTF-8 comes from the file system with
+    its bad bytes as surrogate escapes, which every encoder refuses; here each becomes
+    U+FFFD. For showing and reporting only: open files by the original ``path``."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")

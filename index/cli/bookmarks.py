@@ -8,6 +8,10 @@ read now); a quote that is absent, or occurs more than once, is a user error.
 ``remove ID`` deletes one. ``export --format md|json [--output FILE]`` writes every bookmark
 to stdout or, atomically, to a file.
 
+Every command reads a store it cannot write (a read-only data directory): ``list`` and
+``export`` work there, ``add`` and ``remove`` say in one sentence what cannot be written.
+File names that are not valid UTF-8 are printed with U+FFFD for their bad bytes.
+
 Exit codes: 0 success, 1 a user error (one line on stderr), 2 an internal error.
 """
 
@@ -18,10 +22,11 @@ import json
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from index import paths
-from index.bookmarks import BookmarkError, BookmarkStore, find_quote
+from index.bookmarks import BookmarkError, BookmarkStore, exported, find_quote
 from index.cli.codes import EXIT_OK, EXIT_USER
 from index.model import Bookmark
 
@@ -42,25 +47,40 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the passage, exactly as in the article (line breaks may be typed as spaces)",
     )
     add.add_argument("--note", default="", metavar="NOTE", help="a note to keep with it")
-    add.set_defaults(func=run_add)
+    add.set_defaults(func=_user_errors(run_add))
 
     ls = cmds.add_parser("list", help="list every bookmark")
     ls.add_argument("--json", action="store_true", help="one JSON object per line")
-    ls.set_defaults(func=run_list)
+    ls.set_defaults(func=_user_errors(run_list))
 
     rm = cmds.add_parser("remove", help="delete a bookmark")
     rm.add_argument("id", metavar="ID", help="the bookmark's number, as listed")
-    rm.set_defaults(func=run_remove)
+    rm.set_defaults(func=_user_errors(run_remove))
 
     ex = cmds.add_parser("export", help="write every bookmark as Markdown or JSON")
     ex.add_argument("--format", choices=("md", "json"), default="md", help="default: md")
     ex.add_argument("--output", metavar="FILE", help="write to FILE (atomically), not stdout")
-    ex.set_defaults(func=run_export)
+    ex.set_defaults(func=_user_errors(run_export))
 
 
 def _fail(message: str) -> int:
     print(f"broadsheet bookmarks: {message}", file=sys.stderr)
     return EXIT_USER
+
+
+def _user_errors(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """``run`` with a :class:`BookmarkError` (a store that cannot be read or written) made
+    one line on stderr and exit 1."""
+
+    def guarded(args: argparse.Namespace) -> int:
+        try:
+            return run(args)
+        except BookmarkError as exc:
+            return _fail(str(exc))
+
+    guarded.__name__ = run.__name__
+    guarded.__doc__ = run.__doc__
+    return guarded
 
 
 def _store(args: argparse.Namespace) -> BookmarkStore:
@@ -85,7 +105,7 @@ def _article(data_dir: Path, path: Path) -> tuple[str, str]:
                 if key is not None:
                     article = library.article(key)
                     return article.text, article.info.title
-        except (LibraryError, KeyError):
+        except (LibraryError, KeyError, OSError):
             pass  # an index that cannot be read is a cache: read the file itself
     from index.documents import load_document
 
@@ -97,21 +117,22 @@ def run_add(args: argparse.Namespace) -> int:
     from index.documents import DocumentError
 
     path = Path(args.file).expanduser()
+    shown = paths.display(args.file)
     if not path.is_file():
-        return _fail(f"{args.file}: no such file")
+        return _fail(f"{shown}: no such file")
     data_dir = paths.data_dir(args.data_dir)
     try:
         text, title = _article(data_dir, path)
     except DocumentError as exc:
-        return _fail(f"{args.file}: {exc.reason}")
+        return _fail(f"{shown}: {exc.reason}")
     if not args.quote.strip():
         return _fail("the quote is empty")
     spans = find_quote(text, args.quote)
     if not spans:
-        return _fail(f"the quote is not in {args.file}")
+        return _fail(f"the quote is not in {shown}")
     if len(spans) > 1:
         return _fail(
-            f"the quote occurs {len(spans)} times in {args.file}; quote more words so that it "
+            f"the quote occurs {len(spans)} times in {shown}; quote more words so that it "
             "is found once"
         )
     start, end = spans[0]
@@ -119,7 +140,8 @@ def run_add(args: argparse.Namespace) -> int:
         bookmark = store.add(
             paths.document_key(path), str(path.resolve()), text, start, end, args.note
         )
-    print(f"Bookmark #{bookmark.id} in {title or path.name}: “{_short(bookmark.quote, 60)}”")
+    name = title or paths.display(path.name)
+    print(f"Bookmark #{bookmark.id} in {name}: “{_short(bookmark.quote, 60)}”")
     return EXIT_OK
 
 
@@ -132,7 +154,7 @@ def run_list(args: argparse.Namespace) -> int:
     out = sys.stdout
     if args.json:
         for b in bookmarks:
-            out.write(json.dumps(b.to_dict(), ensure_ascii=False) + "\n")
+            out.write(json.dumps(exported(b), ensure_ascii=False) + "\n")
         return EXIT_OK
     if not bookmarks:
         out.write("No bookmarks yet.\n")
@@ -152,7 +174,7 @@ def _table(bookmarks: list[Bookmark]) -> str:
         passage = _short(b.quote, 48)
         passage = f"“{passage}”" + (" (orphaned)" if b.orphaned else "")
         rows.append(
-            (str(b.id), _short(Path(b.path).name, 24), passage, _short(b.note, 30),
+            (str(b.id), _short(paths.display(Path(b.path).name), 24), passage, _short(b.note, 30),
              b.created.replace("T", " ").removesuffix("Z"))
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
@@ -161,7 +183,8 @@ def _table(bookmarks: list[Bookmark]) -> str:
     orphans = sum(b.orphaned for b in bookmarks)
     if orphans:
         lines.append(
-            f"\n{orphans} orphaned: the passage was edited away; the text shown is as it was."
+            f"\n{orphans} orphaned: the passage was edited away or its file is gone; the text "
+            "shown is as it was."
         )
     return "\n".join(lines) + "\n"
 
@@ -192,8 +215,8 @@ def _titles(data_dir: Path, bookmarks: list[Bookmark]) -> dict[str, str]:
 
         with Library(data_dir) as library:
             titles = {info.key: info.title for info in library.documents()}
-    except (ImportError, LibraryError):
-        pass
+    except (ImportError, LibraryError, OSError):
+        pass  # no titles from the library (none yet, or a place it cannot open)
     from index.documents import DocumentError, load_document
 
     for b in bookmarks:

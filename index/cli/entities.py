@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.cli.codes import EXIT_OK, EXIT_USER
+from index.cli.codes import EXIT_OK, library_errors, user_error
 
 if TYPE_CHECKING:
     from index.library import Library
@@ -82,11 +82,6 @@ def _library(args: argparse.Namespace) -> Library:
     return Library(data_dir(getattr(args, "data_dir", None)))
 
 
-def _error(message: str) -> int:
-    print(f"broadsheet: {message}", file=sys.stderr)
-    return EXIT_USER
-
-
 def _row(e: LibraryEntity) -> dict[str, object]:
     return {
         "name": e.name,
@@ -98,15 +93,11 @@ def _row(e: LibraryEntity) -> dict[str, object]:
     }
 
 
+@library_errors
 def run_list(args: argparse.Namespace) -> int:
-    from index.model import LibraryError
-
     kinds = [args.kind] if args.kind else ["person", "place"]
-    try:
-        with _library(args) as library:
-            found = [e for k in kinds for e in library.entities(k, hidden=args.hidden)]
-    except LibraryError as exc:
-        return _error(exc.message)
+    with _library(args) as library:
+        found = [e for k in kinds for e in library.entities(k, hidden=args.hidden)]
     for e in found:
         if args.json:
             print(json.dumps(_row(e), ensure_ascii=False))
@@ -117,17 +108,14 @@ def run_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@library_errors
 def run_show(args: argparse.Namespace) -> int:
-    from index.model import LibraryError
-
     try:
         with _library(args) as library:
             page = library.entity_page(args.name)
     except KeyError:
-        return _error(f"nothing in the library goes by {args.name!r} "
-                      "(see: broadsheet entities list)")
-    except LibraryError as exc:
-        return _error(exc.message)
+        return user_error(f"nothing in the library goes by {args.name!r} "
+                          "(see: broadsheet entities list)")
     if args.json:
         print(json.dumps(page.to_dict(), ensure_ascii=False))
         return EXIT_OK
@@ -151,38 +139,30 @@ def run_show(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@library_errors
 def run_correct(args: argparse.Namespace) -> int:
-    from index.model import LibraryError
-
-    try:
-        with _library(args) as library:
-            entity = library.find_entity(args.name)
-            if entity is None:
-                return _error(f"nothing in the library goes by {args.name!r} "
+    with _library(args) as library:
+        entity = library.find_entity(args.name)
+        if entity is None:
+            return user_error(f"nothing in the library goes by {args.name!r} "
                               "(see: broadsheet entities list)")
-            value = args.value
-            if args.op == "merge":
-                into = library.find_entity(value)
-                if into is None:
-                    return _error(f"nothing in the library goes by {value!r}")
-                value = into.name
-            correction = library.correct(args.op, entity.name, value)
-    except LibraryError as exc:
-        return _error(exc.message)
+        value = args.value
+        if args.op == "merge":
+            into = library.find_entity(value)
+            if into is None:
+                return user_error(f"nothing in the library goes by {value!r}")
+            value = into.name
+        correction = library.correct(args.op, entity.name, value)
     shown = f" {correction.value}" if correction.value else ""
     print(f"{correction.id}: {correction.op} {correction.subject}{shown}")
     return EXIT_OK
 
 
+@library_errors
 def run_corrections(args: argparse.Namespace) -> int:
-    from index.model import LibraryError
-
-    try:
-        with _library(args) as library:
-            corrections = library.corrections()
-            unused = {c.id for c in library.unused_corrections()}
-    except LibraryError as exc:
-        return _error(exc.message)
+    with _library(args) as library:
+        corrections = library.corrections()
+        unused = {c.id for c in library.unused_corrections()}
     for c in corrections:
         if args.json:
             print(json.dumps({**c.to_dict(), "unused": c.id in unused}, ensure_ascii=False))
@@ -192,18 +172,15 @@ def run_corrections(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@library_errors
 def run_undo(args: argparse.Namespace) -> int:
-    from index.model import LibraryError
-
-    try:
-        with _library(args) as library:
-            c = library.undo_correction(args.id)
-    except LibraryError as exc:
-        return _error(exc.message)
+    with _library(args) as library:
+        c = library.undo_correction(args.id)
     print(f"undone: {c.op} {c.subject} {c.value}".rstrip())
     return EXIT_OK
 
 
+@library_errors
 def run_export(args: argparse.Namespace) -> int:
     from index.curation import CurationStore
     from index.paths import data_dir
@@ -213,19 +190,16 @@ def run_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@library_errors
 def run_import(args: argparse.Namespace) -> int:
     from index.curation import CurationStore
-    from index.model import LibraryError
     from index.paths import data_dir
 
     try:
         text = Path(args.file).read_text("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        return _error(f"{args.file}: cannot read it ({exc})")
-    try:
-        with CurationStore(data_dir(getattr(args, "data_dir", None))) as store:
-            count = store.import_json(text)
-    except LibraryError as exc:
-        return _error(exc.message)
+        return user_error(f"{args.file}: cannot read it ({exc})")
+    with CurationStore(data_dir(getattr(args, "data_dir", None))) as store:
+        count = store.import_json(text)
     print(f"{count} corrections imported")
     return EXIT_OK

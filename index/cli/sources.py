@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index.cli.codes import EXIT_OK, EXIT_USER
+from index.cli.codes import EXIT_OK, EXIT_USER, library_errors, user_error
 
 if TYPE_CHECKING:
     from index.library import Library
@@ -50,21 +49,13 @@ def _library(args: argparse.Namespace) -> Library:
     return Library(data_dir(getattr(args, "data_dir", None)), processes=None)
 
 
-def _error(message: str) -> int:
-    print(f"broadsheet: {message}", file=sys.stderr)
-    return EXIT_USER
-
-
+@library_errors
 def run_list(args: argparse.Namespace) -> int:
-    from index.model import LibraryError
     from index.paths import display, seeds_dir
 
-    try:
-        with _library(args) as library:
-            sources = library.sources()
-            counts: Counter[str] = Counter(info.source for info in library.documents())
-    except LibraryError as exc:
-        return _error(exc.message)
+    with _library(args) as library:
+        sources = library.sources()
+        counts: Counter[str] = Counter(info.source for info in library.documents())
     for source in sources:
         if source == seeds_dir():
             kind = "seeds"
@@ -93,41 +84,29 @@ def _update(library: Library) -> int:
     return EXIT_USER if problems else EXIT_OK
 
 
+@library_errors
 def run_add(args: argparse.Namespace) -> int:
-    from index.model import LibraryError
-
     missing = [p for p in args.paths if not Path(p).expanduser().exists()]
     if missing:
-        return _error(f"{missing[0]}: no such file or folder")
-    try:
-        with _library(args) as library:
-            library.add_sources(Path(p) for p in args.paths)
-            return _update(library)
-    except LibraryError as exc:
-        return _error(exc.message)
+        return user_error(f"{missing[0]}: no such file or folder")
+    with _library(args) as library:
+        library.add_sources(Path(p) for p in args.paths)
+        return _update(library)
 
 
+@library_errors
 def run_remove(args: argparse.Namespace) -> int:
-    from index.model import LibraryError
-
-    try:
-        with _library(args) as library:
-            if not library.remove_source(args.path):
-                return _error(f"{args.path}: not a source of the library "
+    with _library(args) as library:
+        if not library.remove_source(args.path):
+            return user_error(f"{args.path}: not a source of the library "
                               "(see: broadsheet sources list)")
-            return _update(library)
-    except LibraryError as exc:
-        return _error(exc.message)
+        return _update(library)
 
 
+@library_errors
 def run_problems(args: argparse.Namespace) -> int:
-    from index.model import LibraryError
-
-    try:
-        with _library(args) as library:
-            problems = library.problems()
-    except LibraryError as exc:
-        return _error(exc.message)
+    with _library(args) as library:
+        problems = library.problems()
     for p in problems:
         if args.json:
             print(json.dumps({"path": p.path, "reason": p.reason, "when": p.when},

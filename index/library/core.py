@@ -23,18 +23,19 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from whoosh.collectors import TopCollector
-
 from index import paths
 from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
 from index.library.entities import aggregate, entity_page, rewrite_entity_terms
+from index.library.query import MAX_QUERY_CHARS, check_query
+from index.library.said import SaidTerms
+from index.library.said import matching as said_matching
+from index.library.said import search as search_statements
+from index.library.said import split as said_terms
+from index.library.search import hits_in as search_hits_in
 from index.library.search import (
-    Highlighter,
-    fast_phrases,
-    make_snippet,
     parse_query,
-    suggest,
+    run_search,
 )
 from index.library.sources import SourceList
 from index.library.storage import Storage, describe
@@ -52,7 +53,7 @@ from index.model import (
     Problem,
     Progress,
     QueryError,
-    SearchHit,
+    SearchCancelled,
     SearchResult,
     Span,
     UpdateReport,
@@ -153,7 +154,11 @@ class Library:
         elif self._searcher is not None:
             try:
                 if not self._searcher.up_to_date():
-                    self._searcher = self._searcher.refresh()
+                    # Not Searcher.refresh(): it reuses the readers of unchanged segments
+                    # with the deletions they had, so an article updated by another
+                    # instance would be found twice, its old text first.
+                    old, self._searcher = self._searcher, self._ix.searcher()
+                    old.close()
                     self._cache.clear()
             except Exception as exc:  # Whoosh raises anything from pickle to struct errors
                 self._corrupt(exc)
@@ -246,57 +251,84 @@ class Library:
 
     # ------------------------------------------------------------------ search
 
-    def search(self, query: str, limit: int = 20) -> SearchResult:
-        """Ranked hits with snippets and hit offsets; :class:`QueryError` if malformed."""
-        q = parse_query(self._curated_query(query))
+    def search(
+        self, query: str, limit: int = 20, *, should_stop: Callable[[], bool] | None = None
+    ) -> SearchResult:
+        """Ranked hits with snippets and hit offsets. Raises :class:`QueryError` if the
+        query is malformed or too costly, :class:`SearchCancelled` when ``should_stop``
+        (asked now and then) says a newer search replaced this one, and
+        :class:`LibraryCorrupt` only on evidence that the index is damaged. ``speaker:``
+        and ``quote:`` terms are answered by :mod:`index.library.said`."""
+        rest, said = said_terms(_bounded(query))
+        if said is not None:
+            return self._search_said(query, rest, said, limit)
         with self._lock:
             searcher = self._fresh_searcher()
             if searcher is None:
+                parse_query(query)  # a malformed query is still said to be one
                 return SearchResult(query, (), 0, None)
             try:
-                # No block-quality skipping and no matcher replacement: the collector then
-                # counts every match as it goes, where Whoosh's default would run the query
-                # a second time for the total (twice the cost of a phrase query).
-                collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
-                searcher.search_with_collector(fast_phrases(q), collector)
-                results = collector.results()
-                highlighter = Highlighter(q, searcher.reader())
-                hits = []
-                for hit in results:
-                    fields = hit.fields()
-                    text = fields.get(S.TEXT) or ""
-                    analysis = analysis_dict(fields) if highlighter.needs_analysis else None
-                    spans = highlighter.spans(text, analysis)
-                    hits.append(
-                        SearchHit(
-                            key=fields[S.KEY],
-                            path=fields[S.PATH],
-                            title=fields.get(S.TITLE) or "",
-                            score=float(hit.score or 0.0),
-                            snippet=make_snippet(text, spans),
-                            hits=tuple(spans),
-                        )
-                    )
-                total = len(results)
-                suggestion = None
-                if not total:
-                    suggestion = suggest(q, query, searcher.reader(), self._vocabulary())
+                return run_search(searcher, self._curated_query(query), limit,
+                                  vocabulary=self._vocabulary, should_stop=should_stop,
+                                  shown=query)
+            except (QueryError, SearchCancelled):
+                raise
+            except Exception as exc:  # query_failures let through only damage
+                self._corrupt(exc)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _said(self, said: SaidTerms) -> dict[str, list[Span]]:
+        """The statements matching ``said``, as spans per article key (reading order)."""
+        def speaker_name(term: str) -> str | None:
+            entity = self.find_entity(term, EntityKind.PERSON)
+            return entity.name if entity else None
+
+        with self._lock:
+            statements = self._aggregates()["statements"]
+            found = said_matching(statements, said, speaker_name)
+        groups: dict[str, list[Span]] = {}
+        for ls in found:
+            groups.setdefault(ls.key, []).append((ls.statement.start, ls.statement.end))
+        return groups
+
+    def _search_said(self, query: str, rest: str, said: SaidTerms, limit: int) -> SearchResult:
+        rest_text = self._curated_query(rest) if rest.strip() else ""
+        if rest_text:
+            parse_query(rest_text)  # a malformed rest is said to be so before anything runs
+        groups = self._said(said)
+        with self._lock:
+            searcher = self._fresh_searcher()
+            if searcher is None or not groups:
+                return SearchResult(query, (), 0, None)
+            try:
+                return search_statements(searcher, query, rest_text, groups, limit)
             except QueryError:
                 raise
-            except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+            except Exception as exc:  # query_failures let through only damage
                 self._corrupt(exc)
-        return SearchResult(query, tuple(hits), total, suggestion)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def hits_in(self, key: str, query: str) -> tuple[Span, ...]:
         """Where ``query`` matches in the article ``key``, for the reader to mark."""
-        q = parse_query(self._curated_query(query))
+        rest, said = said_terms(_bounded(query))
+        spans: list[Span] = []
+        if said is not None:
+            spans = self._said(said).get(key, [])
+            if not rest.strip():
+                return tuple(spans)
+            query = rest
         with self._lock:
             searcher = self._fresh_searcher()
             fields = self._stored_fields(key)
             if searcher is None or fields is None:
                 return ()
-            highlighter = Highlighter(q, searcher.reader())
-        return tuple(highlighter.spans(fields.get(S.TEXT) or "", analysis_dict(fields)))
+            try:
+                found = search_hits_in(searcher.reader(), self._curated_query(query), fields)
+            except QueryError:
+                raise
+            except Exception as exc:  # query_failures let through only damage
+                self._corrupt(exc)
+        return tuple(sorted(set(spans) | set(found)))
 
     def _curated_query(self, query: str) -> str:
         """``person:``/``place:`` terms that name a corrected entry (renamed, merged, moved)
@@ -305,7 +337,8 @@ class Library:
             if not self._curation():
                 return query
             forms = self._aggregates()["forms"]
-        return rewrite_entity_terms(query, forms)
+        rewritten = rewrite_entity_terms(query, forms)
+        return rewritten if len(rewritten) <= MAX_QUERY_CHARS else query
 
     def _vocabulary(self) -> list[str]:
         if "words" not in self._cache:
@@ -504,6 +537,13 @@ class Library:
         if processes is None:
             processes = 2 if count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
         return SpacyAnalyser(n_process=max(1, processes))
+
+
+def _bounded(query: str) -> str:
+    """``query``, if it is not longer than a query may be (:class:`QueryError`)."""
+    if len(query) > MAX_QUERY_CHARS:
+        check_query(query)  # says so, in the words the other limits use
+    return query
 
 
 def _info(fields: dict[str, Any]) -> ArticleInfo:

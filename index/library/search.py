@@ -1,102 +1,224 @@
-"""Queries and snippets: the Whoosh query language, checked, and a fast highlighter.
+"""Running a query: the search itself, a fast highlighter, "did you mean" and snippets.
 
-:func:`parse_query` turns what the user typed into a Whoosh query — words (stemmed),
-"phrases", AND/OR/NOT, wildcards, fuzzy terms (``Hayshi~``) and the fields ``title:``,
-``person:`` and ``place:`` — or raises :class:`QueryError` with one sentence a user can act
-on. Whoosh itself never complains: it silently drops a lone ``AND`` or reads ``foo:bar`` as
-two words, so the query is checked first (:func:`check_query`).
+:func:`run_search` runs what the user typed (parsed and bounded by
+:mod:`index.library.query`) on a Whoosh searcher and returns a :class:`SearchResult`. It
+sorts every failure into one of three kinds, so that the library can tell the user the
+right thing (:func:`query_failures` does the sorting for a caller's own Whoosh work):
+
+* :class:`QueryError` — the query's fault (malformed, too costly, or it made Whoosh fail
+  while the index still reads well): said under the search field;
+* :class:`SearchCancelled` — the caller's ``should_stop`` asked to stop;
+* anything else — evidence that the index is damaged (:func:`is_damage`).
 
 :class:`Highlighter` replaces Whoosh's highlighter, which re-analyses every hit's text and
 dominates the cost of a search. It expands the query's terms against the index once per
 query, compiles one regular expression of their stems' prefixes, and over each stored text
 lets ``re`` find the few candidate words, each confirmed by stemming it (cached) exactly as
 the index did. People and places (``person:``/``place:``) are marked at their stored
-mentions. :func:`make_snippet` cuts the window holding the most hits.
+mentions. :func:`make_snippet` cuts the window holding the most hits, never running an
+article's title into its body.
 """
 
 from __future__ import annotations
 
 import functools
-import html
 import itertools
+import json
+import pickle
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import struct
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from rapidfuzz import process as fuzz_process
 from rapidfuzz.distance import Levenshtein
-from whoosh import qparser
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
+from whoosh.collectors import TopCollector, WrappingCollector
 from whoosh.lang.porter import stem as porter_stem
 
 from index.library import schema as S
-from index.model import Person, Place, QueryError, Span
+from index.library.query import (
+    STOP_EVERY,
+    QueryError,
+    SearchCancelled,
+    StopCheck,
+    check_query,
+    expand_terms,
+    parse_query,
+)
+from index.library.snippets import make_snippet, title_span
+from index.model import Person, Place, SearchHit, SearchResult, Span
 
-# --------------------------------------------------------------------------- parsing
-
-_BINARY_OPS = frozenset({"AND", "OR", "ANDNOT", "ANDMAYBE"})
-_FIELD_RE = re.compile(r"([A-Za-z_][\w]*):")
-_LEX_RE = re.compile(r'"[^"]*"|\(|\)|[^\s()"]+')
-
-
-def check_query(text: str) -> None:
-    """Raises :class:`QueryError` for what Whoosh would quietly misread."""
-    if not text.strip():
-        raise QueryError("Type something to search for.")
-    if text.count('"') % 2:
-        raise QueryError('Unbalanced quotation marks: close the phrase with another ".')
-    depth = 0
-    for ch in re.sub(r'"[^"]*"', "", text):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth < 0:
-                raise QueryError("Unbalanced parentheses: a ) has no ( before it.")
-    if depth:
-        raise QueryError("Unbalanced parentheses: a ( is never closed.")
-
-    tokens = _LEX_RE.findall(text)
-    for i, token in enumerate(tokens):
-        before = tokens[i - 1] if i else None
-        after = tokens[i + 1] if i + 1 < len(tokens) else None
-        if token in _BINARY_OPS:
-            if before is None or after is None or before in _BINARY_OPS or before in (
-                "(",
-                "NOT",
-            ) or after in _BINARY_OPS or after == ")":
-                raise QueryError(f"“{token}” needs something to search for on each side.")
-        elif token == "NOT":
-            if after is None or after in _BINARY_OPS or after == ")":
-                raise QueryError("“NOT” needs something after it to leave out.")
-        elif not token.startswith('"'):
-            m = _FIELD_RE.match(token)
-            if m:
-                field = m.group(1)
-                if field not in S.QUERY_FIELDS:
-                    raise QueryError(
-                        f"Unknown field “{field}:”; search with title:, person: or place:."
-                    )
-                rest = token[m.end():]
-                if not rest and (after is None or after == ")" or after in _BINARY_OPS):
-                    raise QueryError(f"“{field}:” needs a word or a \"phrase\" after it.")
+__all__ = [
+    "Highlighter",
+    "QueryError",
+    "SearchCancelled",
+    "SearchResult",
+    "check_query",
+    "hits_in",
+    "is_damage",
+    "make_snippet",
+    "parse_query",
+    "query_failures",
+    "run_search",
+    "stoppable",
+    "stored_hit",
+    "suggest",
+    "title_span",
+]
 
 
-@functools.cache
-def _parser() -> qparser.QueryParser:
-    parser = qparser.QueryParser(S.TEXT, S.make_schema())
-    parser.add_plugin(qparser.FuzzyTermPlugin())
-    return parser
+
+# --------------------------------------------------------------------------- running
 
 
-def parse_query(text: str) -> wq.Query:
-    """The Whoosh query for ``text``; :class:`QueryError` if it is malformed."""
-    check_query(text)
+def run_search(
+    searcher: Any,
+    text: str,
+    limit: int = 20,
+    *,
+    vocabulary: Callable[[], Sequence[str]] = tuple,
+    should_stop: StopCheck | None = None,
+    shown: str | None = None,
+) -> SearchResult:
+    """The best ``limit`` articles for the query ``text`` on a Whoosh ``searcher``, with
+    snippets and hit offsets.
+
+    ``vocabulary`` gives the library's unstemmed words, asked for only when nothing matched
+    (for "did you mean"); ``should_stop`` is asked between steps (see
+    :mod:`index.library.query`); ``shown`` is the query as the user typed it, for the
+    result, when ``text`` is a rewriting of it.
+
+    Raises :class:`QueryError` (the query's fault), :class:`SearchCancelled`, or — only
+    when :func:`is_damage` says the index is damaged — the exception that shows it.
+    """
+    q = parse_query(text)
+    reader = searcher.reader()
+    with query_failures(reader):
+        q = expand_terms(q, reader, text, should_stop)
+        # No block-quality skipping and no matcher replacement: the collector then counts
+        # every match as it goes, where Whoosh's default would run the query a second time
+        # for the total (twice the cost of a phrase query).
+        collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
+        searcher.search_with_collector(fast_phrases(q), stoppable(collector, should_stop))
+        results = collector.results()
+        highlighter = Highlighter(q, reader)
+        hits = []
+        for hit in results:
+            if should_stop is not None and should_stop():
+                raise SearchCancelled()
+            fields = hit.fields()
+            analysis = stored_analysis(fields) if highlighter.needs_analysis else None
+            spans = highlighter.spans(fields.get(S.TEXT) or "", analysis)
+            hits.append(stored_hit(fields, spans, float(hit.score or 0.0)))
+        total = len(results)
+        suggestion = suggest(q, text, reader, vocabulary()) if not total else None
+    return SearchResult(shown if shown is not None else text, tuple(hits), total, suggestion)
+
+
+def stored_hit(fields: Mapping[str, Any], spans: Sequence[Span], score: float) -> SearchHit:
+    """The :class:`SearchHit` for an article's stored ``fields`` and the ``spans`` where the
+    query matched: its snippet cut from the body, never running the title into it."""
+    text = fields.get(S.TEXT) or ""
+    return SearchHit(
+        key=fields[S.KEY],
+        path=fields[S.PATH],
+        title=fields.get(S.TITLE) or "",
+        score=score,
+        snippet=make_snippet(text, spans, title=title_span(fields.get(S.BLOCKS))),
+        hits=tuple(spans),
+    )
+
+
+def hits_in(reader: Any, text: str, fields: Mapping[str, Any]) -> tuple[Span, ...]:
+    """Where the query ``text`` matches in one article's stored ``fields``, for the reader
+    to mark. Fails as :func:`run_search` does."""
+    q = parse_query(text)
+    with query_failures(reader):
+        q = expand_terms(q, reader, text)
+        highlighter = Highlighter(q, reader)
+        return tuple(highlighter.spans(fields.get(S.TEXT) or "", stored_analysis(fields)))
+
+
+@contextmanager
+def query_failures(reader: Any) -> Iterator[None]:
+    """Runs the body (Whoosh work for one query on ``reader``) and sorts its failures:
+    :class:`QueryError` and :class:`SearchCancelled` pass; an exception that
+    :func:`is_damage` says is damage passes too (the library reports it as corruption);
+    anything else was the query's doing and becomes a :class:`QueryError`."""
     try:
-        return _parser().parse(text)
-    except Exception as exc:  # Whoosh's parser has no error type of its own
-        raise QueryError(f"Could not understand the query: {exc}") from exc
+        yield
+    except (QueryError, SearchCancelled):
+        raise
+    except Exception as exc:
+        if is_damage(exc, reader):
+            raise
+        raise _query_failed(exc) from exc
+
+
+def stoppable(collector: Any, should_stop: StopCheck | None) -> Any:
+    """``collector``, asking ``should_stop`` every few documents (:class:`SearchCancelled`
+    when it says so); ``collector`` itself when there is nothing to ask."""
+    return collector if should_stop is None else _Stoppable(collector, should_stop)
+
+
+def _query_failed(exc: BaseException) -> QueryError:
+    detail = str(exc).strip().splitlines()[0][:80] if str(exc).strip() else type(exc).__name__
+    return QueryError(f"This query could not be run ({detail}); try simpler terms.")
+
+
+#: Exceptions that only a failed read of the index raises: a query never causes them.
+DAMAGE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError, EOFError, struct.error, zlib.error, pickle.UnpicklingError, UnicodeDecodeError,
+)
+
+
+def is_damage(exc: BaseException, reader: Any) -> bool:
+    """Whether ``exc``, raised while a query ran on ``reader``, is evidence of a damaged
+    index rather than the query's doing.
+
+    A read error (:data:`DAMAGE_ERRORS`) is damage. Any other exception is damage only if
+    the index now fails a cheap probe (its document count, its first stored document and
+    the first words of the text field): if those read well, the query made Whoosh fail
+    (``word~1/99`` was an ``IndexError`` from deep inside it) and the index is sound.
+    """
+    if isinstance(exc, DAMAGE_ERRORS):
+        return True
+    try:
+        if reader.doc_count():
+            next(iter(reader.all_stored_fields()), None)
+        for _ in itertools.islice(reader.lexicon(S.TEXT), 16):
+            pass
+    except Exception:
+        return True
+    return False
+
+
+class _Stoppable(WrappingCollector):
+    """Collects as ``child`` does, asking ``should_stop`` every few documents."""
+
+    def __init__(self, child: Any, should_stop: StopCheck) -> None:
+        super().__init__(child)
+        self.should_stop = should_stop
+
+    def collect_matches(self) -> None:
+        collect = self.child.collect
+        for n, sub_docnum in enumerate(self.child.matches(), 1):
+            if n % STOP_EVERY == 0 and self.should_stop():
+                raise SearchCancelled()
+            collect(sub_docnum)
+
+
+def stored_analysis(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The analysis an article's stored fields hold, as a dictionary (empty if none)."""
+    raw = fields.get(S.ANALYSIS)
+    if isinstance(raw, str):
+        loaded: dict[str, Any] = json.loads(raw)
+        return loaded
+    return dict(raw) if raw else {}
 
 
 # --------------------------------------------------------------------------- terms
@@ -313,9 +435,12 @@ def suggest(q: wq.Query, text: str, reader: Any, words: Sequence[str]) -> str | 
     suggestion reads as the user would type it) and kept only if their stem is still
     in the index; names (``person:``, ``place:``) from the field's own terms."""
     replacements: list[tuple[int, int, str]] = []
+    looked_up = 0
     for leaf in _positive_leaves(q):
         if not isinstance(leaf, wq.Term):
             continue
+        if looked_up == _MAX_SUGGESTED:
+            break  # each look-up scans the vocabulary: a long query suggests for the first few
         start, end = getattr(leaf, "startchar", None), getattr(leaf, "endchar", None)
         if start is None or end is None:
             continue
@@ -324,6 +449,7 @@ def suggest(q: wq.Query, text: str, reader: Any, words: Sequence[str]) -> str | 
         if (field, term) in reader:
             continue
         typed = text[start:end]
+        looked_up += 1
         if field in (S.TEXT, S.TITLE):
             best = _nearest(typed.lower(), words, lambda w, f=field: reader.doc_frequency(
                 f, _stem(w)))
@@ -347,6 +473,10 @@ def suggest(q: wq.Query, text: str, reader: Any, words: Sequence[str]) -> str | 
     return out if out != text else None
 
 
+#: Most words of one query that "did you mean" looks up.
+_MAX_SUGGESTED = 8
+
+
 def _nearest(word: str, candidates: Sequence[str], frequency: Any) -> str | None:
     maxdist = 1 if len(word) <= 4 else 2
     found = fuzz_process.extract(
@@ -358,56 +488,3 @@ def _nearest(word: str, candidates: Sequence[str], frequency: Any) -> str | None
         if freq and (best is None or (distance, -freq) < best[:2]):
             best = (distance, -freq, candidate)
     return best[2] if best else None
-
-
-# --------------------------------------------------------------------------- snippets
-
-SNIPPET_CHARS = 220
-_SPACES = re.compile(r"\s+")
-
-
-def make_snippet(text: str, spans: Sequence[Span], width: int = SNIPPET_CHARS) -> str:
-    """One line of ``text`` around the densest cluster of ``spans``, HTML-escaped, with
-    each hit in ``<b>…</b>`` and ``…`` where the text was cut."""
-    if not text:
-        return ""
-    if not spans:
-        start, end = 0, min(len(text), width)
-    else:
-        # The window of `width` characters starting at a hit that holds the most hits.
-        best_i, best_n = 0, 0
-        j = 0
-        for i, (a, _) in enumerate(spans):
-            j = max(j, i)
-            while j + 1 < len(spans) and spans[j + 1][1] <= a + width:
-                j += 1
-            if j - i + 1 > best_n:
-                best_i, best_n = i, j - i + 1
-        first, last = spans[best_i], spans[best_i + best_n - 1]
-        slack = max(0, width - (last[1] - first[0]))
-        start = max(0, first[0] - min(slack // 2, 80))
-        end = min(len(text), max(last[1], start + width))
-    # Do not cut words in half.
-    if start > 0:
-        space = text.rfind(" ", max(0, start - 20), start + 1)
-        if space != -1:
-            start = space + 1
-        else:
-            while start > 0 and text[start - 1].isalnum():
-                start -= 1
-    if end < len(text):
-        space = text.find(" ", end, end + 20)
-        end = space if space != -1 else end
-    parts = ["…"] if start > 0 else []
-    pos = start
-    for a, b in spans:
-        if b <= start or a >= end:
-            continue
-        a, b = max(a, start), min(b, end)
-        parts.append(html.escape(text[pos:a], quote=False))
-        parts.append("<b>" + html.escape(text[a:b], quote=False) + "</b>")
-        pos = b
-    parts.append(html.escape(text[pos:end], quote=False))
-    if end < len(text):
-        parts.append("…")
-    return _SPACES.sub(" ", "".join(parts)).strip()

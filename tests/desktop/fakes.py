@@ -1,40 +1,21 @@
-"""Small fakes of :mod:`index.library` and :mod:`index.bookmarks` for widget tests.
+"""The one fake the window's tests use: an analyser that needs no spaCy.
 
-They follow the API in docs/ARCHITECTURE.md and answer synchronously from memory, so a
-widget test needs neither Whoosh nor spaCy. The analysis of the seed article is written
-out by hand (names found with regular expressions), which is enough to check what the
-window marks.
+Everything else is real: the window's tests drive :class:`index.library.Library` (Whoosh,
+threads, the data directory) and :class:`index.bookmarks.BookmarkStore`, so they cannot
+pass on an answer the real library never gives. :class:`FakeAnalyser` finds the seed
+article's people, places and quotations with regular expressions; ``test_contract.py``
+holds its answers to the real analyser's rules.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
+import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import ClassVar
 
-from index.library import (
-    Article,
-    ArticleInfo,
-    LibraryEntity,
-    LibraryStatement,
-    QueryError,
-    SearchResult,
-)
-from index.model import (
-    Analysis,
-    Block,
-    Bookmark,
-    Person,
-    Place,
-    Progress,
-    SearchHit,
-    Span,
-    Statement,
-    UpdateReport,
-)
+from index.library import Library
+from index.model import Analysis, Document, Person, Place, Span, Statement
 
 
 def _find(text: str, *patterns: str) -> tuple[Span, ...]:
@@ -86,165 +67,27 @@ def analyse(text: str) -> Analysis:
     return Analysis(tuple(people), tuple(places), tuple(statements))
 
 
-class FakeLibrary:
-    """In-memory :class:`index.library.Library` over plain-text files."""
+class FakeAnalyser:
+    """``analyse_many`` as :class:`index.analysis.Analyser` has it, by :func:`analyse`;
+    ``delay`` seconds per document make an update slow enough to cancel."""
 
-    def __init__(self, data_dir: Path | None = None, *, with_seeds: bool = True,
-                 seeds: Iterable[Path] = ()) -> None:
-        self.data_dir = data_dir
-        self._sources: list[Path] = list(seeds) if with_seeds else []
-        self._articles: dict[str, Article] = {}
-        self.updates = 0
-        self.closed = False
+    def __init__(self, delay: float = 0.0) -> None:
+        self.delay = delay
 
-    def sources(self) -> list[Path]:
-        return list(self._sources)
-
-    def add_sources(self, paths: Iterable[Path]) -> None:
-        for p in paths:
-            if Path(p) not in self._sources:
-                self._sources.append(Path(p))
-
-    def remove_source(self, path: Path) -> None:
-        self._sources.remove(Path(path))
-
-    def _files(self) -> list[Path]:
-        files: list[Path] = []
-        for s in self._sources:
-            files.extend(sorted(s.rglob("*.txt")) if s.is_dir() else [s])
-        return files
-
-    def update(self, progress: Callable[[Progress], None] | None = None,
-               cancel: Callable[[], bool] | None = None, *, rebuild: bool = False
-               ) -> UpdateReport:
-        from index.paths import document_key
-
-        self.updates += 1
-        files = self._files()
-        added: list[str] = []
-        updated: list[str] = []
-        for i, path in enumerate(files):
-            if cancel and cancel():
-                return UpdateReport(tuple(added), tuple(updated), cancelled=True)
-            if progress:
-                progress(Progress("analyse", i, len(files), str(path)))
-            text = path.read_text(encoding="utf-8")
-            key = document_key(path)
-            old = self._articles.get(key)
-            if old and old.text == text:
-                continue
-            first = text.split("\n", 1)[0]
-            dateline = first.split(" – ")[0] if " – " in first[:40] else None
-            info = ArticleInfo(key, path, (path.stem if dateline is None else first[:60]),
-                               dateline, str(path.parent), len(text), path.stat().st_mtime)
-            blocks = tuple(Block("paragraph", m.start(), m.end())
-                           for m in re.finditer(r"[^\n]+", text))
-            self._articles[key] = Article(info, text, blocks, analyse(text))
-            (updated if old else added).append(key)
-        if progress:
-            progress(Progress("done", len(files), len(files)))
-        return UpdateReport(tuple(added), tuple(updated))
-
-    def documents(self) -> list[ArticleInfo]:
-        return [a.info for a in self._articles.values()]
-
-    def article(self, key: str) -> Article:
-        return self._articles[key]
-
-    def key_for_path(self, path: Path) -> str | None:
-        from index.paths import document_key
-
-        key = document_key(path)
-        return key if key in self._articles else None
-
-    def _terms(self, query: str) -> list[str]:
-        if query.count('"') % 2 or query.strip().endswith(("AND", "OR")) or "((" in query:
-            raise QueryError(f"Cannot understand the query {query!r}")
-        return [t for t in re.split(r"\s+", query.strip()) if t]
-
-    def hits_in(self, key: str, query: str) -> tuple[Span, ...]:
-        text = self._articles[key].text
-        spans: list[Span] = []
-        for term in self._terms(query):
-            spans.extend(m.span() for m in re.finditer(re.escape(term), text, re.I))
-        return tuple(sorted(spans))
-
-    def search(self, query: str, limit: int = 20) -> SearchResult:
-        terms = self._terms(query)
-        hits = []
-        for key, a in self._articles.items():
-            spans = self.hits_in(key, query)
-            if terms and spans:
-                s, e = spans[0]
-                snippet = (a.text[max(0, s - 30):s] + "<b>" + a.text[s:e] + "</b>"
-                           + a.text[e:e + 30])
-                hits.append(SearchHit(key, str(a.info.path), a.info.title, float(len(spans)),
-                                      snippet, spans))
-        suggestion = None if hits else "anti-ship" if "ship" in query else None
-        return SearchResult(query, tuple(hits[:limit]), len(hits), suggestion)
-
-    def entities(self, kind: str) -> list[LibraryEntity]:
-        found: dict[str, list[tuple[str, str, int]]] = {}
-        for key, a in self._articles.items():
-            items = a.analysis.people if kind == "person" else a.analysis.places
-            for item in items:
-                found.setdefault(item.name, []).append((key, a.info.title, len(item.mentions)))
-        return [LibraryEntity(n, kind, tuple(v)) for n, v in sorted(found.items())]
-
-    def statements(self, speaker: str | None = None) -> list[LibraryStatement]:
-        return [LibraryStatement(key, a.info.title, s)
-                for key, a in self._articles.items() for s in a.analysis.statements
-                if speaker is None or s.speaker == speaker]
-
-    def close(self) -> None:
-        self.closed = True
+    def analyse_many(self, documents: Iterable[Document]) -> Iterator[Analysis]:
+        for document in documents:
+            if self.delay:
+                time.sleep(self.delay)
+            yield analyse(document.text)
 
 
-class FakeBookmarkStore:
-    """In-memory :class:`index.bookmarks.BookmarkStore`; ``shared`` keeps it across
-    instances, like the SQLite file does."""
+def library_factory(*, with_seeds: bool = True, delay: float = 0.0,
+                    lock_timeout: float = 10.0) -> Callable[[Path], Library]:
+    """What ``MainWindow(library_factory=...)`` calls in each thread: the real library
+    with the fake analyser."""
 
-    shared: ClassVar[dict[Path, dict[int, Bookmark]]] = {}
+    def make(data_dir: Path) -> Library:
+        return Library(data_dir, with_seeds=with_seeds, analyser=FakeAnalyser(delay),
+                       processes=1, lock_timeout=lock_timeout)
 
-    def __init__(self, data_dir: Path) -> None:
-        self._items = self.shared.setdefault(Path(data_dir), {})
-
-    def add(self, key: str, path: str, text: str, start: int, end: int,
-            note: str = "") -> Bookmark:
-        new_id = max(self._items, default=0) + 1
-        b = Bookmark(new_id, key, path, text[start:end], text[max(0, start - 32):start],
-                     text[end:end + 32], start, end, note,
-                     dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-        self._items[new_id] = b
-        return b
-
-    def list(self, key: str | None = None) -> list[Bookmark]:
-        return [b for b in self._items.values() if key is None or b.key == key]
-
-    def get(self, id: int) -> Bookmark:
-        return self._items[id]
-
-    def set_note(self, id: int, note: str) -> Bookmark:
-        b = self._items[id] = replace(self._items[id], note=note)
-        return b
-
-    def remove(self, id: int) -> Bookmark:
-        return self._items.pop(id)
-
-    def restore(self, bookmark: Bookmark) -> Bookmark:
-        self._items[bookmark.id] = bookmark
-        return bookmark
-
-    def reanchor(self, key: str, text: str) -> list[Bookmark]:
-        return self.list(key)
-
-    def export_markdown(self, titles: Mapping[str, str]) -> str:
-        lines = ["# Bookmarks", ""]
-        for b in self._items.values():
-            lines.append(f"> {b.quote}\n\n— *{titles.get(b.key, b.path)}*  {b.note}\n")
-        return "\n".join(lines)
-
-    def export_json(self) -> str:
-        import json
-
-        return json.dumps([b.to_dict() for b in self._items.values()])
+    return make

@@ -60,7 +60,7 @@ def main(scheme: str, out: Path) -> None:
         app.quit()
 
     def shown(_key: str) -> None:
-        if window.article.analysis.people:
+        if window.reading.article is not None and window.reading.article.analysis.people:
             window.articleShown.disconnect(shown)
             window.people_panel.select(lambda e: e.name == "Lloyd Austin", notify=True)
             window.navigator.next()

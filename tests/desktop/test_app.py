@@ -73,10 +73,10 @@ def test_command_line_does_not_import_qt() -> None:
      ["--data-dir=/x", "bookmarks", "list"]],
 )
 def test_subcommands_go_to_the_command_line(argv, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    import index.cli
+    import index.cli.main  # noqa: F401 (loaded, so that sys.modules has it)
 
     seen = []
-    monkeypatch.setattr(index.cli, "main", lambda a: seen.append(a) or 7)
+    monkeypatch.setattr(sys.modules["index.cli.main"], "main", lambda a: seen.append(a) or 7)
     monkeypatch.setattr("desktop.app.run", lambda *a: pytest.fail("the window was opened"))
     assert launch.main(argv) == 7
     assert seen == [argv]
@@ -90,6 +90,41 @@ def test_files_and_data_dir_go_to_the_window(tmp_path, seed_path, monkeypatch, c
     assert launch.main(["--data-dir", str(tmp_path), seed_path.name, "missing.txt"]) == 0
     assert seen == [([seed_path.absolute()], tmp_path)]
     assert "missing.txt: no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("word", "hint"), [("serch", "did you mean 'search'?"),
+                                            ("bokmarks", "did you mean 'bookmarks'?"),
+                                            ("xyzzy", "the commands are analyze, index")])
+def test_a_word_neither_command_nor_file_is_a_user_error(word, hint, monkeypatch, capsys,  # type: ignore[no-untyped-def]
+                                                         tmp_path) -> None:
+    """Fault 13: ``broadsheet serch Austin`` said "no such file", then opened the window."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("desktop.app.run", lambda *a: pytest.fail("the window was opened"))
+    assert launch.main([word, "Austin"]) == 1
+    err = capsys.readouterr().err
+    assert err == f"broadsheet: '{word}' is not a command or a file; {hint}\n" or (
+        word == "xyzzy" and err.startswith(f"broadsheet: '{word}' is not a command or a file; "
+                                           f"{hint}"))
+
+
+def test_no_screen_is_one_sentence_and_exit_1(monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    """Fault 13: without a screen Qt aborted with a core dump (exit 134)."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(sys, "platform", "linux")
+    monkeypatch.setattr("desktop.app.run", lambda *a: pytest.fail("Qt was started"))
+    assert launch.main([]) == 1
+    err = capsys.readouterr().err.strip()
+    assert "no screen" in err and err.count(".") <= 1 and "\n" not in err
+
+
+def test_no_screen_in_a_real_process_exits_1_not_134(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    env = {k: v for k, v in _env().items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "desktop", "--data-dir", str(tmp_path)],
+                         cwd=REPO, env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 1, out.stderr
+    assert out.stderr.startswith("broadsheet: there is no screen")
 
 
 def test_no_arguments_opens_the_window(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -50,7 +50,22 @@ PASSAGE = "protect the towns that were hit hardest"
 def bookmark_passage(store: BookmarkStore, text: str = ARTICLE, passage: str = PASSAGE,
                      note: str = "") -> bm.Bookmark:
     start = text.index(passage)
-    return store.add("k1", "/news/flood.txt", text, start, start + len(passage), note)
+    return store.add("k1", "news/flood.txt", text, start, start + len(passage), note)
+
+
+#: The articles the tests bookmark, as files (relative to the test's folder), so that a
+#: bookmark is orphaned only where a test means it to be (a missing file orphans it).
+ARTICLE_FILES = ("news/flood.txt", "news/odd.txt", "news/old.txt", "a.txt", "b.txt", "x.txt",
+                 "z.txt")
+
+
+@pytest.fixture(autouse=True)
+def articles_on_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    for name in ARTICLE_FILES:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(ARTICLE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 @pytest.fixture
@@ -80,20 +95,21 @@ def test_add_keeps_quote_context_offsets_and_time(store: BookmarkStore, data_dir
 
 
 def test_context_is_shorter_at_the_edges_of_the_article(store: BookmarkStore) -> None:
-    first = store.add("k1", "/a.txt", ARTICLE, 0, 9)
-    last = store.add("k1", "/a.txt", ARTICLE, len(ARTICLE) - 6, len(ARTICLE))
+    first = store.add("k1", "a.txt", ARTICLE, 0, 9)
+    last = store.add("k1", "a.txt", ARTICLE, len(ARTICLE) - 6, len(ARTICLE))
     assert (first.quote, first.prefix) == ("Ministers", "")
-    assert (last.quote, last.suffix) == ('said.\n', "")
+    # The final line break is white space: left out of the quote (issue 10, 10).
+    assert (last.quote, last.suffix, last.end) == ("said.", "\n", len(ARTICLE) - 1)
     with pytest.raises(BookmarkError):
-        store.add("k1", "/a.txt", ARTICLE, 10, 10)
+        store.add("k1", "a.txt", ARTICLE, 10, 10)
     with pytest.raises(BookmarkError):
-        store.add("k1", "/a.txt", ARTICLE, 10, len(ARTICLE) + 1)
+        store.add("k1", "a.txt", ARTICLE, 10, len(ARTICLE) + 1)
 
 
 def test_list_orders_by_creation_and_an_articles_by_position(store: BookmarkStore) -> None:
     late = bookmark_passage(store, passage="We have")
     early = bookmark_passage(store, passage="Ministers agreed")
-    other = store.add("k2", "/b.txt", "Another article entirely.", 0, 7)
+    other = store.add("k2", "b.txt", "Another article entirely.", 0, 7)
     assert [b.id for b in store.list()] == [late.id, early.id, other.id]
     assert [b.id for b in store.list("k1")] == [early.id, late.id]
     assert store.keys() == {"k1", "k2"}
@@ -127,7 +143,7 @@ def test_remove_returns_the_bookmark_and_restore_undoes_it(store: BookmarkStore)
 
 def test_restore_into_a_taken_id_gives_a_new_id(store: BookmarkStore) -> None:
     b = bookmark_passage(store)
-    other = bm.Bookmark(b.id, "k9", "/z.txt", "zz", "", "", 0, 2, "from elsewhere")
+    other = bm.Bookmark(b.id, "k9", "z.txt", "zz", "", "", 0, 2, "from elsewhere")
     restored = store.restore(other)
     assert restored.id != b.id and restored.quote == "zz"
     assert store.get(b.id) == b
@@ -228,7 +244,7 @@ def test_a_deleted_short_passage_is_not_moved_to_the_same_words_elsewhere(
 ) -> None:
     text = ARTICLE
     start = text.index("the plan came too late")  # "the plan" also occurs later
-    b = store.add("k1", "/news/flood.txt", text, start, start + len("the plan"))
+    b = store.add("k1", "news/flood.txt", text, start, start + len("the plan"))
     edited = text.replace("Engineers warned that the plan came too late for some villages on "
                           "the coast.", "")
     assert edited.count("the plan") == 1
@@ -248,7 +264,7 @@ def test_of_two_exact_occurrences_the_one_in_context_is_chosen(store: BookmarkSt
 
 def test_unchanged_text_and_other_articles_are_left_alone(store: BookmarkStore) -> None:
     b = bookmark_passage(store)
-    other = store.add("k2", "/b.txt", "Another article entirely.", 0, 7)
+    other = store.add("k2", "b.txt", "Another article entirely.", 0, 7)
     assert store.reanchor("k1", ARTICLE) == [b]
     store.reanchor("k1", "Nothing of the old article remains.")
     assert store.get(other.id) == other
@@ -271,7 +287,7 @@ def test_reanchoring_does_not_overwrite_a_change_made_meanwhile(
     store: BookmarkStore, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     b = bookmark_passage(store)
-    real = bm._reanchored
+    real = bm.store._reanchored
 
     def slow_match(old: bm.Bookmark, text: str) -> bm.Bookmark:
         # Another window restores an old copy of the bookmark while the matching runs.
@@ -280,7 +296,7 @@ def test_reanchoring_does_not_overwrite_a_change_made_meanwhile(
             other.restore(bm.Bookmark(b.id, "k1", b.path, "another passage", "", "", 0, 15))
         return real(old, text)
 
-    monkeypatch.setattr(bm, "_reanchored", slow_match)
+    monkeypatch.setattr(bm.store, "_reanchored", slow_match)
     store.reanchor("k1", "Moved.\n\n" + ARTICLE)
     assert store.get(b.id).quote == "another passage"  # the other writer's version stands
 
@@ -310,7 +326,7 @@ def test_approximate_search_agrees_with_plain_dynamic_programming() -> None:
         text = "".join(rng.choice("ab c") for _ in range(rng.randint(0, 30)))
         pattern = "".join(rng.choice("abcd") for _ in range(rng.randint(1, 70)))
         k = rng.randint(0, len(pattern))
-        assert bm._approx_ends(text, pattern, k) == _brute_force_ends(text, pattern, k)
+        assert bm.anchoring._approx_ends(text, pattern, k) == _brute_force_ends(text, pattern, k)
 
 
 @pytest.mark.skipif(not BBC.is_dir(), reason="needs the shared BBC corpus")
@@ -400,7 +416,7 @@ def test_kill_9_between_writes_loses_no_committed_bookmark(data_dir: Path) -> No
         assert set(reported) <= ids
         assert all(b.note.startswith("crash-") for b in store.list())
         # And the store is usable afterwards.
-        assert store.add("k", "/x.txt", "after the crash", 0, 5).id > max(reported)
+        assert store.add("k", "x.txt", "after the crash", 0, 5).id > max(reported)
 
 
 def test_two_processes_can_write_at_once(data_dir: Path) -> None:
@@ -421,8 +437,8 @@ def test_markdown_export_shows_passages_titles_and_notes(store: BookmarkStore) -
     bookmark_passage(store, note="Check against the budget.")
     tricky = "*not* emphasis, # not a heading, <b>not html</b>"
     text = "Intro.\n\n" + tricky + "\n\nEnd."
-    store.add("k2", "/news/odd.txt", text, 8, 8 + len(tricky))
-    gone = store.add("k3", "/news/old.txt", "An old line that was deleted.", 3, 17)
+    store.add("k2", "news/odd.txt", text, 8, 8 + len(tricky))
+    gone = store.add("k3", "news/old.txt", "An old line that was deleted.", 3, 17)
     store.reanchor("k3", "Nothing left.")
     md = store.export_markdown({"k1": "Ministers agree on flood defence plan"})
     html = markdown.markdown(md)
@@ -604,3 +620,98 @@ def test_a_rebuild_after_an_edit_still_moves_bookmarks(indexed: Indexed, data_di
     with BookmarkStore(data_dir) as store:
         (b,) = store.list()
     assert path.read_text()[b.start : b.end] == PASSAGE
+
+
+# ------------------------------------------------------------------ issue 10 (10), issue 13
+
+
+def test_a_bookmark_whose_file_was_deleted_is_orphaned(
+    article: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli(["bookmarks", "add", str(article), "--quote", PASSAGE]) == 0
+    capsys.readouterr()
+    article.unlink()
+    assert cli(["bookmarks", "list", "--json"]) == 0
+    (row,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert row["orphaned"] is True and row["quote"] == PASSAGE  # kept, with its text
+    with BookmarkStore(data_dir) as store:
+        assert store.list()[0].orphaned and store.get(row["id"]).orphaned
+    # The file back: no longer orphaned (nothing was written about it).
+    article.write_text(ARTICLE, encoding="utf-8")
+    with BookmarkStore(data_dir) as store:
+        assert not store.list()[0].orphaned
+
+
+def test_the_saved_quote_has_no_white_space_at_its_ends(store: BookmarkStore) -> None:
+    passage = "Engineers warned that the plan came too late"
+    start = ARTICLE.index(passage)
+    # A selection dragged from the space before to the space after the words.
+    b = store.add("k1", "a.txt", ARTICLE, start - 1, start + len(passage) + 1)
+    assert b.quote == passage
+    assert (b.start, b.end) == (start, start + len(passage))
+    assert b.prefix == ARTICLE[start - 32 : start] and b.prefix.endswith("spring. ")
+    assert b.suffix == ARTICLE[b.end : b.end + 32] and b.suffix.startswith(" for some")
+    end_of_title = ARTICLE.index("\n")
+    with pytest.raises(BookmarkError, match="white space"):
+        store.add("k1", "a.txt", ARTICLE, end_of_title, end_of_title + 2)
+
+
+def test_opening_a_store_writes_nothing_when_nothing_needs_writing(data_dir: Path) -> None:
+    with BookmarkStore(data_dir) as store:
+        bookmark_passage(store)
+    before = (data_dir / bm.FILENAME).read_bytes()
+    with BookmarkStore(data_dir) as store:
+        assert len(store.list()) == 1
+        store.export_json()
+    assert (data_dir / bm.FILENAME).read_bytes() == before
+
+
+def test_a_read_only_store_lists_and_refuses_writes_in_one_sentence(data_dir: Path) -> None:
+    with BookmarkStore(data_dir) as store:
+        b = bookmark_passage(store, note="kept")
+    with BookmarkStore(data_dir, read_only=True) as store:
+        assert store.read_only
+        assert [x.note for x in store.list()] == ["kept"]
+        assert json.loads(store.export_json())["bookmarks"][0]["quote"] == PASSAGE
+        for write in (
+            lambda: bookmark_passage(store),
+            lambda: store.set_note(b.id, "changed"),
+            lambda: store.remove(b.id),
+        ):
+            with pytest.raises(BookmarkError) as caught:
+                write()
+            message = str(caught.value)
+            assert message == f"Bookmarks cannot be saved: {data_dir / bm.FILENAME} is read-only."
+    with BookmarkStore(data_dir) as store:
+        assert store.get(b.id).note == "kept"
+
+
+def test_a_read_only_place_with_no_store_lists_nothing(tmp_path: Path) -> None:
+    with BookmarkStore(tmp_path / "never-made", read_only=True) as store:
+        assert store.list() == [] and store.keys() == set()
+        assert "No bookmarks yet." in store.export_markdown({})
+        with pytest.raises(BookmarkError, match="never-made is read-only"):
+            bookmark_passage(store)
+    assert not (tmp_path / "never-made").exists()
+
+
+def test_a_file_name_that_is_not_utf8(
+    tmp_path: Path, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `bookmarks add` failed with "surrogates not allowed" (issue 13, 1).
+    name = os.fsdecode(b"fl\xf6od.txt")  # Latin-1 ö: a surrogate escape in Python
+    article = tmp_path / name
+    article.write_text(ARTICLE, encoding="utf-8")
+    assert cli(["bookmarks", "add", str(article), "--quote", PASSAGE]) == 0
+    assert "Bookmark #1" in capsys.readouterr().out
+    with BookmarkStore(data_dir) as store:
+        (b,) = store.list()
+    assert b.path == str(article.resolve()) and not b.orphaned  # the exact name, read back
+    assert cli(["bookmarks", "list", "--json"]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["path"].endswith("fl\ufffdod.txt") and row["orphaned"] is False
+    assert cli(["bookmarks", "list"]) == 0
+    assert "fl\ufffdod.txt" in capsys.readouterr().out
+    for fmt in ("md", "json"):
+        assert cli(["bookmarks", "export", "--format", fmt]) == 0
+        assert "fl\ufffdod.txt" in capsys.readouterr().out

@@ -82,19 +82,9 @@ def test_a_statement_is_reassigned_or_struck() -> None:
 # ---------------------------------------------------------------------------- the library
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    write(folder / "austin.txt", "Austin visits Japan\n\nLloyd Austin went to Japan. "
-          "“We are upgrading our forces,” Mr Austin said.\n")
-    write(folder / "lovelace.txt", "Engines of London\n\nAda Lovelace wrote about engines "
-          "in London. “The engine weaves algebraic patterns,” she said.\n")
-    return folder
-
-
-def test_corrections_survive_rebuild_edit_and_re_adding(data_dir: Path, folder: Path) -> None:
+def test_corrections_survive_rebuild_edit_and_re_adding(data_dir: Path, articles: Path) -> None:
     library = make_library(data_dir)
-    library.add_sources([folder])
+    library.add_sources([articles])
     library.update()
     library.correct("rename", "Lloyd Austin", "General Austin")
     library.correct("kind", "London", "person")
@@ -110,23 +100,23 @@ def test_corrections_survive_rebuild_edit_and_re_adding(data_dir: Path, folder: 
     check()
     library.update(rebuild=True)
     check()
-    write(folder / "austin.txt", "Austin visits Japan again\n\nLloyd Austin went to Japan "
+    write(articles / "austin.txt", "Austin visits Japan again\n\nLloyd Austin went to Japan "
           "twice. “Again,” said Mr Austin.\n")
     library.update()
     check()
-    library.remove_source(folder)
+    library.remove_source(articles)
     library.update()
     assert library.entities("person") == []
     assert {c.subject for c in library.unused_corrections()} == {
         "Lloyd Austin", "London", "Ada Lovelace"}  # kept, and said to be unused
-    library.add_sources([folder])
+    library.add_sources([articles])
     library.update()
     check()
 
 
-def test_another_library_instance_sees_a_correction(data_dir: Path, folder: Path) -> None:
+def test_another_library_instance_sees_a_correction(data_dir: Path, articles: Path) -> None:
     reader = make_library(data_dir)
-    reader.add_sources([folder])
+    reader.add_sources([articles])
     reader.update()
     assert reader.find_entity("Mr Austin").name == "Lloyd Austin"  # type: ignore[union-attr]
     writer = make_library(data_dir)
@@ -140,9 +130,9 @@ def test_another_library_instance_sees_a_correction(data_dir: Path, folder: Path
     assert reader.find_entity("General Austin") is not None
 
 
-def test_entity_page(data_dir: Path, folder: Path) -> None:
+def test_entity_page(data_dir: Path, articles: Path) -> None:
     library = make_library(data_dir)
-    library.add_sources([folder])
+    library.add_sources([articles])
     library.update()
     page = library.entity_page("Mr Austin")
     assert page.entity.name == "Lloyd Austin" and page.entity.aliases == ("Mr Austin",)
@@ -156,10 +146,10 @@ def test_entity_page(data_dir: Path, folder: Path) -> None:
         library.entity_page("Nobody")
 
 
-def test_the_command_line(data_dir: Path, folder: Path, tmp_path: Path,
+def test_the_command_line(data_dir: Path, articles: Path, tmp_path: Path,
                           capsys: pytest.CaptureFixture[str]) -> None:
     library = make_library(data_dir)
-    library.add_sources([folder])
+    library.add_sources([articles])
     library.update()
     assert main(["entities", "rename", "Mr Austin", "General Austin"]) == 0
     assert main(["entities", "merge", "Ada Lovelace", "General Austin"]) == 0
@@ -191,3 +181,68 @@ def test_the_command_line(data_dir: Path, folder: Path, tmp_path: Path,
     capsys.readouterr()
     assert main(["entities", "corrections", "--json"]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+# ---------------------------------------------------------------------------- speaker:, quote:
+
+
+def test_speaker_and_quote_search(data_dir: Path, articles: Path) -> None:
+    from index.model import QueryError
+
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    found = library.search("speaker:Austin quote:forces")
+    assert [h.title for h in found.hits] == ["Austin visits Japan"]
+    text = library.article(found.hits[0].key).text
+    assert [text[a:b] for a, b in found.hits[0].hits] == ["We are upgrading our forces,"]
+    assert library.hits_in(found.hits[0].key, "speaker:Austin") == found.hits[0].hits
+    assert library.search('speaker:"Mr Austin" quote:"upgrading our forces"').total == 1
+    assert library.search("speaker:Austin quote:engine").total == 0
+    assert library.search("quote:engine London").total == 1
+    assert library.search("quote:engine Japan").total == 0
+    library.correct("speaker", f"{found.hits[0].key}:{found.hits[0].hits[0][0]}:"
+                    f"{found.hits[0].hits[0][1]}", "Ada Lovelace")
+    assert library.search("speaker:Lovelace quote:forces").total == 1  # a correction counts
+    with pytest.raises(QueryError):
+        library.search("speaker:Austin OR Japan")
+    with pytest.raises(QueryError):
+        library.search('quote:"the"')
+
+
+@pytest.mark.slow
+def test_the_seed_headless(data_dir: Path, tmp_path: Path,
+                           capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 11's headless check, on the seed article and the real analyser."""
+    from index import paths
+
+    seed = next(paths.seeds_dir().glob("*.txt"))
+    copy = tmp_path / "library" / seed.name
+    copy.parent.mkdir()
+    copy.write_bytes(seed.read_bytes())
+    assert main(["index", "--no-seeds", str(copy.parent)]) == 0
+    for command in (["merge", "Hayashi", "Fumio Kishida"],
+                    ["rename", "Mr Austin", "General Austin"],
+                    ["kind", "Okinawa", "person"],
+                    ["hide", "Joe Biden"]):
+        assert main(["entities", *command]) == 0
+    assert main(["index", "--no-seeds", "--rebuild"]) == 0
+    copy.write_text(copy.read_text("utf-8") + "\nMr Austin spoke again.\n", "utf-8")
+    assert main(["index", "--no-seeds"]) == 0
+    capsys.readouterr()
+    assert main(["entities", "list", "--json"]) == 0
+    rows = {r["name"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert "General Austin" in rows and "Lloyd Austin" in rows["General Austin"]["aliases"]
+    assert "Hayashi" in rows["Fumio Kishida"]["aliases"] and "Yoshimasa Hayashi" not in rows
+    assert rows["Okinawa"]["kind"] == "person" and "Joe Biden" not in rows
+    assert main(["search", 'person:"General Austin"', "--json"]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 1
+    assert main(["entities", "show", "Lloyd Austin", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert len(shown["statements"]) == 3
+    text = copy.read_text("utf-8")
+    for s in shown["statements"]:
+        assert s["key"] == paths.document_key(copy) and text[s["start"]:s["end"]] == s["text"]
+    assert main(["search", "speaker:Hayashi quote:China", "--json"]) == 0
+    (hit,) = map(json.loads, capsys.readouterr().out.splitlines())
+    assert hit["key"] == paths.document_key(copy)

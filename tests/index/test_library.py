@@ -74,16 +74,6 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-@pytest.fixture
-def articles(tmp_path: Path) -> Path:
-    folder = tmp_path / "articles"
-    write(folder / "austin.txt", "Austin visits Japan\n\nLloyd Austin went to Japan. "
-          "“We are upgrading our forces,” Mr Austin said.\n")
-    write(folder / "lovelace.txt", "Engines of London\n\nAda Lovelace wrote about engines "
-          "in London. “The engine weaves algebraic patterns,” she said.\n")
-    return folder
-
-
 def make_library(data_dir: Path, analyser: FakeAnalyser | None = None, **kw: object) -> Library:
     return Library(data_dir, with_seeds=False, analyser=analyser or FakeAnalyser(), **kw)
 
