@@ -34,6 +34,7 @@ Mentions are the name itself ("Austin" in "Mr Austin"), in reading order.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -348,6 +349,11 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
             first = i
             i -= 1
             continue
+        if (first < start and t.pos()[i] in ("NOUN", "ADJ") and not t.punct[i]
+                and any(is_head(t.w[k]) for k in range(first, start))):
+            first = i  # "horse racing tycoon", "school inspection chief"
+            i -= 1
+            continue
         break
     if first == start:
         return None
@@ -414,7 +420,7 @@ def _phrase(t: _Text, a: int, b: int) -> str | None:
         a += 1
     if not 0 < b - a <= 12:
         return None
-    if any(pos[k] in ("VERB", "AUX", "PRON", "NUM") or t.nl[k] for k in range(a, b)):
+    if any(pos[k] in ("VERB", "AUX", "PRON") or t.nl[k] for k in range(a, b)):
         return None
     if not any(_person_noun(t, k) for k in range(a, b)):
         return None
@@ -457,6 +463,7 @@ def _role_described(t: _Text, start: int) -> str | None:
     k = start - 2
     while k >= 0 and start - k <= 10 and not (
         t.w[k].lower() in ("the", "a", "an") or pos[k] in ("ADP", "VERB", "AUX")
+        or t.w[k].lower() in _POSSESSIVE_PRONOUNS
     ):
         if t.w[k].lower() in _PHRASE_STOPS or t.nl[k] or (t.punct[k] and t.w[k] not in "-'’"):
             return None
@@ -474,6 +481,14 @@ def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
     while k < end and (is_title_word(t.w[k]) or t.w[k].lower() in JOINERS
                        or is_honorific(t.w[k])):
         k += 1
+    if k == start:
+        # "[Balco boss Victor Conte]ORG": an office inside, a first name after it.
+        for h in range(end - 2, start, -1):
+            if is_head(t.w[h]) and not t.cap[h] and is_first_name(t.w[h + 1]):
+                if end - h - 1 <= 3 and all(t.cap[j] for j in range(h + 1, end)):
+                    return _Cand(h + 1, end, PERSON, t.span_text(h + 1, end),
+                                 role=t.span_text(start, h + 1))
+                break
     if k == start and not (start > 0 and is_title_word(t.w[start - 1])):
         return None
     # A hyphen inside a word ("Sven-Goran") is part of the name.
@@ -577,6 +592,7 @@ def _candidates(t: _Text) -> list[_Cand]:
             else:
                 c.role = _role_of(t, s, e, title_start)
         cands.append(c)
+    _shared_roles(t, cands)
     listed = _listed_people(t, cands) + _places_of(t, cands)
     listed += _roster_people(t, cands + listed)
     if listed:
@@ -584,6 +600,27 @@ def _candidates(t: _Text) -> list[_Cand]:
         cands = [c for c in cands if not any(k in covered for k in range(c.start, c.end))]
         cands.extend(listed)
     return cands
+
+
+def _shared_roles(t: _Text, cands: list[_Cand]) -> None:
+    """A role in the plural belongs to both people of a pair: "the tycoons John Magnier and
+    JP McManus", "his two sons, Avi and Joel", "Pop stars Robbie Williams and Kylie
+    Minogue". ("Prime Minister Tony Blair and Gordon Brown" shares nothing.)"""
+    people = sorted((c for c in cands if c.kind == PERSON), key=lambda c: c.start)
+    for a, b in itertools.pairwise(people):
+        if b.start != a.end + 1 or t.w[a.end].lower() not in ("and", "&"):
+            continue
+        role = a.role or b.role
+        if role and not (a.role and b.role) and _plural(role):
+            a.role = b.role = role
+
+
+def _plural(role: str) -> bool:
+    """Whether the office a role names is in the plural ("tycoons", "two sons")."""
+    words = [w.lower().rstrip(".") for w in re.split(r"[\s,]+", role) if w]
+    heads = [w for w in words if is_head(w)]
+    head = heads[-1] if heads else words[-1]
+    return head.endswith("s") and not head.endswith("ss") and is_head(head[:-1])
 
 
 _SEPARATORS = frozenset({",", ";", ":"})

@@ -36,6 +36,7 @@ _HEADS = """
     athlete footballer cricketer player musician guitarist drummer bassist vocalist frontman
     frontwoman broadcaster producer designer writer playwright composer conductor chef
     campaigner activist dissident official lord baroness peer
+    son daughter wife husband mother widow widower partner
     """
 
 _MODIFIERS = """
@@ -107,7 +108,7 @@ def is_honorific(word: str) -> bool:
 def is_title_word(word: str) -> bool:
     """A word that can stand in a title before a name (honorifics excluded)."""
     w = norm(word)
-    return w in HEADS or w in MODIFIERS
+    return w in MODIFIERS or is_head(w)
 
 
 def is_sure_title(word: str) -> bool:

@@ -137,8 +137,7 @@ class Decisions:
             return None
         kind = _best(scores(total), _majority(total))
         if kind == "person" and self.bare(key, total):
-            s = scores(total)
-            return "place" if s["place"] > s["other"] else "other"
+            return "place" if total.get("at") or total.get("based") else "other"
         return kind
 
     def bare(self, key: str, total: Mapping[str, int]) -> bool:
@@ -198,7 +197,9 @@ def kind_in(e: NameEvidence, decisions: Decisions) -> str:
         return "other" if both["other"] > both["place"] else "place"
     if e.kind != "person":
         return e.kind
-    return "place" if s["place"] > s["other"] else "other"
+    # Not a person: a place only where the article puts something in it ("in Woolwich"),
+    # not merely because a place has the name ("Mary", "Florence").
+    return "place" if local.get("at") or local.get("based") else "other"
 
 
 def apply(analysis: Analysis, decisions: Decisions) -> Analysis:

@@ -407,3 +407,23 @@ def test_a_bare_surname_goes_to_the_person_named_last(nlp) -> None:
     malcolm = person(people, "Malcolm Glazer")
     assert texts(text, malcolm.mentions) == ["Malcolm Glazer", "Glazer"]
     assert all(len(p.mentions) == 1 for p in people if p.name != "Malcolm Glazer")
+
+
+def test_a_role_in_the_plural_belongs_to_both_people(nlp) -> None:
+    text = "Shares rose after the Irish horse racing tycoons John Magnier and Pat Dunne sold."
+    people, _ = analyse(nlp, text)
+    assert {p.name: p.role for p in people} == {
+        "John Magnier": "Irish horse racing tycoons", "Pat Dunne": "Irish horse racing tycoons"
+    }
+    # A role in the singular stays with its own person.
+    text = "Prime Minister Tony Blair and Gordon Brown met on Monday."
+    people, _ = analyse(nlp, text)
+    assert {p.name: p.role for p in people} == {"Tony Blair": "Prime Minister",
+                                               "Gordon Brown": None}
+
+
+def test_a_person_inside_an_organisation_with_their_office(nlp) -> None:
+    # The model reads the whole phrase as one organisation.
+    text = "Jones has filed a lawsuit for defamation against Balco boss Victor Conte on Friday."
+    people, _ = analyse(nlp, text)
+    assert person(people, "Victor Conte").role == "Balco boss"
