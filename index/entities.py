@@ -34,6 +34,7 @@ Mentions are the name itself ("Austin" in "Mr Austin"), in reading order.
 from __future__ import annotations
 
 import bisect
+import functools
 import itertools
 import re
 from collections import Counter
@@ -574,6 +575,10 @@ def _candidates(t: _Text) -> list[_Cand]:
                 e += 1
                 text = t.span_text(s, e)
         c = _Cand(s, e, kind, text)
+        if kind == PERSON and _not_a_persons_name(t, s, e):
+            c.kind = OTHER  # "accountancy firm Grant Thornton", "Man Utd", "Very Scandinavian"
+            cands.append(c)
+            continue
         if kind == PERSON:
             if e - s == 1 and (
                 _is_demonym(text) or (e < len(doc) and t.w[e] == ":" and _line_start(t, s))
@@ -600,6 +605,40 @@ def _candidates(t: _Text) -> list[_Cand]:
         cands = [c for c in cands if not any(k in covered for k in range(c.start, c.end))]
         cands.extend(listed)
     return cands
+
+
+#: Words before a name that say it names a firm, a group or a work: "accountancy firm
+#: Grant Thornton", "the band Keane", "the show Trap Door".
+_ORG_BEFORE_WORDS = """firm company group band label retailer newspaper magazine paper show
+    series programme program film album website site club side brand chain bank airline
+    station channel agency charity network studio outfit supergroup duo trio quartet"""
+_ORG_BEFORE = frozenset(_ORG_BEFORE_WORDS.split())
+#: Last words that only ever end a club's name.
+_CLUB_ONLY = frozenset({"utd", "fc", "afc"})
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def _not_a_persons_name(t: _Text, s: int, e: int) -> bool:
+    """Whether the words in or around a name the model took for a person's show it is not
+    one: a word for a firm, band or work just before it, a club word at its end, or a
+    common little word ("Very", "the", "Without") where a name has none."""
+    if s > 0 and not t.cap[s - 1] and t.w[s - 1].lower() in _ORG_BEFORE:
+        return True
+    if e - s > 1 and t.w[e - 1].lower().rstrip(".") in _CLUB_ONLY:
+        return True
+    for k in range(s, e - 1):
+        low = t.w[k].lower()
+        if low in _stop_words() and low not in _NAME_PARTICLES and not (
+            k == s and is_first_name(t.w[k])
+        ):
+            return True
+    return False
 
 
 def _shared_roles(t: _Text, cands: list[_Cand]) -> None:
@@ -919,8 +958,11 @@ def _places_in_names(t: _Text, cands: list[_Cand]) -> None:
     g = gazetteer.load()
     kind_at: list[str | None] = [None] * len(t.w)
     for c in cands:
+        kind = c.kind
+        if kind == PLACE and c.place_kind is None and g.lookup(c.text) is None:
+            kind = "?"  # a place only the model knows: it may be part of a name itself
         for k in range(c.start, c.end):
-            kind_at[k] = c.kind
+            kind_at[k] = kind
     n = len(t.w)
     for c in cands:
         if c.kind != PLACE or c.dateline or t.caps[c.start]:
@@ -941,13 +983,22 @@ def _places_in_names(t: _Text, cands: list[_Cand]) -> None:
                     k -= 1
                 inside = k > 0 and is_honorific(t.w[k - 1])  # "Lord Nicholls of Birkenhead"
             else:
+                # "Espanyol of Barcelona" is where a club is from; "Pirates of the
+                # Caribbean" is a title.
+                unknown = kind_at[before] == "?" and j == i - 1
                 inside = not (is_head(w) or is_honorific(w) or kind_at[before] == PLACE
-                              or w.lower() in _PLACE_QUALIFIERS)
-        elif joiner in _AND and t.cap[before] and kind_at[before] != PLACE and not known:
+                              or unknown or w.lower() in _PLACE_QUALIFIERS)
+        elif (joiner in _AND and t.cap[before] and kind_at[before] not in (PLACE, "?")
+              and not known):
             inside = not t.punct[before]  # "USA Track and Field"
-        if (e + 2 < n and t.w[e].lower() in _AND and t.w[e + 1].lower() == "the"
-                and t.cap[e + 2] and kind_at[e + 2] != PLACE and not known):
-            inside = True  # "Echo and the Bunnymen"
+        if not known and e + 2 < n and t.w[e].lower() in _AND | _OF:
+            the = t.w[e + 1].lower() == "the"
+            after = e + 2 if the else e + 1
+            if (t.cap[after] and not t.punct[after] and (the or t.w[e].lower() in _OF)
+                    and (kind_at[after] not in (PLACE, "?") or t.w[e].lower() in _OF)):
+                # "Echo and the Bunnymen", "Pirates of the Caribbean", "Espanyol of
+                # Barcelona": a place only the model knows, inside a longer name.
+                inside = not (t.w[e].lower() in _OF and c.text.lower() in _PLACE_QUALIFIERS)
         if (i > 0 and t.w[i - 1].lower() in _POSSESSIVE_PRONOUN_WORDS and not known
                 and e < n and not t.cap[e] and t.pos()[e] == "NOUN"):
             inside = True  # "his Achilles tendon"

@@ -142,11 +142,16 @@ class Decisions:
 
     def bare(self, key: str, total: Mapping[str, int]) -> bool:
         """Whether ``key`` is one word that nothing shows to be a person's name: no article
-        gives it a first name, an honorific, a role, a "he" or "she" or a speech verb, and no
+        gives it a first name, an honorific, a role or a "who"; no "he" or "she" refers back
+        to it, and no speech verb has it as subject, or "it" refers back to it too; and no
         person in the library has it as a surname ("Keane", "Garfield", "Euronext")."""
-        return " " not in key and not any(total.get(f) for f in PERSON_CUES) and not (
-            self.surnames.get(key)
-        )
+        if " " in key or self.surnames.get(key):
+            return False
+        if any(total.get(f) for f in PERSON_CUES if f not in ("he", "speech")):
+            return False
+        # "he" and a speech verb show a person only where "it" does not refer back to it too:
+        # firms say things as well ("Euronext said it would ...").
+        return not (total.get("he", 0) + total.get("speech", 0)) or total.get("it", 0) > 0
 
     def articles(self, name: str) -> int:
         """How many of the articles added use ``name``."""

@@ -427,3 +427,18 @@ def test_a_person_inside_an_organisation_with_their_office(nlp) -> None:
     text = "Jones has filed a lawsuit for defamation against Balco boss Victor Conte on Friday."
     people, _ = analyse(nlp, text)
     assert person(people, "Victor Conte").role == "Balco boss"
+
+
+def test_words_around_a_name_can_show_it_is_not_a_person(nlp) -> None:
+    text = (
+        "Analysts at accountancy firm Grant Thornby said Man Utd would be sold. The charity "
+        "Very Nordic Aid said the bid was a mistake."
+    )
+    people, _ = analyse(nlp, text)
+    assert not {p.name for p in people} & {"Grant Thornby", "Man Utd", "Very Nordic Aid"}
+
+
+def test_a_film_title_is_not_a_place(nlp) -> None:
+    text = "The success of Pirates of the Caribbean helped the studio, he said in Paris."
+    _, places = analyse(nlp, text)
+    assert {p.name for p in places} == {"Paris"}
