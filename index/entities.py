@@ -485,8 +485,11 @@ def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
     if k == start:
         # "[Balco boss Victor Conte]ORG": an office inside, a first name after it.
         for h in range(end - 2, start, -1):
-            if is_head(t.w[h]) and not t.cap[h] and is_first_name(t.w[h + 1]):
-                if end - h - 1 <= 3 and all(t.cap[j] for j in range(h + 1, end)):
+            if is_head(t.w[h]) and not t.cap[h] and (
+                is_first_name(t.w[h + 1]) or end - h - 1 == 2
+            ):
+                if end - h - 1 <= 3 and all(t.cap[j] and t.pos()[j] == "PROPN"
+                                            for j in range(h + 1, end)):
                     return _Cand(h + 1, end, PERSON, t.span_text(h + 1, end),
                                  role=t.span_text(start, h + 1))
                 break
@@ -535,10 +538,10 @@ def _candidates(t: _Text) -> list[_Cand]:
             elif (s > 0 and is_sure_title(t.w[s - 1]) and t.w[s - 1].lower().rstrip(".") != "st"
                   and entry is None and not g.lookup(text)):
                 kind = PERSON  # "President [Thabo Mbeki]GPE"
-            elif s > 0 and not t.cap[s - 1] and is_head(t.w[s - 1]) and (
-                entry is None or entry.kind not in _STRONG_KINDS
-            ):
-                kind = PERSON  # "UK rapper [Kano]GPE"
+            elif s > 0 and is_head(t.w[s - 1]) and (
+                not t.cap[s - 1] or t.w[s - 1].isupper()
+            ) and (entry is None or entry.kind not in _STRONG_KINDS):
+                kind = PERSON  # "UK rapper [Kano]GPE", "garage MC [Kano]GPE"
         elif label in _BLOCK_LABELS and (hidden := _person_in_org(t, s, e)):
             cands.append(hidden)
             continue
@@ -597,6 +600,7 @@ def _candidates(t: _Text) -> list[_Cand]:
             else:
                 c.role = _role_of(t, s, e, title_start)
         cands.append(c)
+    cands += _coordinated_people(t, cands)
     _shared_roles(t, cands)
     listed = _listed_people(t, cands) + _places_of(t, cands)
     listed += _roster_people(t, cands + listed)
@@ -639,6 +643,23 @@ def _not_a_persons_name(t: _Text, s: int, e: int) -> bool:
         ):
             return True
     return False
+
+
+def _coordinated_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
+    """A first name the model missed beside a person it found: "his sons, Avi and Joel"."""
+    n = len(t.w)
+    found = []
+    for c in cands:
+        k = c.end + 1
+        if c.kind != PERSON or k >= n or t.w[c.end].lower() not in ("and", "&"):
+            continue
+        if t.in_ent[k] or not t.cap[k] or t.caps[k] or not is_first_name(t.w[k]):
+            continue
+        e = k + 1
+        while e < n and e - k < 3 and t.cap[e] and not t.in_ent[e] and not t.punct[e]:
+            e += 1
+        found.append(_Cand(k, e, PERSON, t.span_text(k, e)))
+    return found
 
 
 def _shared_roles(t: _Text, cands: list[_Cand]) -> None:
@@ -823,7 +844,8 @@ def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
                 continue  # decided by the vote below
             ok = False
         if ok and i > 0 and entry.kind not in _STRONG_KINDS and (
-            is_sure_title(t.w[i - 1]) or (not t.cap[i - 1] and is_head(t.w[i - 1]))
+            is_sure_title(t.w[i - 1]) or (is_head(t.w[i - 1]) and (
+                not t.cap[i - 1] or t.w[i - 1].isupper()))
         ):
             ok = False  # "Crown Princess Mary", "Mr Lincoln", "UK rapper Kano"
         # A name inside a longer capitalised name ("New York Times") is not this place.

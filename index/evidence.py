@@ -137,7 +137,8 @@ class Decisions:
             return None
         kind = _best(scores(total), _majority(total))
         if kind == "person" and self.bare(key, total):
-            return "place" if total.get("at") or total.get("based") else "other"
+            return "place" if total.get("gaz") and (total.get("at") or total.get("based")) \
+                else "other"
         return kind
 
     def bare(self, key: str, total: Mapping[str, int]) -> bool:
@@ -202,9 +203,9 @@ def kind_in(e: NameEvidence, decisions: Decisions) -> str:
         return "other" if both["other"] > both["place"] else "place"
     if e.kind != "person":
         return e.kind
-    # Not a person: a place only where the article puts something in it ("in Woolwich"),
-    # not merely because a place has the name ("Mary", "Florence").
-    return "place" if local.get("at") or local.get("based") else "other"
+    # Not a person: a place only where a gazetteer knows it and the article puts
+    # something in it ("in Woolwich"), not merely because a place has the name ("Mary").
+    return "place" if local.get("gaz") and (local.get("at") or local.get("based")) else "other"
 
 
 def apply(analysis: Analysis, decisions: Decisions) -> Analysis:

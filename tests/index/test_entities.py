@@ -442,3 +442,9 @@ def test_a_film_title_is_not_a_place(nlp) -> None:
     text = "The success of Pirates of the Caribbean helped the studio, he said in Paris."
     _, places = analyse(nlp, text)
     assert {p.name for p in places} == {"Paris"}
+
+
+def test_a_first_name_beside_a_person_is_a_person(nlp) -> None:
+    text = "The bid is being led by his two sons, Avi and Joel. Their father stayed at home."
+    people, _ = analyse(nlp, text)
+    assert {p.name: p.role for p in people} == {"Avi": "two sons", "Joel": "two sons"}
