@@ -93,6 +93,7 @@ class _Cand:
     role: str | None = None
     dateline: bool = False
     strong: bool = False  # the words around it say what it is
+    listed: bool = False  # a person in a results list or a team sheet
 
 
 @dataclass
@@ -500,7 +501,8 @@ def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
             if not (t.w[j] == "-" and k < j < end - 1 and t.end[j - 1] == t.idx[j] == t.end[j]
                     - 1 and t.end[j] == t.idx[j + 1])]
     if not 1 <= len(tail) <= 3 or not all(
-        w.pos_ == "PROPN" and _is_cap(w.text) and not t.caps[w.i] for w in tail
+        w.pos_ == "PROPN" and _is_cap(w.text) and not t.caps[w.i] and not _is_demonym(w.text)
+        for w in tail
     ):
         return None
     if gazetteer.load().lookup(t.span_text(k, end)):
@@ -604,6 +606,8 @@ def _candidates(t: _Text) -> list[_Cand]:
     _shared_roles(t, cands)
     listed = _listed_people(t, cands) + _places_of(t, cands)
     listed += _roster_people(t, cands + listed)
+    for c in listed:
+        c.listed = c.kind == PERSON
     if listed:
         covered = {k for c in listed for k in range(c.start, c.end)}
         cands = [c for c in cands if not any(k in covered for k in range(c.start, c.end))]
@@ -1108,7 +1112,8 @@ def analyse_entities(
     cands.sort(key=lambda c: (c.start, -c.end))
     people = _people(t, [c for c in cands if c.kind == PERSON], cands)
     places = _places(t, [c for c in cands if c.kind == PLACE], cands)
-    return people, places, _evidence(t, people, places, cands, sports)
+    listed = {t.char_span(c.start, c.end) for c in cands if c.listed and c.kind == PERSON}
+    return people, places, _evidence(t, people, places, cands, sports, listed)
 
 
 def _dateline(t: _Text, document: Document, cands: list[_Cand]) -> None:
@@ -1363,7 +1368,7 @@ _ORG_LABELS = frozenset({"ORG", "PRODUCT", "NORP"})
 
 
 def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_Cand],
-              sports: bool) -> list[NameEvidence]:
+              sports: bool, listed: set[Span]) -> list[NameEvidence]:
     """What the article shows about each name: its people, its places and the other names
     the model found (organisations, works, products), with their cues."""
     g = gazetteer.load()
@@ -1375,6 +1380,8 @@ def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_
             counts["first"] = 1
         if p.role:
             counts["role"] = 1
+        if any(m in listed for m in p.mentions):
+            counts["listed"] = 1
         entry = g.lookup(p.name)
         if entry is not None:
             counts["gaz"] = 1

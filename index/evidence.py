@@ -11,7 +11,8 @@ the article again). The cues, counted per article (at most :data:`CAP` each):
 * for a person: ``first`` (its first word is a known first name), ``hon`` (an honorific
   before it: Mr, Mrs, Dr, Sir), ``role`` (a title or an appositive office), ``he`` (a
   personal pronoun refers back to it), ``who`` ("X, who ..."), ``speech`` (the subject of
-  a speech verb: said, told, added);
+  a speech verb: said, told, added), ``listed`` (a name in a team sheet or results list
+  of people);
 * against a person: ``det`` ("the Mac Mini"), ``owned`` ("Apple's Mac Mini", "its X"),
   ``org`` (an organisation word after it: "Pirelli shares", "Yahoo spokesman", "Ltd"),
   ``thing`` (a product or work word after it: "Mac Mini computer", "Keane album"), ``it``
@@ -62,8 +63,8 @@ KINDS = ("person", "place", "other")
 #: Weights of the cues for each kind; negative weights are cues against it.
 WEIGHTS: dict[str, dict[str, float]] = {
     "person": {
-        "k:person": 2.0, "hon": 2.0, "role": 2.0, "first": 1.5, "he": 1.0, "who": 1.0,
-        "speech": 0.5,
+        "k:person": 2.0, "hon": 2.0, "role": 2.0, "first": 1.5, "listed": 1.5, "he": 1.0,
+        "who": 1.0, "speech": 0.5,
         "det": -1.5, "owned": -1.0, "org": -1.5, "thing": -1.5, "it": -1.0, "based": -1.5,
     },
     "place": {"k:place": 2.0, "at": 1.0, "gaz": 1.0, "based": 1.0},
@@ -92,7 +93,7 @@ def scores(counts: Mapping[str, float]) -> dict[str, float]:
 
 
 #: Cues that show a name is a person's.
-PERSON_CUES = ("first", "hon", "role", "he", "who", "speech")
+PERSON_CUES = ("first", "hon", "role", "listed", "he", "who", "speech")
 
 
 class Decisions:
@@ -143,9 +144,10 @@ class Decisions:
 
     def bare(self, key: str, total: Mapping[str, int]) -> bool:
         """Whether ``key`` is one word that nothing shows to be a person's name: no article
-        gives it a first name, an honorific, a role or a "who"; no "he" or "she" refers back
-        to it, and no speech verb has it as subject, or "it" refers back to it too; and no
-        person in the library has it as a surname ("Keane", "Garfield", "Euronext")."""
+        gives it a first name, an honorific, a role or a "who" or lists it among people; no
+        "he" or "she" refers back to it and no speech verb has it as subject, or "it" refers
+        back to it too; and no person in the library has it as a surname ("Keane",
+        "Garfield", "Euronext")."""
         if " " in key or self.surnames.get(key):
             return False
         if any(total.get(f) for f in PERSON_CUES if f not in ("he", "speech")):
