@@ -5,10 +5,10 @@ Start-up order (what a user sees first is what happens first):
 1. the :class:`QApplication`, with Broadsheet's name, desktop id and icon;
 2. the single-instance check (:mod:`desktop.instance`): if a window is already open on
    this library, the files go to it and this process exits 0;
-3. :class:`desktop.mainwindow.MainWindow` — it lists the library from the index, which
-   is quick and never loads spaCy;
-4. ``show()``; once the window has been exposed and painted, ``start()`` (the worker,
-   the incremental update) and ``open_paths(files)``.
+3. :class:`desktop.mainwindow.MainWindow`'s frame: menus, toolbar, the reader, empty
+   docks (no Whoosh, no spaCy, not even the panels yet);
+4. ``show()``; once the window has been exposed and painted, ``start()`` (the docks'
+   contents, the library's threads, the incremental update) and ``open_paths(files)``.
 
 ``BROADSHEET_TRACE_STARTUP=1`` prints ``broadsheet: first-paint <unix time>`` on stderr
 when the first frame has been painted (see ``tests/e2e/startup.py``), and

@@ -1,4 +1,4 @@
-"""What a side panel's row stands for: :class:`Entry`, its kinds, and the panels' scope.
+"""What a side panel's row stands for: :class:`Entry`, and the rows of a value object.
 
 An :class:`Entry` keeps the value object it was made from (``Person``, ``Place``,
 ``Statement``, or for the whole library ``LibraryEntity`` / ``LibraryStatement``): the
@@ -8,12 +8,11 @@ into entries; they are plain Python (no Qt), so they are easy to test.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from desktop.kinds import EntryKind
 from index.model import (
-    EntityKind,
     LibraryEntity,
     LibraryStatement,
     Person,
@@ -21,28 +20,6 @@ from index.model import (
     Span,
     Statement,
 )
-
-
-class Scope(enum.StrEnum):
-    """What a panel (or the search field) looks at."""
-
-    ARTICLE = "article"
-    LIBRARY = "library"
-
-
-class EntryKind(enum.StrEnum):
-    """What a row is; also the kind of the marks it makes in the reader."""
-
-    PERSON = "person"
-    PLACE = "place"
-    STATEMENT = "statement"
-    ARTICLE = "article"  # an article a library-wide person or place appears in
-
-    @property
-    def entity(self) -> EntityKind:
-        """The library's kind for a person or place row."""
-        return EntityKind(self.value)
-
 
 #: The value objects an entry stands for.
 Item = Person | Place | Statement | LibraryEntity | LibraryStatement

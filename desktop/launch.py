@@ -17,7 +17,6 @@ so (exit 1) instead of letting Qt abort.
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import sys
 from collections.abc import Sequence
@@ -32,9 +31,10 @@ UNINSTALL = "--uninstall-desktop"
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``broadsheet`` console script; returns the exit status."""
-    import multiprocessing
+    if getattr(sys, "frozen", False):  # a PyInstaller bundle's analysis workers start here
+        import multiprocessing
 
-    multiprocessing.freeze_support()  # a frozen bundle's analysis workers start here
+        multiprocessing.freeze_support()
     args = list(sys.argv[1:] if argv is None else argv)
     if INSTALL in args or UNINSTALL in args:
         return _desktop_entry(args)
@@ -101,6 +101,8 @@ def _maybe_command(word: str) -> bool:
 
 
 def _not_a_command(word: str, commands: Sequence[str]) -> int:
+    import difflib
+
     close = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
     hint = (f"did you mean '{close[0]}'?" if close
             else f"the commands are {', '.join(commands)}")

@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from desktop.entries import EntryKind
+from desktop.kinds import EntryKind
 from desktop.panels import Role, make_list, make_proxy
 from index.model import ArticleInfo
 

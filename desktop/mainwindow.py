@@ -17,11 +17,11 @@ the library's threads      :mod:`desktop.service` (``LibraryService``)
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -32,7 +32,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QDockWidget,
-    QFileDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -42,35 +41,37 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME
-from desktop.bookmarks import Bookmarks
-from desktop.bookmarkspanel import BookmarksPanel
-from desktop.entries import EntryKind, Scope
-from desktop.librarypanel import LibraryPanel
+from desktop.kinds import EntryKind, Scope
 from desktop.pane import ReaderPane
-from desktop.panels import EntityPanel
-from desktop.problems import ProblemsPanel
-from desktop.reading import Reading
-from desktop.scopes import LibraryScopes
-from desktop.searchbox import Search, SearchBox
-from desktop.searchresults import SearchResultsPanel
-from desktop.service import LibraryFactory, LibraryService
+from desktop.searchbox import SearchBox
 from desktop.settings import STATE_VERSION, Settings
-from desktop.updates import Updates
-from index.model import Article, ArticleInfo, UpdateReport
-from index.paths import ARTICLE_FORMATS
 
 if TYPE_CHECKING:
-    from index.bookmarks import BookmarkStore
 
-#: Files offered by File > Add files….
-FILE_FILTER = (f"Articles ({' '.join('*' + ext for ext in ARTICLE_FORMATS)});;"
-               "All files (*)")
+    from desktop.bookmarks import Bookmarks
+    from desktop.bookmarkspanel import BookmarksPanel
+    from desktop.librarypanel import LibraryPanel
+    from desktop.panels import EntityPanel
+    from desktop.problems import ProblemsPanel
+    from desktop.reading import Reading
+    from desktop.scopes import LibraryScopes
+    from desktop.searchbox import Search
+    from desktop.searchresults import SearchResultsPanel
+    from desktop.service import LibraryFactory, LibraryService
+    from desktop.updates import Updates
+    from index.bookmarks import BookmarkStore
+    from index.model import Article, ArticleInfo
 
 Shortcut = QKeySequence.StandardKey | str | Sequence[QKeySequence | str]
 
 
 class MainWindow(QMainWindow):
     """Broadsheet's window.
+
+    The window is built in two steps, so that its first paint comes quickly: the frame
+    (menus, toolbar, the reader, empty docks) when it is made, the docks' contents and
+    everything behind them in :meth:`start`, which ``desktop.app`` calls after the first
+    paint.
 
     ``library_factory`` and ``bookmark_store`` exist for tests (a library with a fake
     analyser, a shared store); the program passes only ``data_dir``.
@@ -81,14 +82,30 @@ class MainWindow(QMainWindow):
             ...) and how many marks it has, after choosing an entry or a search.
         bookmarksChanged(int): the number of bookmarks, after any change.
         libraryChanged(int): the number of indexed articles, after (part of) an update.
-        updateFinished(UpdateReport): a background update finished.
+        updateFinished(object): the ``UpdateReport`` of a background update.
     """
 
     articleShown = Signal(str)
     marksChanged = Signal(str, int)
     bookmarksChanged = Signal(int)
     libraryChanged = Signal(int)
-    updateFinished = Signal(UpdateReport)
+    updateFinished = Signal(object)  # UpdateReport: index.model is not imported yet
+
+    # Made by start(), after the first paint.
+    service: LibraryService
+    library_panel: LibraryPanel
+    people_panel: EntityPanel
+    places_panel: EntityPanel
+    statements_panel: EntityPanel
+    bookmarks_panel: BookmarksPanel
+    results_panel: SearchResultsPanel
+    problems_panel: ProblemsPanel
+    panels: dict[EntryKind, EntityPanel]
+    reading: Reading
+    search: Search
+    bookmarks: Bookmarks
+    scopes: LibraryScopes
+    updates: Updates
 
     def __init__(self, data_dir: Path, parent: QWidget | None = None, *,
                  library_factory: LibraryFactory | None = None,
@@ -100,18 +117,17 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.settings = Settings()
         self.undo_stack = QUndoStack(self)
-        self.service = LibraryService(self.data_dir, library_factory, self)
-        self._action_slots: list[tuple[QAction, Callable[[], object]]] = []
+        self._library_factory = library_factory
+        self._store = bookmark_store
+        self.started = False
 
         self._build_widgets()
         self._build_docks()
-        self._build_behaviour(bookmark_store)
         self._build_actions()
         self._build_menus()
-        self._connect_signals()
         self._restore_settings()
 
-    # -- construction ---------------------------------------------------------------
+    # -- construction: the frame ------------------------------------------------------
 
     def _build_widgets(self) -> None:
         self.pane = ReaderPane(self)
@@ -129,36 +145,28 @@ class MainWindow(QMainWindow):
         self.undo_button = QPushButton("Undo", self)
         self.undo_button.setAccessibleName("Undo")
         self.undo_button.hide()
+        status = self.statusBar()
+        status.addPermanentWidget(self.mark_position)
+        status.addPermanentWidget(self.undo_button)
 
-    def _dock(self, name: str, title: str, widget: QWidget,
+    def _dock(self, name: str, title: str,
               area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
-        dock.setWidget(widget)
         dock.setAccessibleName(title)
         self.addDockWidget(area, dock)
         return dock
 
     def _build_docks(self) -> None:
         self.setDockNestingEnabled(True)
-        self.library_panel = LibraryPanel(self)
-        self.people_panel = EntityPanel(EntryKind.PERSON, "People", self)
-        self.places_panel = EntityPanel(EntryKind.PLACE, "Places", self)
-        self.statements_panel = EntityPanel(EntryKind.STATEMENT, "Statements", self)
-        self.bookmarks_panel = BookmarksPanel(self)
-        self.results_panel = SearchResultsPanel(self)
-        self.problems_panel = ProblemsPanel(self)
-        self.library_dock = self._dock("libraryDock", "Library", self.library_panel,
-                                       Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.people_dock = self._dock("peopleDock", "People", self.people_panel)
-        self.places_dock = self._dock("placesDock", "Places", self.places_panel)
-        self.statements_dock = self._dock("statementsDock", "Statements",
-                                          self.statements_panel)
-        self.bookmarks_dock = self._dock("bookmarksDock", "Bookmarks", self.bookmarks_panel)
-        self.results_dock = self._dock("searchResultsDock", "Search results",
-                                       self.results_panel)
-        self.problems_dock = self._dock("problemsDock", "Problems", self.problems_panel,
-                                        Qt.DockWidgetArea.LeftDockWidgetArea)
+        left = Qt.DockWidgetArea.LeftDockWidgetArea
+        self.library_dock = self._dock("libraryDock", "Library", left)
+        self.people_dock = self._dock("peopleDock", "People")
+        self.places_dock = self._dock("placesDock", "Places")
+        self.statements_dock = self._dock("statementsDock", "Statements")
+        self.bookmarks_dock = self._dock("bookmarksDock", "Bookmarks")
+        self.results_dock = self._dock("searchResultsDock", "Search results")
+        self.problems_dock = self._dock("problemsDock", "Problems", left)
         self.splitDockWidget(self.people_dock, self.places_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self.places_dock, self.statements_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.statements_dock, self.bookmarks_dock)
@@ -166,29 +174,13 @@ class MainWindow(QMainWindow):
         self.tabifyDockWidget(self.library_dock, self.problems_dock)
         self.statements_dock.raise_()
         self.library_dock.raise_()
-        self.panels = {EntryKind.PERSON: self.people_panel, EntryKind.PLACE: self.places_panel,
-                       EntryKind.STATEMENT: self.statements_panel}
         self.docks = {EntryKind.PERSON: self.people_dock, EntryKind.PLACE: self.places_dock,
                       EntryKind.STATEMENT: self.statements_dock}
         self.resize(1400, 880)
         self.resizeDocks([self.library_dock, self.people_dock], [300, 360],
                          Qt.Orientation.Horizontal)
 
-    def _build_behaviour(self, store: BookmarkStore | None) -> None:
-        self.reading = Reading(self.service, self.pane, self.panels, self.settings, self)
-        self.search = Search(self.service, self.search_box, self.results_panel, self.reading,
-                             self)
-        self.bookmarks = Bookmarks(self.data_dir, self.bookmarks_panel, self.reading,
-                                   self.undo_stack, self.settings, self, store=store)
-        self.scopes = LibraryScopes(self.service, self.panels, self.reading, self)
-        self.updates = Updates(self.service, self.reading, self.problems_panel, self)
-        status = self.statusBar()
-        for widget in (self.mark_position, self.undo_button, self.updates.progress,
-                       self.updates.cancel_button):
-            status.addPermanentWidget(widget)
-
-    def _action(self, text: str, slot: Callable[[], object] | None = None, *,
-                shortcut: Shortcut | None = None, tip: str = "",
+    def _action(self, text: str, *, shortcut: Shortcut | None = None, tip: str = "",
                 checkable: bool = False) -> QAction:
         action = QAction(text, self)
         if isinstance(shortcut, str | QKeySequence.StandardKey):
@@ -199,45 +191,38 @@ class MainWindow(QMainWindow):
         if tip:
             action.setStatusTip(tip)
             action.setToolTip(tip)
-        if slot is not None:
-            self._action_slots.append((action, slot))  # connected in _connect_signals
         self.addAction(action)  # shortcuts work even when the menu bar is hidden
         return action
 
     def _build_actions(self) -> None:
         SK = QKeySequence.StandardKey
         a = self._action
-        self.add_folder_action = a("Add &folder…", self.add_folder_dialog, shortcut="Ctrl+Shift+O",
+        self.add_folder_action = a("Add &folder…", shortcut="Ctrl+Shift+O",
                                    tip="Add a folder of articles to the library")
-        self.add_files_action = a("Add &files…", self.add_files_dialog, shortcut=SK.Open,
+        self.add_files_action = a("Add &files…", shortcut=SK.Open,
                                   tip="Add article files to the library")
-        self.update_action = a("&Update library", self.updates.update, shortcut=SK.Refresh,
+        self.update_action = a("&Update library", shortcut=SK.Refresh,
                                tip="Re-index new and changed files")
-        self.cancel_action = self.updates.cancel_action
-        self.addAction(self.cancel_action)
-        self.export_action = a("&Export bookmarks…", self.bookmarks.export,
-                               tip="Save every bookmark to a Markdown file")
-        self.quit_action = a("&Quit", self.close, shortcut=SK.Quit)
+        self.cancel_action = a("&Cancel indexing", tip="Stop indexing (what is done is kept)")
+        self.export_action = a("&Export bookmarks…", tip="Save every bookmark to a Markdown file")
+        self.quit_action = a("&Quit", shortcut=SK.Quit)
         self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
         self.undo_action.setShortcut(QKeySequence(SK.Undo))
         self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
         self.redo_action.setShortcut(QKeySequence(SK.Redo))
         self.addAction(self.undo_action)
         self.addAction(self.redo_action)
-        self.copy_action = a("&Copy", self.reader.copy, shortcut=SK.Copy)
-        self.select_all_action = a("Select &all", self.reader.selectAll, shortcut=SK.SelectAll)
-        self.bookmark_action = a("&Bookmark selection…", self.bookmarks.add_selection,
-                                 shortcut="Ctrl+D", tip="Bookmark the selected passage (Ctrl+D)")
-        self.search_action = a("&Search library",
-                               functools.partial(self.search_box.focus, Scope.LIBRARY),
-                               shortcut="Ctrl+K", tip="Search the whole library (Ctrl+K)")
-        self.find_action = a("&Find in article",
-                             functools.partial(self.search_box.focus, Scope.ARTICLE),
-                             shortcut=SK.Find, tip="Search this article (Ctrl+F)")
-        self.next_action = a("&Next mark", self.navigator.next, shortcut=SK.FindNext)
-        self.previous_action = a("&Previous mark", self.navigator.previous,
-                                 shortcut=SK.FindPrevious)
-        self.clear_marks_action = a("C&lear marks", self.reading.clear_marks, shortcut="Esc")
+        self.copy_action = a("&Copy", shortcut=SK.Copy)
+        self.select_all_action = a("Select &all", shortcut=SK.SelectAll)
+        self.bookmark_action = a("&Bookmark selection…", shortcut="Ctrl+D",
+                                 tip="Bookmark the selected passage (Ctrl+D)")
+        self.search_action = a("&Search library", shortcut="Ctrl+K",
+                               tip="Search the whole library (Ctrl+K)")
+        self.find_action = a("&Find in article", shortcut=SK.Find,
+                             tip="Search this article (Ctrl+F)")
+        self.next_action = a("&Next mark", shortcut=SK.FindNext)
+        self.previous_action = a("&Previous mark", shortcut=SK.FindPrevious)
+        self.clear_marks_action = a("C&lear marks", shortcut="Esc")
         # Esc belongs to the article (and its find bar); elsewhere it closes what it closes.
         self.removeAction(self.clear_marks_action)
         self.clear_marks_action.setShortcutContext(
@@ -246,11 +231,10 @@ class MainWindow(QMainWindow):
         self.highlight_action = a("&Highlight people, places and statements",
                                   shortcut="Ctrl+Shift+H", checkable=True,
                                   tip="Mark every person, place and statement at once")
-        self.zoom_in_action = a("Zoom &in", self.reader.zoom_in,
-                                shortcut=[QKeySequence(SK.ZoomIn), "Ctrl+="])
-        self.zoom_out_action = a("Zoom &out", self.reader.zoom_out, shortcut=SK.ZoomOut)
-        self.zoom_reset_action = a("&Actual size", self.reader.zoom_reset, shortcut="Ctrl+0")
-        self.about_action = a("&About Broadsheet", self.about)
+        self.zoom_in_action = a("Zoom &in", shortcut=[QKeySequence(SK.ZoomIn), "Ctrl+="])
+        self.zoom_out_action = a("Zoom &out", shortcut=SK.ZoomOut)
+        self.zoom_reset_action = a("&Actual size", shortcut="Ctrl+0")
+        self.about_action = a("&About Broadsheet")
         self.reader.add_context_action(self.bookmark_action)
 
         self.toolbar.addAction(self.add_folder_action)
@@ -296,9 +280,75 @@ class MainWindow(QMainWindow):
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
+    # -- construction: what is behind the frame (after the first paint) ---------------
+
+    def _build_contents(self) -> None:
+        """The docks' contents, the library's threads and the behaviours."""
+        from desktop.bookmarks import Bookmarks
+        from desktop.bookmarkspanel import BookmarksPanel
+        from desktop.librarypanel import LibraryPanel
+        from desktop.panels import EntityPanel
+        from desktop.problems import ProblemsPanel
+        from desktop.reading import Reading
+        from desktop.scopes import LibraryScopes
+        from desktop.searchbox import Search
+        from desktop.searchresults import SearchResultsPanel
+        from desktop.service import LibraryService
+        from desktop.updates import Updates
+
+        self.service = LibraryService(self.data_dir, self._library_factory, self)
+        self.library_panel = LibraryPanel(self)
+        self.people_panel = EntityPanel(EntryKind.PERSON, "People", self)
+        self.places_panel = EntityPanel(EntryKind.PLACE, "Places", self)
+        self.statements_panel = EntityPanel(EntryKind.STATEMENT, "Statements", self)
+        self.bookmarks_panel = BookmarksPanel(self)
+        self.results_panel = SearchResultsPanel(self)
+        self.problems_panel = ProblemsPanel(self)
+        for dock, panel in ((self.library_dock, self.library_panel),
+                            (self.people_dock, self.people_panel),
+                            (self.places_dock, self.places_panel),
+                            (self.statements_dock, self.statements_panel),
+                            (self.bookmarks_dock, self.bookmarks_panel),
+                            (self.results_dock, self.results_panel),
+                            (self.problems_dock, self.problems_panel)):
+            dock.setWidget(panel)
+        self.panels = {EntryKind.PERSON: self.people_panel, EntryKind.PLACE: self.places_panel,
+                       EntryKind.STATEMENT: self.statements_panel}
+        self.reading = Reading(self.service, self.pane, self.panels, self.settings, self)
+        self.search = Search(self.service, self.search_box, self.results_panel, self.reading,
+                             self)
+        self.bookmarks = Bookmarks(self.data_dir, self.bookmarks_panel, self.reading,
+                                   self.undo_stack, self.settings, self, store=self._store)
+        self.scopes = LibraryScopes(self.service, self.panels, self.reading, self)
+        self.updates = Updates(self.service, self.reading, self.problems_panel,
+                               self.cancel_action, self.settings, self)
+        status = self.statusBar()
+        status.addPermanentWidget(self.updates.progress)
+        status.addPermanentWidget(self.updates.cancel_button)
+        self._connect_signals()
+        self.reading.set_highlighter(self.highlight_action.isChecked())
+
     def _connect_signals(self) -> None:
         """Every connection between widgets, behaviours and the library's threads."""
-        for action, slot in self._action_slots:  # menu and toolbar actions
+        reading, search, bookmarks, updates = (self.reading, self.search, self.bookmarks,
+                                               self.updates)
+        for action, slot in (
+                (self.add_folder_action, updates.add_folder_dialog),
+                (self.add_files_action, updates.add_files_dialog),
+                (self.update_action, updates.update), (self.cancel_action, updates.cancel),
+                (self.export_action, bookmarks.export), (self.quit_action, self.close),
+                (self.copy_action, self.reader.copy),
+                (self.select_all_action, self.reader.selectAll),
+                (self.bookmark_action, bookmarks.add_selection),
+                (self.search_action, functools.partial(self.search_box.focus, Scope.LIBRARY)),
+                (self.find_action, functools.partial(self.search_box.focus, Scope.ARTICLE)),
+                (self.next_action, self.navigator.next),
+                (self.previous_action, self.navigator.previous),
+                (self.clear_marks_action, reading.clear_marks),
+                (self.zoom_in_action, self.reader.zoom_in),
+                (self.zoom_out_action, self.reader.zoom_out),
+                (self.zoom_reset_action, self.reader.zoom_reset),
+                (self.about_action, self.about)):
             action.triggered.connect(slot)
         self.highlight_action.toggled.connect(self._set_highlighter)
         status = self.statusBar()
@@ -394,16 +444,18 @@ class MainWindow(QMainWindow):
     # -- what the window itself does --------------------------------------------------
 
     def start(self) -> None:
-        """Starts the library's threads: opens the library, then updates it. Returns at
-        once; the bookmarks are read when the event loop runs."""
-        if not self.updates.started:
-            self.updates.start()
-            self.bookmarks.open_store()
+        """Builds what is behind the frame, starts the library's threads (open, then
+        update) and returns; the bookmarks are read when the event loop runs."""
+        if self.started:
+            return
+        self.started = True
+        self._build_contents()
+        self.updates.start()
+        QTimer.singleShot(0, self.bookmarks.open_store)
 
     def open_paths(self, paths: list[Path]) -> None:
         """Adds files and folders to the library and opens the first file once indexed."""
-        if not self.updates.started:
-            self.start()
+        self.start()
         self.updates.open_paths(paths)
 
     def _listed(self, documents: list[ArticleInfo]) -> None:
@@ -442,30 +494,6 @@ class MainWindow(QMainWindow):
         dock.show()
         dock.raise_()
 
-    def _ask_folder(self) -> str:
-        folder = QFileDialog.getExistingDirectory(self, "Add a folder of articles",
-                                                  self.settings.last_folder())
-        if folder:
-            self.settings.set_last_folder(str(Path(folder).parent))  # its siblings next
-        return folder
-
-    def _ask_files(self) -> list[str]:
-        files, _ = QFileDialog.getOpenFileNames(self, "Add articles",
-                                                self.settings.last_folder(), FILE_FILTER)
-        if files:
-            self.settings.set_last_folder(str(Path(files[0]).parent))
-        return files
-
-    def add_folder_dialog(self) -> None:
-        folder = self._ask_folder()
-        if folder:
-            self.open_paths([Path(folder)])
-
-    def add_files_dialog(self) -> None:
-        files = self._ask_files()
-        if files:
-            self.open_paths([Path(f) for f in files])
-
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
             event.acceptProposedAction()
@@ -489,9 +517,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.save_window(self.saveGeometry(), self.saveState(STATE_VERSION))
-        self.reading.save_place()
         self.settings.set("reader/zoom", self.reader.zoom_step)
+        if self.started:
+            self.reading.save_place()
+            self.service.stop()
+            self.bookmarks.close()
         self.settings.sync()
-        self.service.stop()
-        self.bookmarks.close()
         super().closeEvent(event)

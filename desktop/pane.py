@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from desktop.reader import Layer, Mark, MarkKind, ReaderView
-from index.model import Span
+
+if TYPE_CHECKING:
+    from index.model import Span
 
 
 class FindBar(QWidget):
@@ -175,8 +178,7 @@ class ReaderPane(QWidget):
             self.header.hide()
             return
         grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
-        self.header.setText(
-            f"<div style='font-size:16pt; font-weight:600'>{escape(title)}</div>"
-            f"<div style='color:{grey}'>{escape(meta)}</div>"
-        )
+        heading = (f"<div style='font-size:16pt; font-weight:600'>{escape(title)}</div>"
+                   if title else "")
+        self.header.setText(f"{heading}<div style='color:{grey}'>{escape(meta)}</div>")
         self.header.show()

@@ -45,7 +45,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.entries import Entry, EntryKind, Scope
+from desktop.entries import Entry
+from desktop.kinds import EntryKind, Scope
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

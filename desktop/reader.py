@@ -16,6 +16,7 @@ import enum
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
 from PySide6.QtGui import (
@@ -41,9 +42,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.entries import Entry
 from desktop.textpos import PositionMap
-from index.model import Block
+
+if TYPE_CHECKING:
+    from desktop.entries import Entry
+    from index.model import Block
 
 
 class MarkKind(enum.StrEnum):

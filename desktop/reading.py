@@ -15,7 +15,8 @@ from pathlib import PurePath
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from desktop.entries import Entry, EntryKind, Scope, article_panel_entries
+from desktop.entries import Entry, article_panel_entries
+from desktop.kinds import EntryKind, Scope
 from desktop.pane import ReaderPane
 from desktop.panels import EntityPanel
 from desktop.reader import Layer, Mark, MarkKind
@@ -73,7 +74,7 @@ class Reading(QObject):
         self.article: Article | None = None
         self.preview = False  # the article shown is a first run's unanalysed preview
         self.entries: dict[EntryKind, list[Entry]] = {}
-        self.keys: set[str] = set()
+        self.listing: dict[str, ArticleInfo] = {}  # the library's articles, by key
         self.highlight = False
         self._generation = 0
         self._requested: str | None = None  # the article last asked for
@@ -118,18 +119,18 @@ class Reading(QObject):
         """The library's articles, at start and after every update."""
         first = not self._listed
         self._listed = True
-        self.keys = {d.key for d in documents}
+        self.listing = {d.key: d for d in documents}
         if self._open_wanted():
             return
         current = self.key
-        if self.preview and current in self.keys and self._requested in (None, current):
+        if self.preview and current in self.listing and self._requested in (None, current):
             assert current is not None
             self.open(current)  # the analysed article replaces the preview
         elif first or self.article is None:
             self._open_default(documents)
 
     def _open_wanted(self) -> bool:
-        if self._wanted is not None and self._wanted in self.keys:
+        if self._wanted is not None and self._wanted in self.listing:
             key, self._wanted = self._wanted, None
             self.open(key)
             return True
@@ -138,16 +139,16 @@ class Reading(QObject):
     def _open_default(self, documents: list[ArticleInfo] | None = None) -> None:
         """The article read last, else the first: unless something else is on its way."""
         if (self.article is not None and not self.preview) or self._requested is not None \
-                or self._wanted is not None or self._files_coming or not self.keys:
+                or self._wanted is not None or self._files_coming or not self.listing:
             return
         last = self.settings.get_str("reader/last_article")
-        if last in self.keys:
+        if last in self.listing:
             self._scroll = self.settings.get_int("reader/scroll", 0)
             self.open(last)
         elif documents:
             self.open(documents[0].key)
         else:
-            self.open(min(self.keys))
+            self.open(min(self.listing))
 
     def loaded(self, generation: int, article: Article) -> None:
         if generation != self._generation:
@@ -190,7 +191,10 @@ class Reading(QObject):
             if at >= 0:
                 dateline_span = (at, at + len(info.dateline))
         self.view.set_article(article.text, blocks, dateline_span)
-        meta = " · ".join(x for x in (info.dateline or "", PurePath(info.path).name) if x)
+        n = len(self.listing.get(info.key, info).copies)  # the listing knows the copies
+        copies = f"{n} identical cop{'y' if n == 1 else 'ies'}" if n else ""
+        meta = " · ".join(x for x in (info.dateline or "", PurePath(info.path).name, copies)
+                          if x)
         # The title is the text's own first block when it has one: shown once, there.
         self.pane.set_header("" if has_title else info.title, meta)
         self.navigator.clear()

@@ -14,12 +14,11 @@ from PySide6.QtCore import QObject
 
 from desktop.entries import (
     Entry,
-    EntryKind,
-    Scope,
     article_entries,
     library_entity_entries,
     library_statement_entries,
 )
+from desktop.kinds import EntryKind, Scope
 from desktop.panels import EntityPanel
 from desktop.reading import Reading
 from desktop.service import LibraryService
@@ -41,7 +40,7 @@ class LibraryScopes(QObject):
         if panel.kind == EntryKind.STATEMENT:
             self.service.statements()
         else:
-            self.service.entities(panel.kind.entity)
+            self.service.entities(EntityKind(panel.kind.value))
 
     def scope_changed(self, panel: EntityPanel, scope: Scope) -> None:
         if scope == Scope.ARTICLE:

@@ -16,22 +16,34 @@ need be.
 from __future__ import annotations
 
 import html
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QPalette
+from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QWidget
 
-from desktop.entries import Scope
-from desktop.reading import Reading
-from desktop.searchresults import SearchResultsPanel, quoted
-from desktop.service import LibraryService
-from index.model import QueryError, SearchHit, SearchResult, Span
+from desktop.kinds import Scope
+
+if TYPE_CHECKING:
+    from desktop.reading import Reading
+    from desktop.searchresults import SearchResultsPanel
+    from desktop.service import LibraryService
+    from index.model import QueryError, SearchHit, SearchResult, Span
 
 #: How long typing must pause before a search runs, in milliseconds.
 DEBOUNCE_MS = 250
 
 #: How many hits a library search lists.
 LIMIT = 50
+
+
+def quoted(query: str) -> str:
+    """A query as the window names it: in curly quotes (“anti-ship”); a query with its own
+    quotation marks keeps them, curled (“mobile phone” AND camera), never doubled."""
+    if '"' not in query:
+        return f"“{query.strip()}”"
+    parts = query.strip().split('"')
+    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
 
 
 class SearchField(QLineEdit):
@@ -179,11 +191,22 @@ class SearchBox(QWidget):
         top = self.window()
         if self.message.parentWidget() is not top:
             self.message.setParent(top)
+        self._place_message()
+        self.message.show()
+        self.message.raise_()
+
+    def _place_message(self) -> None:
+        top = self.message.parentWidget()
+        if top is None or top is self:
+            return
         self.message.setFixedWidth(max(self.field.width(), 200))
         self.message.adjustSize()
         self.message.move(self.field.mapTo(top, QPoint(0, self.field.height() + 2)))
-        self.message.show()
-        self.message.raise_()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.message.isVisible():
+            self._place_message()  # the window was resized: the line follows the field
 
     def _suggestion(self, text: str) -> None:
         self.field.setText(text)
@@ -230,7 +253,8 @@ class Search(QObject):
             return  # stale: the user has typed since
         self.shown_generation = generation
         self.box.show_result(generation, result.total, result.suggestion)
-        self.results.set_result(result.query, result.hits, result.total)
+        self.results.set_result(result.query, result.hits, result.total,
+                                quoted(result.query))
         self.resultsShown.emit()
         key = self.reading.key
         if key is not None:

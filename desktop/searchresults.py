@@ -46,15 +46,6 @@ def snippet_text(snippet: str) -> str:
     return html.unescape(_TAG.sub("", snippet))
 
 
-def quoted(query: str) -> str:
-    """A query as the window names it: in curly quotes (“anti-ship”); a query with its own
-    quotation marks keeps them, curled (“mobile phone” AND camera), never doubled."""
-    if '"' not in query:
-        return f"“{query.strip()}”"
-    parts = query.strip().split('"')
-    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
-
-
 def snippet_html(snippet: str) -> str:
     """A snippet with its ``<b>`` marks coloured as the reader's search marks."""
     return snippet.replace("<b>", "<b style='background:#ffd966;color:#000'>")
@@ -172,14 +163,16 @@ class SearchResultsPanel(QWidget):
         self.list.activated.connect(self._chosen)
         self.list.clicked.connect(self._chosen)
 
-    def set_result(self, query: str, hits: Sequence[SearchHit], total: int) -> None:
+    def set_result(self, query: str, hits: Sequence[SearchHit], total: int,
+                   named: str) -> None:
+        """The hits of ``query`` (``named`` as the window names it: “anti-ship”)."""
         self.model.set_hits(query, hits)
         if total:
             more = f" (showing {len(hits)})" if total > len(hits) else ""
             verb = "article matches" if total == 1 else "articles match"
-            self.summary.setText(f"{total} {verb} {quoted(query)}{more}")
+            self.summary.setText(f"{total} {verb} {named}{more}")
         else:
-            self.summary.setText(f"No articles match {quoted(query)}.")
+            self.summary.setText(f"No articles match {named}.")
 
     def clear(self) -> None:
         self.model.set_hits("", [])

@@ -1,6 +1,7 @@
 """Keeping the library up to date: adding files and folders, updates, progress, problems.
 
-:class:`Updates` hands paths to the writer thread (which looks at the disk: nothing here
+:class:`Updates` asks for files and folders (File > Add…, starting where the last dialog
+was left) and hands paths to the writer thread (which looks at the disk: nothing here
 stats a file or walks a folder), runs one update at a time (asked again while one runs, it
 runs once more after), shows the progress in the status bar with a Cancel button, watches
 the library's folders and the open article's file for changes, and keeps the Problems
@@ -14,14 +15,20 @@ from pathlib import Path, PurePath
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QProgressBar, QPushButton, QWidget
+from PySide6.QtWidgets import QFileDialog, QProgressBar, QPushButton, QWidget
 
 from desktop.problems import ProblemsPanel
 from desktop.reading import Reading
 from desktop.service import LibraryService
+from desktop.settings import Settings
 from index.model import Article, LibraryError, Phase, Problem, Progress, UpdateReport
+from index.paths import ARTICLE_FORMATS
 
 log = logging.getLogger(__name__)
+
+#: Files offered by File > Add files….
+FILE_FILTER = (f"Articles ({' '.join('*' + ext for ext in ARTICLE_FORMATS)});;"
+               "All files (*)")
 
 #: Wait this long after the last change on disk before updating (milliseconds).
 WATCH_DEBOUNCE_MS = 1000
@@ -62,8 +69,10 @@ class Updates(QObject):
     problemsFound = Signal()
 
     def __init__(self, service: LibraryService, reading: Reading, problems: ProblemsPanel,
-                 parent: QWidget) -> None:
+                 cancel_action: QAction, settings: Settings, parent: QWidget) -> None:
         super().__init__(parent)
+        self.window = parent
+        self.settings = settings
         self.service = service
         self.reading = reading
         self.problems = problems
@@ -82,8 +91,7 @@ class Updates(QObject):
         self.cancel_button.setAccessibleName("Cancel indexing")
         self.cancel_button.setToolTip("Stop indexing (what is done is kept)")
         self.cancel_button.hide()
-        self.cancel_action = QAction("&Cancel indexing", parent)
-        self.cancel_action.setStatusTip("Stop indexing (what is done is kept)")
+        self.cancel_action = cancel_action  # the menu's: enabled while an update runs
         self.cancel_action.setEnabled(False)
         self.watcher = QFileSystemWatcher(self)
         self.watch_timer = QTimer(self)
@@ -117,6 +125,21 @@ class Updates(QObject):
         self.service.add(paths)
         self.message.emit(f"Adding {len(paths)} item(s) to the library…", 5000)
         self.update()
+
+    def add_folder_dialog(self) -> None:
+        """File > Add folder…: starts where the last folder was, so its siblings are near."""
+        folder = QFileDialog.getExistingDirectory(self.window, "Add a folder of articles",
+                                                  self.settings.last_folder())
+        if folder:
+            self.settings.set_last_folder(str(PurePath(folder).parent))
+            self.open_paths([Path(folder)])
+
+    def add_files_dialog(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(self.window, "Add articles",
+                                                self.settings.last_folder(), FILE_FILTER)
+        if files:
+            self.settings.set_last_folder(str(PurePath(files[0]).parent))
+            self.open_paths([Path(f) for f in files])
 
     def update(self) -> None:
         """Updates the library in the background (one update at a time)."""

@@ -28,18 +28,21 @@ occurs with at most k edits" (its ``partial_ratio_alignment`` gives a single bes
 Indel ratio, so context could not choose between candidates). rapidfuzz's C++ Levenshtein
 then does the small fixed-size work: where each candidate starts and how well the context
 fits. diff-match-patch was not needed: it allows only 32-character patterns.
+
+The package: :mod:`~index.bookmarks.store` (the SQLite store, read-only where it cannot
+write), :mod:`~index.bookmarks.anchoring` (finding a passage again) and
+:mod:`~index.bookmarks.export` (JSON and Markdown).
 """
 
 from index.bookmarks.anchoring import CONTEXT, Anchor, find_anchor, find_quote
+from index.bookmarks.export import EXPORT_VERSION, exported
 from index.bookmarks.store import (
     BUSY_TIMEOUT_MS,
-    EXPORT_VERSION,
     FILENAME,
     SCHEMA_VERSION,
     BookmarkError,
     BookmarkNotFound,
     BookmarkStore,
-    exported,
     selectors,
 )
 from index.model import Bookmark

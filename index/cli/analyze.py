@@ -22,7 +22,7 @@ from pathlib import Path
 
 from index import evidence
 from index.model import Analysis, Document
-from index.paths import is_article
+from index.paths import display, is_article
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -62,10 +62,10 @@ def run(args: argparse.Namespace) -> int:
                 document = load_document(path)
             except DocumentError as exc:
                 failures += 1
-                print(f"broadsheet: {path}: {exc.reason}", file=sys.stderr)
+                print(f"broadsheet: {display(path)}: {exc.reason}", file=sys.stderr)
                 continue
             for warning in document.warnings:
-                print(f"broadsheet: {path}: warning: {warning}", file=sys.stderr)
+                print(f"broadsheet: {display(path)}: warning: {warning}", file=sys.stderr)
             yield document
 
     analysed: list[Document] = []
@@ -103,11 +103,12 @@ def run(args: argparse.Namespace) -> int:
 def as_json(document: Document, analysis: Analysis) -> dict[str, object]:
     found = analysis.to_dict()
     found.pop("evidence", None)
-    return {"file": str(document.path), "title": document.title, **found}
+    # display(): a file name that is not UTF-8 would make the JSON line unwritable
+    return {"file": display(document.path), "title": document.title, **found}
 
 
 def summary(document: Document, analysis: Analysis) -> str:
-    lines = [f"{document.path}", f"  {document.title}"]
+    lines = [display(document.path), f"  {document.title}"]
     if document.dateline:
         lines.append(f"  Dateline: {document.dateline}")
     lines.append(f"  People ({len(analysis.people)}):")

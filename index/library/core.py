@@ -198,22 +198,31 @@ class Library:
         """Every indexed article (no text), by title; byte-identical articles are listed
         once, under the first path, with the others in :attr:`ArticleInfo.copies`."""
         with self._lock:
+            listed = self._listing()["documents"]
+        return list(listed)
+
+    def _listing(self) -> dict[str, Any]:
+        """The article list and each article's copies, once per index state."""
+        if "documents" not in self._cache:
             stored = [(_info(f), f.get(S.SHA256) or "") for f in self._stored()]
-        by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
-        infos: list[ArticleInfo] = []
-        for info, digest in stored:
-            if digest:
-                by_content[digest].append(info)
-            else:
-                infos.append(info)
-        for group in by_content.values():
-            group.sort(key=lambda i: i.path)
-            first, *others = group
-            infos.append(
-                dataclasses.replace(first, copies=tuple(o.path for o in others))
-                if others else first
-            )
-        return sorted(infos, key=lambda i: (i.title.casefold(), i.path))
+            by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
+            infos: list[ArticleInfo] = []
+            copies: dict[str, tuple[str, ...]] = {}
+            for info, digest in stored:
+                if digest:
+                    by_content[digest].append(info)
+                else:
+                    infos.append(info)
+            for group in by_content.values():
+                group.sort(key=lambda i: i.path)
+                for info in group:
+                    copies[info.key] = tuple(o.path for o in group if o is not info)
+                first = group[0]
+                infos.append(dataclasses.replace(first, copies=copies[first.key]))
+            infos.sort(key=lambda i: (i.title.casefold(), i.path))
+            self._cache["documents"] = infos
+            self._cache["copies"] = copies
+        return self._cache
 
     def article(self, key: str) -> Article:
         """The stored article; :class:`KeyError` if the key is not in the index."""
@@ -224,8 +233,9 @@ class Library:
         text = fields[S.TEXT]
         with self._lock:
             curation = self._curation()
+            copies = self._listing()["copies"].get(key, ())
         return Article(
-            _info(fields),
+            dataclasses.replace(_info(fields), copies=copies),
             text,
             tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
             curation.apply(Analysis.from_dict(analysis_dict(fields)), text, key).analysis,

@@ -92,6 +92,9 @@ def run_search(
     :mod:`index.library.query`); ``shown`` is the query as the user typed it, for the
     result, when ``text`` is a rewriting of it.
 
+    Byte-identical copies of an article are shown once (``total`` still counts every file
+    that matched).
+
     Raises :class:`QueryError` (the query's fault), :class:`SearchCancelled`, or — only
     when :func:`is_damage` says the index is damaged — the exception that shows it.
     """
@@ -107,10 +110,15 @@ def run_search(
         results = collector.results()
         highlighter = Highlighter(q, reader)
         hits = []
+        shown_contents: set[str] = set()
         for hit in results:
             if should_stop is not None and should_stop():
                 raise SearchCancelled()
             fields = hit.fields()
+            digest = fields.get(S.SHA256) or ""
+            if digest and digest in shown_contents:
+                continue  # a byte-identical copy of a hit already shown
+            shown_contents.add(digest)
             analysis = stored_analysis(fields) if highlighter.needs_analysis else None
             spans = highlighter.spans(fields.get(S.TEXT) or "", analysis)
             hits.append(stored_hit(fields, spans, float(hit.score or 0.0)))

@@ -11,7 +11,7 @@ from fakes import library_factory
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QPalette
 
-from desktop.entries import Scope
+from desktop.kinds import Scope
 from desktop.mainwindow import MainWindow
 from desktop.reader import MarkKind, ReaderView, is_dark, mark_colour
 from desktop.reading import merge_adjacent
@@ -209,7 +209,7 @@ def test_the_window_module_imports_nothing_slow(data_dir: Path) -> None:
 
 def test_first_run_shows_the_seed_before_it_is_analysed(qtbot, data_dir: Path,  # type: ignore[no-untyped-def]
                                                         seed_path: Path) -> None:
-    window = _window(qtbot, data_dir, delay=5.0)
+    window = _window(qtbot, data_dir, delay=2.0)
     window.start()
     qtbot.waitUntil(lambda: window.reading.article is not None, timeout=TIMEOUT)
     from index.documents import load_document

@@ -12,7 +12,7 @@ from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
 from desktop.bookmarks import NoteDialog
-from desktop.entries import Scope
+from desktop.kinds import Scope
 from desktop.mainwindow import MainWindow
 from desktop.panels import Role
 from desktop.reader import Layer
@@ -289,3 +289,17 @@ def test_14_file_dialogs_remember_the_last_folder(qtbot, window: MainWindow, tmp
     window.add_folder_action.trigger()
     window.add_files_action.trigger()
     assert asked[-1] == str(chosen.parent)  # where the folder was: its siblings next
+
+
+def test_11_an_article_with_copies_says_so(qtbot, window: MainWindow, news: Path,  # type: ignore[no-untyped-def]
+                                           tmp_path: Path) -> None:
+    twin = _folder(tmp_path, {"kyrgyz.txt": KYRGYZ}, "twin")
+    with qtbot.waitSignal(window.updateFinished, timeout=TIMEOUT):
+        window.open_paths([twin])
+    qtbot.waitUntil(lambda: window.library_panel.count.text() == "4 articles", timeout=TIMEOUT)
+    with qtbot.waitSignal(window.articleShown, timeout=TIMEOUT):
+        window.reading.open(document_key(news / "kyrgyz.txt"))
+    assert "1 identical copy" in window.pane.header.text()
+    row = window.library_panel.model.row_of(document_key(news / "kyrgyz.txt"))
+    tip = window.library_panel.model.index(row).data(Qt.ItemDataRole.ToolTipRole)
+    assert f"also at {twin / 'kyrgyz.txt'}" in tip

@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QTextCursor
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from desktop.entries import Scope
+from desktop.kinds import Scope
 from desktop.mainwindow import MainWindow
 from desktop.panels import Role
 

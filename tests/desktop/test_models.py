@@ -10,7 +10,6 @@ from fakes import FakeAnalyser
 
 from desktop.bookmarkspanel import BookmarksModel, BookmarksPanel
 from desktop.entries import (
-    EntryKind,
     article_entries,
     library_entity_entries,
     library_statement_entries,
@@ -18,6 +17,7 @@ from desktop.entries import (
     place_entries,
     statement_entries,
 )
+from desktop.kinds import EntryKind
 from desktop.librarypanel import LibraryModel, LibraryPanel
 from desktop.panels import EntityPanel, EntryModel, Role, make_proxy
 from desktop.problems import ProblemsModel

@@ -132,7 +132,12 @@ def test_identical_articles_are_listed_once_with_their_copies(
     austin = next(i for i in infos if i.path.endswith("austin.txt"))
     assert austin.copies == (str((folder / "sub" / "austin-copy.txt").resolve()),)
     # the copy is still an article of its own: opened by its path, found by search
-    assert library.key_for_path(folder / "sub" / "austin-copy.txt")
+    copy_key = library.key_for_path(folder / "sub" / "austin-copy.txt")
+    assert copy_key is not None
+    assert library.article(copy_key).info.copies == (austin.path,)
+    assert library.article(austin.key).info.copies == austin.copies
+    found = library.search("Japan")
+    assert len(found.hits) == 1 and found.total == 2  # shown once, both files counted
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")

@@ -16,8 +16,7 @@ from typing import Any
 
 import pytest
 
-#: The big probes of `make soak`, else the quick ones of `make test`.
-SOAK = os.environ.get("BROADSHEET_SOAK") == "1"
+SOAK = os.environ.get("BROADSHEET_SOAK") == "1"  # as soak.SOAK (a conftest is not importable)
 
 _FIGURES: dict[str, Any] = {}
 

@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SOAK  # tests/reliability is on sys.path (no __init__)
 from corpus import NamesAnalyser, library_articles
+from soak import SOAK  # tests/reliability is on sys.path (no __init__)
 
 from index.bookmarks import BookmarkStore
 from index.library import Library

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import SOAK  # tests/reliability is on sys.path (no __init__)
 from corpus import GOOD_COUNT, Corpus, make_corpus
+from soak import SOAK  # tests/reliability is on sys.path (no __init__)
 
 from index import paths
 from index.documents import DocumentError, load_document
@@ -125,3 +125,72 @@ def test_cli_index_names_each_bad_file_and_exits_1(
     for path in corpus.bad:
         assert f"failed: {path}: " in out, path.name
     assert f"{len(corpus.good)} added" not in out or "failed" in out
+
+
+def test_analyze_json_prints_a_file_name_that_is_not_utf8(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # `analyze --json` failed with "surrogates not allowed" (issue 13, 1).
+    import json
+    import os
+
+    import index.analysis
+    from index.cli import main as cli
+
+    monkeypatch.setattr(index.analysis, "Analyser", NoAnalysis)
+    path = tmp_path / os.fsdecode(b"caf\xe9.txt")
+    path.write_text("Headline\n\nSome text.\n", encoding="utf-8")
+    assert cli(["analyze", "--json", str(path)]) == 0
+    row = json.loads(capsys.readouterr().out)
+    assert row["file"].endswith("caf\ufffd.txt") and row["title"] == "Headline"
+    assert cli(["analyze", str(path)]) == 0
+    assert "caf\ufffd.txt" in capsys.readouterr().out
+
+
+_MARKUP = ["<p>", "</p>", "<div>", "</div>", "<script>", "</script>", "<h1>", "</h1>", "<br>",
+           "<!--", "-->", "<![CDATA[", "&amp;", "&#x110000;", "&#0;", "<meta charset=foo>",
+           "# ", "> ", "- ", "1. ", "```", "    ", "\t", "*", "_", "[", "](", ")", "\n", "\r",
+           "\ufeff", "“", "é", "\x00", "\x85", "\u2028"]
+
+
+def test_fuzzed_files_read_as_an_article_or_a_document_error(
+    tmp_path: Path, figures: dict[str, Any]
+) -> None:
+    """Hypothesis writes bytes and markup soup as .txt, .md and .html files: reading each
+    gives an article (a .txt's text the file's own) or a DocumentError, nothing else."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    soup = st.lists(st.one_of(st.sampled_from(_MARKUP), st.text(max_size=20)), max_size=60)
+    content = st.one_of(
+        st.binary(max_size=2000),
+        soup.map(lambda parts: "".join(parts).encode("utf-8", "surrogatepass")),
+        soup.map(lambda parts: "".join(parts).encode("utf-16")),
+        st.integers(1, 300).map(lambda n: ("<div>" * n + "x" + "</div>" * n).encode()),
+        st.integers(1, 300).map(lambda n: "".join("  " * i + "- i\n" for i in range(n)).encode()),
+    )
+    counter = iter(range(10**9))
+    refused: list[str] = []
+
+    @settings(max_examples=2000 if SOAK else 200, deadline=None, derandomize=True,
+              database=None, suppress_health_check=list(HealthCheck))
+    @given(content, st.sampled_from([".txt", ".md", ".html"]))
+    def one(data: bytes, suffix: str) -> None:
+        path = tmp_path / f"f{next(counter)}{suffix}"
+        path.write_bytes(data)
+        try:
+            document = load_document(path)
+        except DocumentError as exc:
+            assert exc.reason and "\n" not in exc.reason
+            refused.append(exc.reason)
+            return
+        assert document.text.strip()
+        for block in document.blocks:
+            assert 0 <= block.start <= block.end <= len(document.text)
+
+    one()
+    read = next(counter)
+    figures["fuzzed files"] = (
+        f"{read} files, {read - len(refused)} articles, {len(refused)} DocumentErrors, "
+        "0 other exceptions"
+    )
