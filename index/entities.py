@@ -634,12 +634,15 @@ def _stop_words() -> frozenset[str]:
 
 def _not_a_persons_name(t: _Text, s: int, e: int) -> bool:
     """Whether the words in or around a name the model took for a person's show it is not
-    one: a word for a firm, band or work just before it, a club word at its end, or a
-    common little word ("Very", "the", "Without") where a name has none."""
+    one: a word for a firm, band or work just before it, a club word at its end, a score
+    or "v" inside it, or a common little word ("Very", "the", "Without") where a name has
+    none."""
     if s > 0 and not t.cap[s - 1] and t.w[s - 1].lower() in _ORG_BEFORE:
         return True
     if e - s > 1 and t.w[e - 1].lower().rstrip(".") in _CLUB_ONLY:
         return True
+    if any(t.num[k] or t.w[k].lower() in ("v", "v.", "vs", "vs.") for k in range(s, e)):
+        return True  # "Norwich 1 Wolverhampton", "Birmingham v Barnsley": a result
     for k in range(s, e - 1):
         low = t.w[k].lower()
         if low in _stop_words() and low not in _NAME_PARTICLES and not (
@@ -1382,6 +1385,10 @@ def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_
             counts["role"] = 1
         if any(m in listed for m in p.mentions):
             counts["listed"] = 1
+        if len(words) > 1 and not is_first_name(words[0]) and any(
+            (x := g.lookup(w)) is not None and x.kind in ("city", "country") for w in words
+        ):
+            counts["placeword"] = 1  # "Greenock Morton", "Chittagong Cement"
         entry = g.lookup(p.name)
         if entry is not None:
             counts["gaz"] = 1

@@ -17,6 +17,8 @@ the article again). The cues, counted per article (at most :data:`CAP` each):
   ``org`` (an organisation word after it: "Pirelli shares", "Yahoo spokesman", "Ltd"),
   ``thing`` (a product or work word after it: "Mac Mini computer", "Keane album"), ``it``
   (it, its, they or their refers back to it), ``based`` ("London-based");
+* ``placeword``: a word of a longer name is a place's, after a word that is not a first
+  name ("Greenock Morton"): such a name, like a one-word name, needs a sign of a person;
 * for a place: ``at`` (in, at, from, near before it), ``gaz`` (the gazetteer knows it),
   ``based``; for something else: ``team`` (a sports report reads it as a team);
 * ``L:<label>``: mentions the model labelled so (``L:PERSON``, ``L:ORG``; recorded, not
@@ -143,12 +145,18 @@ class Decisions:
         return kind
 
     def bare(self, key: str, total: Mapping[str, int]) -> bool:
-        """Whether ``key`` is one word that nothing shows to be a person's name: no article
+        """Whether ``key`` is one word (or a longer name with a place's name in it, after a
+        word that is not a first name: "Greenock Morton") that nothing shows to be a
+        person's name: no article
         gives it a first name, an honorific, a role or a "who" or lists it among people; no
         "he" or "she" refers back to it and no speech verb has it as subject, or "it" refers
         back to it too; and no person in the library has it as a surname ("Keane",
         "Garfield", "Euronext")."""
-        if " " in key or self.surnames.get(key):
+        if " " in key:
+            # Longer names need a sign only when a word of theirs is a place's name.
+            if not total.get("placeword"):
+                return False
+        elif self.surnames.get(key):
             return False
         if any(total.get(f) for f in PERSON_CUES if f not in ("he", "speech")):
             return False

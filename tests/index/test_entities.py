@@ -448,3 +448,9 @@ def test_a_first_name_beside_a_person_is_a_person(nlp) -> None:
     text = "The bid is being led by his two sons, Avi and Joel. Their father stayed at home."
     people, _ = analyse(nlp, text)
     assert {p.name: p.role for p in people} == {"Avi": "two sons", "Joel": "two sons"}
+
+
+def test_a_result_is_not_a_person(nlp) -> None:
+    text = "Results on Saturday :\nNorwich 1 Wolverhampton 0\nBirmingham v Barnsley postponed\n"
+    people, _ = analyse(nlp, text)
+    assert not any(any(ch.isdigit() for ch in p.name) or " v " in p.name for p in people)

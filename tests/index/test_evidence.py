@@ -126,3 +126,12 @@ def test_evidence_survives_storage_and_stays_out_of_the_plain_dict() -> None:
 
 def test_key_of_ignores_case_spacing_and_possessives() -> None:
     assert evidence.key_of("Mac  Mini’s") == evidence.key_of("mac mini") == "mac mini"
+
+
+def test_a_longer_name_with_a_place_in_it_needs_a_sign_of_a_person() -> None:
+    # "Greenock Morton": a club the model took for a person; no cue says otherwise.
+    club = article(name("Greenock Morton", "person", [(0, 15)], placeword=1))
+    assert evidence.apply(club, evidence.decide([club])).people == ()
+    # "Jack London" with "he" and a first name is a person all the same.
+    writer = article(name("Jack London", "person", [(0, 11)], placeword=1, first=1, he=1))
+    assert evidence.apply(writer, evidence.decide([writer])).people != ()
