@@ -338,13 +338,14 @@ class LibraryEntity:
     """A person or place across the library: ``articles`` holds ``(key, title,
     mention_count)`` for each article naming it, most mentions first; ``aliases`` every
     other form it goes by, most used first; ``roles`` ``(role, key)`` as the articles give
-    them."""
+    them; ``hidden`` when the reader hid it."""
 
     name: str
     kind: EntityKind
     articles: tuple[tuple[str, str, int], ...]
     aliases: tuple[str, ...] = ()
     roles: tuple[tuple[str, str], ...] = ()
+    hidden: bool = False  # the reader hid it (index.curation)
 
     @property
     def mentions(self) -> int:

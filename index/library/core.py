@@ -203,6 +203,7 @@ class Library:
 
     def _listing(self) -> dict[str, Any]:
         """The article list and each article's copies, once per index state."""
+        self._fresh_searcher()  # forgets what it knew if the index changed
         if "documents" not in self._cache:
             stored = [(_info(f), f.get(S.SHA256) or "") for f in self._stored()]
             by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
@@ -378,6 +379,7 @@ class Library:
         return curation
 
     def _aggregates(self) -> dict[str, Any]:
+        self._fresh_searcher()  # forgets what it knew if the index changed
         curation = self._curation()
         if "entities" not in self._cache:
             self._cache.update(aggregate(self._stored(), curation))
@@ -402,13 +404,12 @@ class Library:
         of the speaker's names)."""
         with self._lock:
             found = list(self._aggregates()["statements"])
-            if speaker is not None:
-                entity = self.find_entity(speaker)
-                speaker = entity.name if entity else self._curation().resolve(speaker)
-        if speaker is not None:
-            wanted = speaker.casefold()
-            found = [s for s in found if (s.statement.speaker or "").casefold() == wanted]
-        return found
+            if speaker is None:
+                return found
+            entity = self.find_entity(speaker, EntityKind.PERSON)
+            forms = {self._curation().resolve(speaker).casefold()} if entity is None else {
+                f.casefold() for f in (entity.name, *entity.aliases)}
+        return [s for s in found if (s.statement.speaker or "").casefold() in forms]
 
     def find_entity(self, name: str, kind: EntityKind | str | None = None) -> LibraryEntity | None:
         """The entry that goes by ``name`` (its name or any alias, case-insensitive), the

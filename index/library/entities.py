@@ -43,12 +43,12 @@ class _Entry:
     roles: dict[tuple[str, str], str] = field(default_factory=dict)  # (role, key) -> title
     first: dict[str, tuple[Span, str]] = field(default_factory=dict)  # key -> (span, snippet)
 
-    def frozen(self) -> LibraryEntity:
+    def frozen(self, hidden: bool) -> LibraryEntity:
         arts = sorted(((k, t, n) for k, (t, n) in self.articles.items()),
                       key=lambda a: (-a[2], a[1].casefold()))
         aliases = tuple(a for a, _ in self.aliases.most_common() if a != self.name)
         return LibraryEntity(self.name, self.kind, tuple(arts), aliases,
-                             tuple(self.roles))
+                             tuple(self.roles), hidden)
 
 
 def _fold(name: str) -> str:
@@ -125,7 +125,7 @@ def aggregate(stored: Iterable[Mapping[str, Any]], curation: Curation) -> dict[s
     for table, found_in in tables.items():
         by_kind: dict[EntityKind, list[LibraryEntity]] = {k: [] for k in EntityKind}
         for (kind, folded), entry in found_in.items():
-            frozen = entry.frozen()
+            frozen = entry.frozen(hidden=table == "hidden")
             by_kind[kind].append(frozen)
             result["first"][(table, kind, folded)] = entry.first
         for found in by_kind.values():

@@ -93,7 +93,9 @@ def test_corrections_survive_rebuild_edit_and_re_adding(data_dir: Path, articles
     def check() -> None:
         people = {e.name for e in library.entities("person")}
         assert people == {"General Austin", "London"}
-        assert {e.name for e in library.entities("person", hidden=True)} == {"Ada Lovelace"}
+        hidden = library.entities("person", hidden=True)
+        assert [(e.name, e.hidden) for e in hidden] == [("Ada Lovelace", True)]
+        assert not any(e.hidden for e in library.entities("person"))
         assert library.search('person:"General Austin"').total == 1
         assert library.statements("Mr Austin")[0].statement.speaker == "General Austin"
 
