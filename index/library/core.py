@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import threading
 import time
 from collections import defaultdict
@@ -62,10 +61,6 @@ from index.model import (
     UpdateReport,
 )
 
-#: From this many articles to analyse, spaCy runs in two processes (when ``processes`` is
-#: None): below it the fork and model copy cost more than they save.
-PARALLEL_FROM = 200
-
 
 class Library:
     """A library of articles and its index; see the module docstring.
@@ -75,7 +70,7 @@ class Library:
 
     ``analyser`` (anything with ``analyse_many(documents)``) replaces the spaCy analyser,
     for tests; ``processes`` is how many processes spaCy uses for a big batch (``None``:
-    two on a multi-core machine from :data:`PARALLEL_FROM` articles, else one).
+    :func:`index.analysis.processes_for`, one per usable core for enough articles).
     ``lock_timeout`` is how long :meth:`update` waits for another writer.
     """
 
@@ -611,10 +606,9 @@ class Library:
         if self._analyser is not None:
             return self._analyser
         from index.analysis import Analyser as SpacyAnalyser
+        from index.analysis import processes_for
 
-        processes = self.processes
-        if processes is None:
-            processes = 2 if count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+        processes = self.processes if self.processes is not None else processes_for(count)
         return SpacyAnalyser(n_process=max(1, processes))
 
 
