@@ -24,10 +24,10 @@ from typing import Any
 
 from whoosh.query import Term
 
-from index import paths
+from index import evidence, paths
 from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
-from index.library.entities import aggregate, entity_page, rewrite_entity_terms
+from index.library.entities import aggregate, entity_page, rewrite_entity_terms, unshown
 from index.library.query import MAX_QUERY_CHARS, check_query
 from index.library.said import SaidTerms
 from index.library.said import matching as said_matching
@@ -243,11 +243,14 @@ class Library:
         with self._lock:
             curation = self._curation()
             copies = self._listing()["copies"].get(key, ())
+            decisions = self._aggregates()["decisions"]
+        raw = Analysis.from_dict(analysis_dict(fields))
+        shown = evidence.apply(raw, decisions)
         return Article(
             dataclasses.replace(_info(fields), copies=copies),
             text,
             tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
-            curation.apply(Analysis.from_dict(analysis_dict(fields)), text, key).analysis,
+            curation.apply(shown, text, key, unshown(raw, shown)).analysis,
         )
 
     def _stored_fields(self, key: str) -> dict[str, Any] | None:
