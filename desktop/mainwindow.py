@@ -6,6 +6,8 @@ connection between them. Where a feature lives:
 
 ========================  ==============================================================
 the article and its marks  :mod:`desktop.reading` (``Reading``)
+people's and places' pages :mod:`desktop.entitypage` (``Pages``), :mod:`desktop.worldmap`
+corrections, with undo     :mod:`desktop.curation` (``Curator``)
 searching                  :mod:`desktop.searchbox` (``Search``), :mod:`desktop.searchresults`
 bookmarks                  :mod:`desktop.bookmarks` (``Bookmarks``), :mod:`desktop.bookmarkspanel`
 whole-library panels       :mod:`desktop.scopes` (``LibraryScopes``), :mod:`desktop.panels`
@@ -21,7 +23,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -36,6 +38,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QStackedWidget,
     QToolBar,
     QWidget,
 )
@@ -50,6 +53,8 @@ if TYPE_CHECKING:
 
     from desktop.bookmarks import Bookmarks
     from desktop.bookmarkspanel import BookmarksPanel
+    from desktop.curation import Curator, Target
+    from desktop.entitypage import EntityPageView, Pages
     from desktop.librarypanel import LibraryPanel
     from desktop.panels import EntityPanel
     from desktop.problems import ProblemsPanel
@@ -59,8 +64,9 @@ if TYPE_CHECKING:
     from desktop.searchresults import SearchResultsPanel
     from desktop.service import LibraryFactory, LibraryService
     from desktop.updates import Updates
+    from desktop.worldmap import WorldMap
     from index.bookmarks import BookmarkStore
-    from index.model import Article, ArticleInfo
+    from index.model import Article, ArticleInfo, EntityKind, LibraryEntity, SearchResult
 
 Shortcut = QKeySequence.StandardKey | str | Sequence[QKeySequence | str]
 
@@ -106,6 +112,10 @@ class MainWindow(QMainWindow):
     bookmarks: Bookmarks
     scopes: LibraryScopes
     updates: Updates
+    page_view: EntityPageView
+    places_map: WorldMap
+    pages: Pages
+    curator: Curator
 
     def __init__(self, data_dir: Path, parent: QWidget | None = None, *,
                  library_factory: LibraryFactory | None = None,
@@ -133,7 +143,9 @@ class MainWindow(QMainWindow):
         self.pane = ReaderPane(self)
         self.reader = self.pane.view
         self.navigator = self.pane.navigator
-        self.setCentralWidget(self.pane)
+        self.centre = QStackedWidget(self)  # the article, or a person's or place's page
+        self.centre.addWidget(self.pane)
+        self.setCentralWidget(self.centre)
         self.search_box = SearchBox(self)
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("mainToolbar")
@@ -234,9 +246,20 @@ class MainWindow(QMainWindow):
         self.zoom_in_action = a("Zoom &in", shortcut=[QKeySequence(SK.ZoomIn), "Ctrl+="])
         self.zoom_out_action = a("Zoom &out", shortcut=SK.ZoomOut)
         self.zoom_reset_action = a("&Actual size", shortcut="Ctrl+0")
+        self.back_action = a("&Back", shortcut=SK.Back,
+                             tip="Back to the previous article or page (Alt+Left)")
+        self.forward_action = a("&Forward", shortcut=SK.Forward,
+                                tip="Forward again (Alt+Right)")
+        self.back_action.setEnabled(False)
+        self.forward_action.setEnabled(False)
         self.about_action = a("&About Broadsheet")
         self.reader.add_context_action(self.bookmark_action)
 
+        self.toolbar.addAction(self.back_action)
+        self.toolbar.addAction(self.forward_action)
+        self.back_action.setIconText("◀ Back")
+        self.forward_action.setIconText("Forward ▶")
+        self.toolbar.addSeparator()
         self.toolbar.addAction(self.add_folder_action)
         self.toolbar.addAction(self.bookmark_action)
         self.toolbar.addAction(self.highlight_action)
@@ -277,6 +300,9 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
             view.addAction(action)
+        go = bar.addMenu("&Go")
+        go.addAction(self.back_action)
+        go.addAction(self.forward_action)
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -286,6 +312,8 @@ class MainWindow(QMainWindow):
         """The docks' contents, the library's threads and the behaviours."""
         from desktop.bookmarks import Bookmarks
         from desktop.bookmarkspanel import BookmarksPanel
+        from desktop.curation import Curator
+        from desktop.entitypage import EntityPageView, Pages
         from desktop.librarypanel import LibraryPanel
         from desktop.panels import EntityPanel
         from desktop.problems import ProblemsPanel
@@ -295,6 +323,7 @@ class MainWindow(QMainWindow):
         from desktop.searchresults import SearchResultsPanel
         from desktop.service import LibraryService
         from desktop.updates import Updates
+        from desktop.worldmap import WorldMap
 
         self.service = LibraryService(self.data_dir, self._library_factory, self)
         self.library_panel = LibraryPanel(self)
@@ -314,6 +343,15 @@ class MainWindow(QMainWindow):
             dock.setWidget(panel)
         self.panels = {EntryKind.PERSON: self.people_panel, EntryKind.PLACE: self.places_panel,
                        EntryKind.STATEMENT: self.statements_panel}
+        self.page_view = EntityPageView(self)
+        self.centre.addWidget(self.page_view)
+        self.places_map = WorldMap(self.places_panel)  # the Places panel's, in library scope
+        self.places_map.setObjectName("placesMap")
+        self.places_panel.splitter.insertWidget(0, self.places_map)
+        self.places_map.setMinimumHeight(140)
+        self.places_panel.splitter.setStretchFactor(0, 3)
+        self.places_panel.splitter.setStretchFactor(1, 2)
+        self.places_map.setVisible(self.places_panel.scope == Scope.LIBRARY)
         self.reading = Reading(self.service, self.pane, self.panels, self.settings, self)
         self.search = Search(self.service, self.search_box, self.results_panel, self.reading,
                              self)
@@ -322,6 +360,9 @@ class MainWindow(QMainWindow):
         self.scopes = LibraryScopes(self.service, self.panels, self.reading, self)
         self.updates = Updates(self.service, self.reading, self.problems_panel,
                                self.cancel_action, self.settings, self)
+        self.pages = Pages(self.service, self.page_view, self.centre, self.pane, self.reading,
+                           self)
+        self.curator = Curator(self.service, self.undo_stack, self, names=self._names)
         status = self.statusBar()
         status.addPermanentWidget(self.updates.progress)
         status.addPermanentWidget(self.updates.cancel_button)
@@ -348,6 +389,8 @@ class MainWindow(QMainWindow):
                 (self.zoom_in_action, self.reader.zoom_in),
                 (self.zoom_out_action, self.reader.zoom_out),
                 (self.zoom_reset_action, self.reader.zoom_reset),
+                (self.back_action, self.pages.back),
+                (self.forward_action, self.pages.forward),
                 (self.about_action, self.about)):
             action.triggered.connect(slot)
         self.highlight_action.toggled.connect(self._set_highlighter)
@@ -374,6 +417,12 @@ class MainWindow(QMainWindow):
         service.hitsFound.connect(self.search.hits_found)
         service.entitiesLoaded.connect(self.scopes.entities_loaded)
         service.statementsLoaded.connect(self.scopes.statements_loaded)
+        service.pageLoaded.connect(self.pages.loaded)
+        service.pageMissing.connect(self.pages.missing)
+        service.curationChanged.connect(self.pages.curation_changed)
+        service.curationChanged.connect(self._corrected)
+        service.entitiesLoaded.connect(self._map_entities)
+        service.searchDone.connect(self._offer_page)
         service.libraryFailed.connect(self.updates.library_failed)
         service.failed.connect(self.updates.failed)
 
@@ -396,6 +445,36 @@ class MainWindow(QMainWindow):
         self.reader.zoomChanged.connect(lambda step: self.settings.set("reader/zoom", step))
         self.navigator.moved.connect(self._mark_moved)
         self.pane.findbar.closeRequested.connect(reading.clear_marks)
+
+        pages, curator = self.pages, self.curator
+        reading.shown.connect(pages.article_shown)
+        self.library_panel.articleChosen.connect(lambda _key: pages.show_reader())
+        for panel in self.panels.values():
+            panel.entryChosen.connect(lambda _entry: pages.show_reader())
+            panel.list.doubleClicked.connect(pages.entry_activated)
+            panel.details.doubleClicked.connect(pages.entry_activated)
+            for view in (panel.list, panel.details):
+                curator.attach(view, lambda: self.reading.key)
+        self.reader.add_context_filler(lambda menu, offset: curator.fill_text_menu(
+            menu, [e for rows in reading.entries.values() for e in rows], reading.key, offset))
+        self.page_view.linkChosen.connect(pages.link_chosen)
+        self.page_view.menuRequested.connect(self._page_menu)
+        self.page_view.exportRequested.connect(pages.export)
+        self.page_view.placeClicked.connect(lambda name: pages.open(name, "place"))
+        pages.navigable.connect(self.back_action.setEnabled)
+        pages.navigable.connect(lambda _back, forward: self.forward_action.setEnabled(forward))
+        pages.message.connect(status.showMessage)
+        pages.shown.connect(lambda page: self.setWindowTitle(f"{page.entity.name} — {APP_NAME}"))
+        self.centre.currentChanged.connect(self._centre_changed)
+        curator.pageRequested.connect(pages.open)
+        curator.statementRequested.connect(pages.open_statement)
+        self.results_panel.pageRequested.connect(pages.open)
+        self.places_panel.scopeChanged.connect(
+            lambda scope: self.places_map.setVisible(scope == Scope.LIBRARY))
+        self.places_panel.libraryEntryChosen.connect(
+            lambda entry: self.places_map.select(entry.name))
+        self.places_map.placeClicked.connect(lambda name: self.places_panel.select(
+            lambda e: e.name == name, notify=True))
 
         search = self.search
         self.search_box.searchRequested.connect(search.requested)
@@ -465,7 +544,8 @@ class MainWindow(QMainWindow):
         self.libraryChanged.emit(len(documents))
 
     def _article_shown(self, article: Article) -> None:
-        self.setWindowTitle(f"{article.info.title} — {APP_NAME}")
+        if self.centre.currentWidget() is self.pane:  # not a reload behind a page
+            self.setWindowTitle(f"{article.info.title} — {APP_NAME}")
         self.mark_position.clear()
         self.library_panel.show_current(article.info.key)
         if not self.reading.preview:
@@ -489,6 +569,41 @@ class MainWindow(QMainWindow):
     def _count_problems(self) -> None:
         count = self.problems_panel.model.rowCount()
         self.problems_dock.setWindowTitle(f"Problems ({count})" if count else "Problems")
+
+    def _names(self, kind: str) -> list[str]:
+        """The names a merge or a new speaker is chosen from: those the panel of that kind
+        lists now (the article's or the library's)."""
+        panel = self.panels.get(EntryKind(kind)) if kind in ("person", "place") else None
+        return sorted({e.name for e in panel.model.entries()}) if panel is not None else []
+
+    def _corrected(self) -> None:
+        """A correction was made or taken back: the panels and the article show it."""
+        self.scopes.refresh()
+        if self.reading.key is not None and not self.reading.preview:
+            self.reading.open(self.reading.key, keep_place=True)
+
+    def _page_menu(self, target: Target, where: QPoint) -> None:
+        own = target == self.page_view.target
+        self.curator.popup(self.curator.menu(target, self.page_view, open_item=not own), where)
+
+    def _offer_page(self, _generation: int, result: SearchResult) -> None:
+        """A search naming a person or place offers their page above the hits."""
+        from desktop.entitypage import named_in
+
+        if result.query.strip() == self.search_box.query().strip():
+            found = named_in(result.query, self._names)
+            self.results_panel.offer_page(*(found or ("", "")))
+
+    def _centre_changed(self) -> None:
+        article = self.reading.article if self.started else None
+        if self.centre.currentWidget() is self.pane and article is not None:
+            self.setWindowTitle(f"{article.info.title} — {APP_NAME}")
+
+    def _map_entities(self, kind: EntityKind, entities: list[LibraryEntity]) -> None:
+        from desktop.worldmap import map_places
+
+        if kind == "place":
+            self.places_map.set_places(map_places(entities))
 
     def _raise(self, dock: QDockWidget) -> None:
         dock.show()

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,7 @@ from PySide6.QtGui import (
     QTextListFormat,
 )
 from PySide6.QtWidgets import (
+    QMenu,
     QTextBrowser,
     QTextEdit,
     QToolTip,
@@ -140,6 +141,7 @@ class ReaderView(QTextBrowser):
         self.zoom_step = 0
         self._layers: dict[Layer, list[Mark]] = {}
         self._context_actions: list[QAction] = []
+        self._context_fillers: list[Callable[[QMenu, int | None], None]] = []
         self.anchorClicked.connect(self._open_link)
         self._apply_font()
 
@@ -330,12 +332,25 @@ class ReaderView(QTextBrowser):
     def add_context_action(self, action: QAction) -> None:
         self._context_actions.append(action)
 
-    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
-        menu = self.createStandardContextMenu(event.pos())
+    def add_context_filler(self, fill: Callable[[QMenu, int | None], None]) -> None:
+        """``fill(menu, offset)`` adds to the context menu what belongs to the text at
+        ``offset`` (code points; None off the text): a name's page, its corrections."""
+        self._context_fillers.append(fill)
+
+    def context_menu(self, pos: QPoint) -> QMenu:
+        """The context menu for the point ``pos`` of the viewport."""
+        menu = self.createStandardContextMenu(pos)
+        offset = self._offset_at(pos)
+        for fill in self._context_fillers:
+            fill(menu, offset)
         if self._context_actions:
             menu.addSeparator()
             for action in self._context_actions:
                 menu.addAction(action)
+        return menu
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        menu = self.context_menu(event.pos())
         menu.exec(event.globalPos())
         menu.deleteLater()
 

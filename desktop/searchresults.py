@@ -142,9 +142,11 @@ class SearchResultsPanel(QWidget):
 
     Signals:
         hitChosen(SearchHit): a hit was chosen (open it with its hits marked).
+        pageRequested(str, str): the offered page of a person or place (name, kind).
     """
 
     hitChosen = Signal(SearchHit)
+    pageRequested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -156,9 +158,14 @@ class SearchResultsPanel(QWidget):
         self.list = make_list(self, "Search results")
         self.list.setModel(self.model)
         self.list.setItemDelegate(HtmlDelegate(self.list))
+        self.page_link = QLabel(self)  # "Tony Blair’s page", when the query names someone
+        self.page_link.setObjectName("searchPageLink")
+        self.page_link.hide()
+        self.page_link.linkActivated.connect(self._page_link)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.summary)
+        layout.addWidget(self.page_link)
         layout.addWidget(self.list, 1)
         self.list.activated.connect(self._chosen)
         self.list.clicked.connect(self._chosen)
@@ -174,7 +181,21 @@ class SearchResultsPanel(QWidget):
         else:
             self.summary.setText(f"No articles match {named}.")
 
+    def offer_page(self, name: str, kind: str) -> None:
+        """Offers the page of the person or place the query names (none: hides it)."""
+        if not name:
+            self.page_link.hide()
+            return
+        self.page_link.setText(f'<a href="{html.escape(kind)}:{html.escape(name)}">'
+                               f"Open {html.escape(name)}’s page</a>")
+        self.page_link.show()
+
+    def _page_link(self, href: str) -> None:
+        kind, _, name = href.partition(":")
+        self.pageRequested.emit(html.unescape(name), kind)
+
     def clear(self) -> None:
+        self.page_link.hide()
         self.model.set_hits("", [])
         self.summary.setText("Type in the search field (Ctrl+K).")
 

@@ -8,7 +8,8 @@ several readers and one writer):
   Whoosh writer; it may start spaCy processes), forgets problems, and looks at the disk for
   the window (which files were handed over, which folders to watch, a first-run preview);
 * the **reader** answers searches, hits in an article, article loads and the library-wide
-  people, places and statements, and polls :meth:`Library.state_token` so that an update
+  people, places and statements, a person's or place's page, makes the reader's
+  corrections (and undoes them), and polls :meth:`Library.state_token` so that an update
   committed by another process (the command line) refreshes the window's list.
 
 Requests are queued signals to the workers' slots; answers come back as queued signals
@@ -33,11 +34,14 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal, SignalInstance, Slot
 
+from desktop.curation import CorrectionLedger
+from index.curation import Correction
 from index.model import (
     Analysis,
     Article,
     ArticleInfo,
     EntityKind,
+    EntityPage,
     LibraryError,
     Phase,
     Progress,
@@ -88,6 +92,10 @@ class Answers(QObject):
         hitsFound(int, str, tuple): generation, article key, the hits' spans.
         entitiesLoaded(EntityKind, list): kind, ``list[LibraryEntity]``.
         statementsLoaded(str, list): speaker ("" for everyone), ``list[LibraryStatement]``.
+        pageLoaded(int, EntityPage): generation, a person's or place's page.
+        pageMissing(int, str): generation, the name no entry goes by.
+        curationChanged(Correction, bool): a correction was made or restored (True) or
+            taken back (False): what the panels and pages show has changed.
         libraryFailed(LibraryError): the library could not do what was asked.
         failed(str): something unexpected went wrong (logged with its traceback).
     """
@@ -107,6 +115,9 @@ class Answers(QObject):
     hitsFound = Signal(int, str, tuple)
     entitiesLoaded = Signal(EntityKind, list)
     statementsLoaded = Signal(str, list)
+    pageLoaded = Signal(int, EntityPage)
+    pageMissing = Signal(int, str)
+    curationChanged = Signal(Correction, bool)
     libraryFailed = Signal(LibraryError)
     failed = Signal(str)
 
@@ -116,6 +127,7 @@ class Answers(QObject):
                 self.progress, self.updateFinished, self.problemsChanged, self.watchFolders,
                 self.articleLoaded, self.articleMissing, self.searchDone, self.queryFailed,
                 self.hitsFound, self.entitiesLoaded, self.statementsLoaded,
+                self.pageLoaded, self.pageMissing, self.curationChanged,
                 self.libraryFailed, self.failed)
 
 
@@ -257,6 +269,7 @@ class Reader(_Worker):
         super().__init__(data_dir, factory)
         self._token = ""
         self._timer: QTimer | None = None
+        self.ledger = CorrectionLedger()  # the window's corrections, for undo and redo
         #: The generation of the newest search asked for (set from the GUI thread): an
         #: older one still running is abandoned.
         self.latest_search = -1
@@ -340,6 +353,50 @@ class Reader(_Worker):
                 self.statementsLoaded.emit(speaker, library.statements(speaker or None))
 
 
+    @Slot(int, list, str)
+    def entity_page(self, generation: int, names: list[str], kind: str) -> None:
+        """The page of the first of ``names`` that an entry goes by (any kind if ``kind``
+        is empty): after a correction the page follows its entry by an old name."""
+        library = self._open()
+        if library is None:
+            return
+        with self._guard("Opening the page"):
+            for name in names:
+                try:
+                    page = library.entity_page(name, kind or None)
+                except KeyError:
+                    continue
+                self.pageLoaded.emit(generation, page)
+                return
+            self.pageMissing.emit(generation, names[0] if names else "")
+
+    @Slot(int, str, str, str)
+    def correct(self, token: int, op: str, subject: str, value: str) -> None:
+        library = self._open()
+        if library is not None:
+            with self._guard("Correcting"):
+                self.curationChanged.emit(self.ledger.make(library, token, op, subject, value),
+                                          True)
+
+    @Slot(int)
+    def undo_correction(self, token: int) -> None:
+        library = self._open()
+        if library is not None:
+            with self._guard("Undoing the correction"):
+                correction = self.ledger.undo(library, token)
+                if correction is not None:
+                    self.curationChanged.emit(correction, False)
+
+    @Slot(int)
+    def redo_correction(self, token: int) -> None:
+        library = self._open()
+        if library is not None:
+            with self._guard("Redoing the correction"):
+                correction = self.ledger.redo(library, token)
+                if correction is not None:
+                    self.curationChanged.emit(correction, True)
+
+
 class LibraryService(Answers):
     """The GUI thread's handle on the two workers: requests, answers, the threads' life.
 
@@ -357,6 +414,10 @@ class LibraryService(Answers):
     _hits = Signal(int, str, str)
     _entities = Signal(EntityKind)
     _statements = Signal(str)
+    _page = Signal(int, list, str)
+    _correct = Signal(int, str, str, str)
+    _undo_correction = Signal(int)
+    _redo_correction = Signal(int)
     _poll = Signal()
     _close = Signal()
 
@@ -385,6 +446,10 @@ class LibraryService(Answers):
                               (self._hits, self.reader.hits_in),
                               (self._entities, self.reader.entities),
                               (self._statements, self.reader.statements),
+                              (self._page, self.reader.entity_page),
+                              (self._correct, self.reader.correct),
+                              (self._undo_correction, self.reader.undo_correction),
+                              (self._redo_correction, self.reader.redo_correction),
                               (self._poll, self.reader.start_polling),
                               (self._close, self.reader.close)):
             request.connect(slot)
@@ -436,6 +501,20 @@ class LibraryService(Answers):
 
     def statements(self, speaker: str = "") -> None:
         self._statements.emit(speaker)
+
+    def entity_page(self, generation: int, names: list[str], kind: str = "") -> None:
+        self._page.emit(generation, list(names), kind)
+
+    def correct(self, token: int, op: str, subject: str, value: str = "") -> None:
+        """Makes a correction (see :mod:`desktop.curation`), answered by
+        ``curationChanged``."""
+        self._correct.emit(token, op, subject, value)
+
+    def undo_correction(self, token: int) -> None:
+        self._undo_correction.emit(token)
+
+    def redo_correction(self, token: int) -> None:
+        self._redo_correction.emit(token)
 
     def _update_done(self, _report: UpdateReport) -> None:
         self.busy = False

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import threading
 import time
 from collections import defaultdict
@@ -25,10 +24,10 @@ from typing import Any
 
 from whoosh.query import Term
 
-from index import paths
+from index import evidence, paths
 from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
-from index.library.entities import aggregate, entity_page, rewrite_entity_terms
+from index.library.entities import aggregate, entity_page, rewrite_entity_terms, unshown
 from index.library.query import MAX_QUERY_CHARS, check_query
 from index.library.said import SaidTerms
 from index.library.said import matching as said_matching
@@ -62,10 +61,6 @@ from index.model import (
     UpdateReport,
 )
 
-#: From this many articles to analyse, spaCy runs in two processes (when ``processes`` is
-#: None): below it the fork and model copy cost more than they save.
-PARALLEL_FROM = 200
-
 
 class Library:
     """A library of articles and its index; see the module docstring.
@@ -75,7 +70,7 @@ class Library:
 
     ``analyser`` (anything with ``analyse_many(documents)``) replaces the spaCy analyser,
     for tests; ``processes`` is how many processes spaCy uses for a big batch (``None``:
-    two on a multi-core machine from :data:`PARALLEL_FROM` articles, else one).
+    :func:`index.analysis.processes_for`, one per usable core for enough articles).
     ``lock_timeout`` is how long :meth:`update` waits for another writer.
     """
 
@@ -216,6 +211,7 @@ class Library:
 
     def _listing(self) -> dict[str, Any]:
         """The article list and each article's copies, once per index state."""
+        self._fresh_searcher()  # forgets what it knew if the index changed
         if "documents" not in self._cache:
             stored = [(_info(f), f.get(S.SHA256) or "") for f in self._stored()]
             by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
@@ -247,11 +243,14 @@ class Library:
         with self._lock:
             curation = self._curation()
             copies = self._listing()["copies"].get(key, ())
+            decisions = self._aggregates()["decisions"]
+        raw = Analysis.from_dict(analysis_dict(fields))
+        shown = evidence.apply(raw, decisions)
         return Article(
             dataclasses.replace(_info(fields), copies=copies),
             text,
             tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
-            curation.apply(Analysis.from_dict(analysis_dict(fields)), text, key).analysis,
+            curation.apply(shown, text, key, unshown(raw, shown)).analysis,
         )
 
     def _stored_fields(self, key: str) -> dict[str, Any] | None:
@@ -397,6 +396,7 @@ class Library:
         return curation
 
     def _aggregates(self) -> dict[str, Any]:
+        self._fresh_searcher()  # forgets what it knew if the index changed
         curation = self._curation()
         if "entities" not in self._cache:
             self._cache.update(aggregate(self._stored(), curation))
@@ -421,13 +421,12 @@ class Library:
         of the speaker's names)."""
         with self._lock:
             found = list(self._aggregates()["statements"])
-            if speaker is not None:
-                entity = self.find_entity(speaker)
-                speaker = entity.name if entity else self._curation().resolve(speaker)
-        if speaker is not None:
-            wanted = speaker.casefold()
-            found = [s for s in found if (s.statement.speaker or "").casefold() == wanted]
-        return found
+            if speaker is None:
+                return found
+            entity = self.find_entity(speaker, EntityKind.PERSON)
+            forms = {self._curation().resolve(speaker).casefold()} if entity is None else {
+                f.casefold() for f in (entity.name, *entity.aliases)}
+        return [s for s in found if (s.statement.speaker or "").casefold() in forms]
 
     def find_entity(self, name: str, kind: EntityKind | str | None = None) -> LibraryEntity | None:
         """The entry that goes by ``name`` (its name or any alias, case-insensitive), the
@@ -610,10 +609,9 @@ class Library:
         if self._analyser is not None:
             return self._analyser
         from index.analysis import Analyser as SpacyAnalyser
+        from index.analysis import processes_for
 
-        processes = self.processes
-        if processes is None:
-            processes = 2 if count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+        processes = self.processes if self.processes is not None else processes_for(count)
         return SpacyAnalyser(n_process=max(1, processes))
 
 

@@ -109,9 +109,11 @@ def test_state_token_changes_when_another_instance_commits(
 ) -> None:
     reader = make_library(data_dir)
     before = reader.state_token()
+    assert reader.documents() == [] and reader.entities("person") == []  # cached now
     writer = make_library(data_dir)
     writer.add_sources([folder])
     writer.update()
+    assert len(reader.documents()) == 2 and reader.entities("person")  # not the cache
     after = reader.state_token()
     assert after != before
     assert reader.state_token() == after  # stable while nothing changes
