@@ -502,7 +502,13 @@ class Library:
         # The file lock keeps other writers out for the whole update; the instance's own
         # lock is taken only around its searcher, so searches go on while articles are
         # analysed.
-        with self._storage.lock(self.lock_timeout):
+        writer_lock = self._storage.lock(self.lock_timeout)
+        try:
+            writer_lock.__enter__()
+        except OSError as exc:  # a read-only data directory: fine while nothing changed
+            return self._unchanged_or_unwritable(exc, started)
+        with contextlib.ExitStack() as held:
+            held.push(writer_lock)
             self._sources.all()  # a damaged list of sources stops here, before any change
             with contextlib.suppress(OSError, LibraryError):  # remembered for `search`
                 self._sources.remember_seeds()
@@ -553,6 +559,33 @@ class Library:
         report = dataclasses.replace(report, failed=new)
         report.extra["rebuilt"] = reason
         return dataclasses.replace(report, seconds=time.monotonic() - started)
+
+    def _unchanged_or_unwritable(self, exc: OSError, started: float) -> UpdateReport:
+        """What an update says where the data directory cannot be written: nothing, when
+        the index already matches the sources; else one sentence (:class:`LibraryError`)."""
+        with self._lock:
+            self._open()
+            state = self._manifest() if self._ix is not None and not self.problem else {}
+            waiting = self._waiting(self._searcher) if self._searcher is not None else 0
+        ctx = UpdateContext(
+            storage=self._storage, sources=self._sources, ix=self._ix,
+            generation=self._current, stored_fields=self._locked_stored_fields,
+            analyser_for=self._analyser_for, lock_timeout=self.lock_timeout,
+        )
+        files = Update(ctx, lambda p: None, lambda: False, state, full=False).scan()
+        changed = sum(
+            1 for f in files
+            if (old := state.get(f.key)) is None
+            or (old.get(S.SIZE), old.get(S.MTIME)) != (f.size, f.mtime)
+        ) + len(set(state) - {f.key for f in files})
+        if changed or waiting or self.problem or self._ix is None:
+            todo = f"{changed} changed article(s)" if changed else "the index"
+            raise LibraryError(
+                f"{self.data_dir} is read-only ({exc.strerror or exc}): {todo} cannot be "
+                "written; the library stays as it was."
+            )
+        return UpdateReport(unchanged=len(files), seconds=time.monotonic() - started,
+                            extra={"rebuilt": None, "analysed": 0, "words": 0})
 
     def prioritise(self, key: str) -> None:
         """Asks for article ``key`` to be analysed next: the running update (in this process

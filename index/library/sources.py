@@ -104,6 +104,8 @@ class SourceList:
     # ------------------------------------------------------------------ writing
 
     def _change(self, change: Any) -> None:
+        if change(self._read()) is False:  # nothing to change: no lock, nothing written
+            return
         lock = FileLock(self.data_dir / SOURCES_LOCK, self.timeout,
                         f"Another Broadsheet process is changing the sources in {self.data_dir}; "
                         "try again in a moment.")
@@ -113,7 +115,7 @@ class SourceList:
                 if change(data) is False:
                     return
                 atomic_write(self.file, json.dumps(data, indent=2) + "\n")
-        except PermissionError as exc:
+        except OSError as exc:  # a read-only place, a permission
             raise LibraryError(
                 f"Cannot write the list of sources in {self.data_dir}: {exc.strerror}."
             ) from exc

@@ -87,8 +87,6 @@ def test_bookmarks_list_on_a_read_only_place_that_never_had_any(data_dir: Path) 
     assert not (data_dir / "bookmarks.sqlite3").exists()
 
 
-@pytest.mark.xfail(strict=True, reason="library split pending: index takes the sources lock "
-                   "(a file it creates) even when nothing changed")
 def test_index_on_a_read_only_place_reads_and_says_what_cannot_be_written(
     data_dir: Path, article: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
