@@ -35,7 +35,8 @@ class Phase(enum.StrEnum):
     """Where an update is (:attr:`Progress.phase`)."""
 
     SCAN = "scan"
-    ANALYSE = "analyse"
+    INDEX = "index"  # the text of new and changed articles: searchable at its commit
+    ANALYSE = "analyse"  # people, places and statements, article by article
     COMMIT = "commit"
     DONE = "done"
 
@@ -255,7 +256,9 @@ class SearchResult:
 @dataclass(frozen=True)
 class ArticleInfo:
     """An indexed article, without its text. ``copies`` are the paths of byte-identical
-    articles elsewhere in the library, listed once under this one."""
+    articles elsewhere in the library, listed once under this one. ``analysed`` is False
+    while only its text is indexed: it is listed and searchable, but its people, places and
+    statements are not known yet (not "none")."""
 
     key: str
     path: str
@@ -265,6 +268,7 @@ class ArticleInfo:
     size: int
     mtime: float
     copies: tuple[str, ...] = ()
+    analysed: bool = True
 
 
 @dataclass(frozen=True)
@@ -275,6 +279,12 @@ class Article:
     text: str
     blocks: tuple[Block, ...]
     analysis: Analysis
+
+    @property
+    def analysed(self) -> bool:
+        """False while the article waits for its analysis: ``analysis`` is then empty
+        because nothing is known yet, not because the article names no one."""
+        return self.info.analysed
 
 
 @dataclass(frozen=True)
@@ -381,24 +391,42 @@ class Problem:
 
 @dataclass(frozen=True)
 class Progress:
-    """Where a long job is: ``done`` of ``total`` files, in ``phase``.
+    """Where a long job is: ``done`` of ``total`` files in ``phase`` (a :class:`Phase`).
 
-    ``phase`` is a :class:`Phase`; ``fraction`` reaches 1.0 only in ``done``, after the
-    index is committed.
+    An update tells the library's state in two counts as well: of its ``articles``,
+    ``searchable`` are in the committed index and ``analysed`` of those have their people,
+    places and statements ("2,225 searchable · 812 of 2,225 analysed"; see
+    :meth:`counts`). ``completed`` is the share of the update's work done (the text phase
+    weighs less than the analysis, as it takes less time). ``fraction`` reaches 1.0 only
+    in ``done``, when every article is searchable *and* analysed, or the update stopped.
     """
 
     phase: Phase
     done: int
     total: int
     path: str = ""
+    searchable: int = 0
+    analysed: int = 0
+    articles: int = 0
+    completed: float | None = None
 
     @property
     def fraction(self) -> float:
         if self.phase == "done":
             return 1.0
+        if self.completed is not None:
+            return min(max(self.completed, 0.0), 0.99)
         if not self.total:
             return 0.0
         return min(self.done / self.total, 0.99)
+
+    def counts(self) -> str:
+        """The two counts in words, as the window's status bar and the terminal show them:
+        ``"2,225 searchable · 812 of 2,225 analysed"`` (empty before an update knows them)."""
+        if not self.articles and not self.searchable:
+            return ""
+        return (f"{self.searchable:,} searchable · "
+                f"{self.analysed:,} of {max(self.articles, self.searchable):,} analysed")
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,8 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from whoosh.query import Term
+
 from index import paths
 from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
@@ -39,7 +41,7 @@ from index.library.search import (
 )
 from index.library.sources import SourceList
 from index.library.storage import Storage, describe
-from index.library.update import Analyser, Update, UpdateContext, analysis_dict
+from index.library.update import Analyser, Update, UpdateContext, analysis_dict, prioritise
 from index.model import (
     Analysis,
     Article,
@@ -49,6 +51,7 @@ from index.model import (
     EntityPage,
     LibraryCorrupt,
     LibraryEntity,
+    LibraryError,
     LibraryStatement,
     Problem,
     Progress,
@@ -67,6 +70,9 @@ PARALLEL_FROM = 200
 class Library:
     """A library of articles and its index; see the module docstring.
 
+    ``with_seeds`` puts the bundled seed articles in the library or leaves them out; None
+    (the default) does as the last update that was told did (an update remembers it).
+
     ``analyser`` (anything with ``analyse_many(documents)``) replaces the spaCy analyser,
     for tests; ``processes`` is how many processes spaCy uses for a big batch (``None``:
     two on a multi-core machine from :data:`PARALLEL_FROM` articles, else one).
@@ -77,13 +83,12 @@ class Library:
         self,
         data_dir: Path | str | None = None,
         *,
-        with_seeds: bool = True,
+        with_seeds: bool | None = None,
         analyser: Analyser | None = None,
         processes: int | None = 1,
         lock_timeout: float = 10.0,
     ) -> None:
         self.data_dir = paths.data_dir(data_dir)
-        self.with_seeds = with_seeds
         self.lock_timeout = lock_timeout
         self.processes = processes
         self._analyser = analyser
@@ -101,6 +106,12 @@ class Library:
             self._open()
 
     # ------------------------------------------------------------------ sources
+
+    @property
+    def with_seeds(self) -> bool:
+        """Whether the bundled seeds are in the library: as the caller said, else as the
+        last update that was told remembered (in ``sources.json``), else yes."""
+        return self._sources.with_seeds
 
     def sources(self) -> list[Path]:
         """Every source, the bundled seeds first."""
@@ -149,7 +160,8 @@ class Library:
 
     def _fresh_searcher(self) -> Any:
         """The searcher, reopened if another process (or an update) changed the index."""
-        if self._storage.current() != self._current:
+        current = self._storage.current()
+        if current != self._current or (self._searcher is None and current is not None):
             self._open()
         elif self._searcher is not None:
             try:
@@ -198,6 +210,7 @@ class Library:
         """Every indexed article (no text), by title; byte-identical articles are listed
         once, under the first path, with the others in :attr:`ArticleInfo.copies`."""
         with self._lock:
+            self._fresh_searcher()  # a commit since (any process's) clears the cached list
             listed = self._listing()["documents"]
         return list(listed)
 
@@ -277,11 +290,17 @@ class Library:
             searcher = self._fresh_searcher()
             if searcher is None:
                 parse_query(query)  # a malformed query is still said to be one
+                if self.problem:  # never "no articles match" from a missing or damaged index
+                    raise LibraryCorrupt(
+                        f"The library cannot be searched: {self.problem}; "
+                        "updating the library rebuilds it from the sources.")
                 return SearchResult(query, (), 0, None)
             try:
+                # Phrases come from the word pairs, which an article has once analysed;
+                # while some are not, from the text's positions (slower, same matches).
                 return run_search(searcher, self._curated_query(query), limit,
                                   vocabulary=self._vocabulary, should_stop=should_stop,
-                                  shown=query)
+                                  shown=query, pairs=not self._waiting(searcher))
             except (QueryError, SearchCancelled):
                 raise
             except Exception as exc:  # query_failures let through only damage
@@ -464,13 +483,20 @@ class Library:
         cancel: Callable[[], bool] | None = None,
         *,
         rebuild: bool = False,
+        analyse: bool = True,
     ) -> UpdateReport:
-        """Brings the index in line with the sources (see :mod:`index.library.update`).
+        """Brings the index in line with the sources (see :mod:`index.library.update`): the
+        text of new and changed articles first (every article searchable at its commit),
+        then the analysis of every article not analysed yet (``analyse=False`` leaves it
+        to the next update). A cancel leaves every article indexed so far searchable.
 
         Raises :class:`~index.model.LibraryLocked` when another process is updating the
         library, :class:`~index.model.LibraryError` when the list of sources is damaged.
         ``failed`` in the report holds the problems that are new in this update; all of
-        them are :meth:`problems`.
+        them are :meth:`problems`. ``extra`` holds ``analysed`` (articles analysed by this
+        update), ``waiting`` (articles left to analyse), ``searchable`` and
+        ``searchable_seconds`` (when the text phase committed), ``words`` and ``rebuilt``
+        (why the index was rebuilt, or None).
         """
         started = time.monotonic()
         notify = progress or (lambda p: None)
@@ -480,8 +506,11 @@ class Library:
         # analysed.
         with self._storage.lock(self.lock_timeout):
             self._sources.all()  # a damaged list of sources stops here, before any change
+            with contextlib.suppress(OSError, LibraryError):  # remembered for `search`
+                self._sources.remember_seeds()
             with self._lock:
                 self._open()  # another process may have changed it since we opened it
+            self._storage.remove_strays()  # what a killed rebuild left
             reason: str | None = None
             if rebuild:
                 reason = "a rebuild was asked for"
@@ -489,6 +518,8 @@ class Library:
                 reason = self.problem
             elif self._ix is None:
                 reason = "there was no index yet"
+            elif (gen := self._storage.generation_dir(self._current)) is not None:
+                reason = self._storage.verify(gen, full=True)
             state: dict[str, dict[str, Any]] = {}
             if reason is None:
                 try:
@@ -505,7 +536,8 @@ class Library:
                 analyser_for=self._analyser_for,
                 lock_timeout=self.lock_timeout,
             )
-            run = Update(ctx, notify, stop, state, full=reason is not None)
+            run = Update(ctx, notify, stop, state, full=reason is not None, analyse=analyse,
+                         started=started)
             try:
                 report = run.run()
             finally:
@@ -523,6 +555,42 @@ class Library:
         report = dataclasses.replace(report, failed=new)
         report.extra["rebuilt"] = reason
         return dataclasses.replace(report, seconds=time.monotonic() - started)
+
+    def prioritise(self, key: str) -> None:
+        """Asks for article ``key`` to be analysed next: the running update (in this process
+        or another) takes it before the others it has not started, and commits it at once;
+        without one, the next update does. For a window opening an article that is not
+        analysed yet (:attr:`Article.analysed`); a no-op in a read-only data directory."""
+        with contextlib.suppress(OSError):
+            prioritise(self.data_dir, key)
+
+    def analysis_state(self) -> tuple[int, int]:
+        """``(analysed, searchable)``: how many of the articles in the index are analysed,
+        for a client that did not start the update ("812 of 2,225 analysed")."""
+        with self._lock:
+            searcher = self._fresh_searcher()
+            if searcher is None:
+                return 0, 0
+            try:
+                total = searcher.doc_count()
+                waiting = self._count(searcher, S.NO)
+            except Exception as exc:  # Whoosh raises anything from pickle to struct errors
+                self._corrupt(exc)
+        return total - waiting, total
+
+    def _waiting(self, searcher: Any) -> int:
+        """How many articles have no word pairs yet (not analysed, or analysed by an update
+        that has not made its last commit)."""
+        return self._count(searcher, S.NO) + self._count(searcher, S.UNPAIRED)
+
+    def _count(self, searcher: Any, state: str) -> int:
+        """How many live articles have this :data:`S.ANALYSED` (cached per searcher)."""
+        cached = self._cache.get(f"analysed:{state}")
+        if cached is None or cached[0] is not searcher:
+            found = searcher.docs_for_query(Term(S.ANALYSED, state))
+            cached = (searcher, sum(1 for _ in found))
+            self._cache[f"analysed:{state}"] = cached
+        return int(cached[1])
 
     def _locked_stored_fields(self, key: str) -> dict[str, Any] | None:
         with self._lock:
@@ -566,4 +634,5 @@ def _info(fields: dict[str, Any]) -> ArticleInfo:
         source=fields.get(S.SOURCE) or "",
         size=int(fields.get(S.SIZE) or 0),
         mtime=float(fields.get(S.MTIME) or 0.0),
+        analysed=fields.get(S.ANALYSED, S.YES) != S.NO,
     )

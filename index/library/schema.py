@@ -17,7 +17,7 @@ from whoosh.analysis import Filter, StemmingAnalyzer, Token
 from index.model import Person, Place
 
 #: Version of the layout below, stored beside the index; a mismatch triggers a rebuild.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Field names, used everywhere instead of string literals.
 KEY = "key"
@@ -37,6 +37,16 @@ ENCODING = "encoding"
 WARNINGS = "warnings"
 BLOCKS = "blocks"
 ANALYSIS = "analysis"
+DATELINE_SPAN = "dateline_span"
+ANALYSED = "analysed"
+
+#: Values of :data:`ANALYSED`: an article is written with its text first (searchable at
+#: once, no people, places or statements yet, no word pairs: NO), again as soon as it is
+#: analysed, without its word pairs (readers see the analysis: UNPAIRED), and once more
+#: whole when the update ends (YES), all of them in one new segment.
+YES = "yes"
+NO = "no"
+UNPAIRED = "unpaired"
 
 #: Fields a user may name in a query (``title:…``, ``person:…``, ``place:…``); ``text`` is
 #: the default field and may be named too.
@@ -81,8 +91,15 @@ def make_schema() -> fields.Schema:
             # The title, searchable with ``title:``, boosted because a word in the title says
             # more about an article than one in its body.
             TITLE: fields.TEXT(analyzer=TEXT_ANALYZER, stored=True, field_boost=2.0),
-            # The dateline as the document gives it ("WASHINGTON"); shown, not searched.
+            # The dateline as the document gives it ("WASHINGTON"); shown, not searched. Its
+            # span in the text is what the analyser needs of it (the analysis reads the
+            # stored text, not the file, so its offsets are those of what is indexed).
             DATELINE: fields.STORED(),
+            DATELINE_SPAN: fields.STORED(),
+            # Whether the article is analysed (YES) or only its text is indexed so far (NO):
+            # indexed, so that a search can tell cheaply whether every article has its word
+            # pairs, and an update which articles are left to analyse.
+            ANALYSED: fields.ID(stored=True),
             # The analysed text: searched (with positions, for phrases), stored for snippets
             # and the reader. Not ``spelling=True``: Whoosh's spelling field more than doubles
             # the indexing time; "did you mean" uses the library's word list instead
@@ -91,10 +108,14 @@ def make_schema() -> fields.Schema:
             # The same text as pairs of neighbouring stems ("prime minist"): a two-word
             # phrase is then one posting list instead of a walk over two words' positions
             # (index.search.fast_phrases), the slowest queries made as fast as a word.
+            # Written with the analysis, not with the text: it is three quarters of the
+            # cost of indexing a text, and a phrase is answered from TEXT's positions while
+            # some article has no pairs yet (index.library.core.Library.search).
             PAIRS: fields.TEXT(analyzer=PAIR_ANALYZER, phrase=False),
-            # People and places by canonical name, aliases, and each word of the canonical
-            # name, all lower-cased: person:"Lloyd Austin", person:Austin and person:"Mr Austin"
-            # all find the article. Comma-separated so a name stays one term.
+            # (Written with the analysis.) People and places by canonical name, aliases,
+            # and each word of the canonical name, all lower-cased: person:"Lloyd Austin",
+            # person:Austin and person:"Mr Austin" all find the article. Comma-separated so
+            # a name stays one term.
             PERSON: fields.KEYWORD(lowercase=True, commas=True, scorable=True),
             PLACE: fields.KEYWORD(lowercase=True, commas=True, scorable=True),
             # What the incremental update compares: size and mtime first (cheap), the SHA-256

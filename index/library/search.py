@@ -83,9 +83,13 @@ def run_search(
     vocabulary: Callable[[], Sequence[str]] = tuple,
     should_stop: StopCheck | None = None,
     shown: str | None = None,
+    pairs: bool = True,
 ) -> SearchResult:
     """The best ``limit`` articles for the query ``text`` on a Whoosh ``searcher``, with
     snippets and hit offsets.
+
+    ``pairs=False`` answers phrases from the text's positions only, not from the word
+    pairs (:func:`fast_phrases`): while some article is not analysed, it has no pairs yet.
 
     ``vocabulary`` gives the library's unstemmed words, asked for only when nothing matched
     (for "did you mean"); ``should_stop`` is asked between steps (see
@@ -106,7 +110,8 @@ def run_search(
         # every match as it goes, where Whoosh's default would run the query a second time
         # for the total (twice the cost of a phrase query).
         collector = TopCollector(limit=max(1, limit), usequality=False, replace=0)
-        searcher.search_with_collector(fast_phrases(q), stoppable(collector, should_stop))
+        runnable = fast_phrases(q) if pairs else q
+        searcher.search_with_collector(runnable, stoppable(collector, should_stop))
         results = collector.results()
         highlighter = Highlighter(q, reader)
         hits = []

@@ -1,10 +1,13 @@
 """The user's list of sources (folders and files added to the library) and of problems.
 
 ``sources.json`` holds the folders and files the user added (the bundled seeds are implicit)
-and the files inside them the user removed (``excluded``). It is the user's data: every
-change is a read-modify-write under its own file lock (``sources.lock``), written
-atomically, so two processes adding sources at once lose nothing; a damaged file is an
-error, never an empty list (an empty list would make the next update remove every article).
+and the files inside them the user removed (``excluded``), and whether the bundled seeds
+are in the library (``seeds``, remembered from the last update that was told, so that a
+rebuild started by ``search`` leaves them out after ``index --no-seeds``). It is the
+user's data: every change is a read-modify-write under its own file lock
+(``sources.lock``), written atomically, so two processes adding sources at once lose
+nothing; a damaged file is an error, never an empty list (an empty list would make the
+next update remove every article).
 Reading takes no lock and writes nothing, so it works in a read-only data directory.
 
 ``problems.json`` is what the last update could not read (file, reason, when), written by
@@ -30,10 +33,19 @@ PROBLEMS_FILE = "problems.json"
 class SourceList:
     """The sources of one data directory."""
 
-    def __init__(self, data_dir: Path, *, with_seeds: bool = True, timeout: float = 10.0) -> None:
+    def __init__(
+        self, data_dir: Path, *, with_seeds: bool | None = None, timeout: float = 10.0
+    ) -> None:
         self.data_dir = data_dir
-        self.with_seeds = with_seeds
+        self._with_seeds = with_seeds
         self.timeout = timeout
+
+    @property
+    def with_seeds(self) -> bool:
+        """Whether the bundled seeds are a source: as told, else as remembered (yes)."""
+        if self._with_seeds is not None:
+            return self._with_seeds
+        return bool(self._read().get("seeds", True))
 
     @property
     def file(self) -> Path:
@@ -41,7 +53,7 @@ class SourceList:
 
     # ------------------------------------------------------------------ reading
 
-    def _read(self) -> dict[str, list[str]]:
+    def _read(self) -> dict[str, Any]:
         try:
             raw = self.file.read_bytes()
         except FileNotFoundError:
@@ -63,10 +75,13 @@ class SourceList:
                 f"The list of sources ({self.file}) is damaged ({exc}); nothing was removed "
                 "from the library. Fix the file, or delete it and add your folders again."
             ) from exc
-        return {
+        found: dict[str, Any] = {
             "sources": [p for p in sources if isinstance(p, str)],
             "excluded": [p for p in excluded if isinstance(p, str)],
         }
+        if isinstance(data.get("seeds"), bool):
+            found["seeds"] = data["seeds"]
+        return found
 
     def added(self) -> list[Path]:
         """The folders and files the user added, in the order they were added."""
@@ -74,8 +89,10 @@ class SourceList:
 
     def all(self) -> list[Path]:
         """Every source, the bundled seeds first."""
-        found = [paths.seeds_dir()] if self.with_seeds else []
-        for p in self.added():
+        data = self._read()
+        seeds = self._with_seeds if self._with_seeds is not None else data.get("seeds", True)
+        found = [paths.seeds_dir()] if seeds else []
+        for p in (Path(p) for p in data["sources"]):
             if p not in found:
                 found.append(p)
         return found
@@ -111,7 +128,7 @@ class SourceList:
                 raise FileNotFoundError(f"No such file or folder: {source}")
             resolved.append(str(path))
 
-        def change(data: dict[str, list[str]]) -> bool:
+        def change(data: dict[str, Any]) -> bool:
             before = json.dumps(data)
             for path in resolved:
                 if path in data["excluded"]:
@@ -129,7 +146,7 @@ class SourceList:
         folders = [str(p) for p in self.all()]
         changed = False
 
-        def change(data: dict[str, list[str]]) -> bool:
+        def change(data: dict[str, Any]) -> bool:
             nonlocal changed
             if resolved in data["sources"]:
                 data["sources"].remove(resolved)
@@ -142,6 +159,22 @@ class SourceList:
 
         self._change(change)
         return changed
+
+    def remember_seeds(self) -> None:
+        """Remembers whether the seeds are in the library when this list was told (by a
+        caller's ``with_seeds``) and it differs from what is remembered; writes nothing
+        otherwise (a read-only data directory stays readable)."""
+        wanted = self._with_seeds
+        if wanted is None or self._read().get("seeds", True) == wanted:
+            return
+
+        def change(data: dict[str, Any]) -> bool:
+            if data.get("seeds", True) == wanted:
+                return False
+            data["seeds"] = wanted
+            return True
+
+        self._change(change)
 
     def _is_seed(self, path: str) -> bool:
         return self.with_seeds and path == str(paths.seeds_dir())

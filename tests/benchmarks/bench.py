@@ -3,10 +3,16 @@
 It indexes ``../shared/corpus/bbc`` (relative to the repository root) into a temporary data
 directory — NLP included — and prints, with the machine's figures:
 
+* how long until every article is searchable (the text phase's commit) and until every
+  article is analysed (the commit after which every article's people, places and
+  statements are in the index, ``index_seconds``), from an empty data directory, and when
+  the update ended (the articles written whole once more, word pairs too, in one segment);
 * indexing throughput in words per second, beside bare spaCy NER on the same texts;
 * search latency p50/p95 (snippets and hit offsets included) over a fixed set of queries,
   beside SQLite FTS5 (porter tokenizer) answering the same queries with ``snippet()``;
 * the time a fresh process takes to open the library and answer its first query;
+* the window's cold start over a bare PySide6 window's (``tests/e2e/startup.py``, run as a
+  subprocess; null where it cannot run: no Xvfb);
 
 and, as its last line, one JSON object with exactly the keys of :data:`RESULT_KEYS`.
 Run it with ``nice``: the machine is shared.
@@ -35,8 +41,10 @@ one_blas_thread()  # as `broadsheet index` does, before numpy loads
 CORPUS = REPO.parent / "shared" / "corpus" / "bbc"
 
 RESULT_KEYS = (
-    "docs", "words", "index_seconds", "index_words_per_s", "spacy_ner_words_per_s",
-    "search_p50_ms", "search_p95_ms", "fts5_p50_ms", "fts5_p95_ms", "cold_first_query_s",
+    "docs", "words", "searchable_seconds", "index_seconds", "update_seconds",
+    "index_words_per_s",
+    "spacy_ner_words_per_s", "search_p50_ms", "search_p95_ms", "fts5_p50_ms", "fts5_p95_ms",
+    "cold_first_query_s", "startup_ratio", "gui_rss_mb",
 )
 
 #: (Whoosh query, the same query in FTS5's syntax); words, phrases, boolean, wildcard, fields.
@@ -122,7 +130,7 @@ def machine() -> None:
         f"({', '.join(nlp.pipe_names)}), sqlite {sqlite3.sqlite_version}")
 
 
-def index_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, float], object]:
+def index_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, float | None], object]:
     from index.library import Library
     from index.model import Progress
 
@@ -131,12 +139,29 @@ def index_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, float], object
     folders = sorted(p for p in corpus.iterdir() if p.is_dir())
     library.add_sources(folders or [corpus])
     last = [0.0]
+    started = time.monotonic()
+    searchable: list[float] = []
+    analysed: list[float] = []
 
     def progress(p: Progress) -> None:
         now = time.monotonic()
+        if p.phase == "commit" and not analysed and p.articles and \
+                p.analysed == p.articles:
+            analysed.append(now - started)
+            seen = Library(data_dir, with_seeds=False).analysis_state()
+            say(f"every article analysed after {analysed[0]:.1f} s ({seen[0]} of {seen[1]} "
+                "for a new reader)")
+        if p.phase == "commit" and not searchable and p.articles and \
+                p.searchable == p.articles:
+            searchable.append(now - started)
+            # Checked from outside, as another process would: every article is there.
+            seen = Library(data_dir, with_seeds=False).analysis_state()[1]
+            say(f"every article searchable after {searchable[0]:.1f} s ({seen} in the "
+                "index for a new reader)")
         if p.phase in ("commit", "done") or now - last[0] > 10:
             last[0] = now
-            print(f"  … {p.phase} {p.done}/{p.total}", file=sys.stderr, flush=True)
+            print(f"  … {p.phase} {p.done}/{p.total} {p.counts()}", file=sys.stderr,
+                  flush=True)
 
     from index.library.core import PARALLEL_FROM
 
@@ -147,14 +172,19 @@ def index_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, float], object
     report = library.update(progress=progress)
     docs = len(library.documents())
     words = int(report.extra.get("words", 0))
-    say(f"indexed {docs} articles, {words} words in {report.seconds:.1f} s "
-        f"({words / report.seconds:,.0f} words/s); failed: {len(report.failed)}")
+    seconds = analysed[0] if analysed else report.seconds
+    say(f"indexed and analysed {docs} articles, {words} words in {seconds:.1f} s "
+        f"({words / seconds:,.0f} words/s); failed: {len(report.failed)}; "
+        f"searchable after {report.extra.get('searchable_seconds') or 0:.1f} s; the "
+        f"update ended (word pairs written, one segment) after {report.seconds:.1f} s")
     for problem in report.failed[:5]:
         say(f"  failed: {problem.path}: {problem.reason}")
     again = library.update()
     say(f"re-index of the unchanged library: {again.seconds * 1000:.0f} ms "
         f"({again.unchanged} unchanged)")
-    return {"docs": docs, "words": words, "index_seconds": report.seconds}, library
+    return {"docs": docs, "words": words, "index_seconds": seconds,
+            "update_seconds": report.seconds,
+            "searchable_seconds": searchable[0] if searchable else None}, library
 
 
 def bare_ner(texts: list[str], sample: int) -> float:
@@ -252,12 +282,36 @@ def cold_first_query(data_dir: Path) -> float:
     return wall
 
 
+def startup_ratio() -> float | None:
+    """The window's cold start over a bare window's, as ``tests/e2e/startup.py`` measures
+    it (3 runs), or None where it cannot run."""
+    script = REPO / "tests" / "e2e" / "startup.py"
+    try:
+        run = subprocess.run([sys.executable, str(script), "--runs", "3"], cwd=REPO,
+                             capture_output=True, text=True, timeout=900)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        say(f"start-up: could not run {script.name} ({exc})")
+        return None
+    import re
+
+    found = re.search(r"ratio median broadsheet / median bare: ([0-9.]+)", run.stdout)
+    if run.returncode or not found:
+        say(f"start-up: {script.name} gave no ratio (exit {run.returncode}: "
+            f"{(run.stderr or run.stdout).strip()[-200:]})")
+        return None
+    for line in run.stdout.splitlines():
+        say(f"  start-up: {line}")
+    return float(found.group(1))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--ner-sample", type=int, default=300,
                         help="texts for the bare-NER figure (0: all of them; default 300)")
     parser.add_argument("--corpus", type=Path, default=CORPUS,
                         help="the folder to index (default: the BBC corpus)")
+    parser.add_argument("--no-startup", action="store_true",
+                        help="leave out the window's start-up (startup_ratio: null)")
     args = parser.parse_args()
     if not args.corpus.is_dir():
         print(f"bench: the corpus is not at {args.corpus}", file=sys.stderr)
@@ -273,10 +327,16 @@ def main() -> int:
         say(f"search p95 / FTS5 p95 = {p95 / f95:.1f}x")
         library.close()  # type: ignore[attr-defined]
         cold = cold_first_query(data_dir)
+    ratio = None if args.no_startup else startup_ratio()
+    # The window's peak RSS while it indexes is not measured here (it needs the window
+    # driven through an indexing run): null rather than a figure not measured.
+    searchable = figures["searchable_seconds"]
     result = {
         "docs": figures["docs"],
         "words": figures["words"],
+        "searchable_seconds": None if searchable is None else round(searchable, 2),
         "index_seconds": round(figures["index_seconds"], 2),
+        "update_seconds": round(figures["update_seconds"], 2),
         "index_words_per_s": round(figures["words"] / figures["index_seconds"]),
         "spacy_ner_words_per_s": round(ner),
         "search_p50_ms": round(p50, 2),
@@ -284,6 +344,8 @@ def main() -> int:
         "fts5_p50_ms": round(f50, 2),
         "fts5_p95_ms": round(f95, 2),
         "cold_first_query_s": round(cold, 2),
+        "startup_ratio": None if ratio is None else round(ratio, 2),
+        "gui_rss_mb": None,
     }
     assert tuple(result) == RESULT_KEYS
     print(json.dumps(result), flush=True)

@@ -20,7 +20,17 @@ from index import paths
 from index.library import Library
 from index.library.storage import CURRENT, INDEX_DIR, LOCK_FILE, VERSION_FILE
 from index.library.update import _key_of_resolved
-from index.model import Analysis, Document, LibraryLocked, Person, Place, Progress, Statement
+from index.model import (
+    Analysis,
+    Document,
+    LibraryCorrupt,
+    LibraryLocked,
+    Person,
+    Phase,
+    Place,
+    Progress,
+    Statement,
+)
 
 KNOWN_PEOPLE = {
     "Lloyd Austin": ("Lloyd Austin", "Mr Austin"),
@@ -300,17 +310,42 @@ def test_bookmarks_follow_an_edit_through_a_rebuild(data_dir: Path, articles: Pa
 # ---------------------------------------------------------------------------- progress, cancel
 
 
-def test_progress_reaches_100_only_when_committed(data_dir: Path, articles: Path) -> None:
+def test_progress_tells_two_counts_and_reaches_100_when_both_are_done(
+    data_dir: Path, articles: Path
+) -> None:
     seen: list[Progress] = []
     library = make_library(data_dir)
     library.add_sources([articles])
     library.update(progress=seen.append)
     assert seen[-1].phase == "done" and seen[-1].fraction == 1.0
     assert all(p.fraction < 1.0 for p in seen[:-1])
-    analysed = [p for p in seen if p.phase == "analyse"]
-    assert [(p.done, p.total) for p in analysed] == [(1, 2), (2, 2)]
-    assert {Path(p.path).name for p in analysed} == {"austin.txt", "lovelace.txt"}
-    assert [p.phase for p in seen].index("commit") > [p.phase for p in seen].index("analyse")
+    fractions = [p.fraction for p in seen]
+    assert fractions == sorted(fractions)  # it never goes back
+    phases = [p.phase for p in seen]
+    # The text of both, one commit; then their analysis, one more commit.
+    assert [(p.done, p.total) for p in seen if p.phase == "index"] == [(1, 2), (2, 2)]
+    assert [(p.done, p.total) for p in seen if p.phase == "analyse"] == [(1, 2), (2, 2)]
+    assert {Path(p.path).name for p in seen if p.phase == "analyse"} == {
+        "austin.txt", "lovelace.txt"}
+    text_commit = phases.index("commit")
+    assert phases.index("index") < text_commit < phases.index("analyse")
+    # The text; the analysis (every article analysed); the whole articles, word pairs too.
+    assert phases[-3:] == ["commit", "commit", "done"] and phases.count("commit") == 3
+    assert seen[-3].counts() == "2 searchable · 2 of 2 analysed"
+    searchable = seen[text_commit]
+    assert (searchable.searchable, searchable.analysed, searchable.articles) == (2, 0, 2)
+    assert searchable.counts() == "2 searchable · 0 of 2 analysed"
+    assert seen[-1].counts() == "2 searchable · 2 of 2 analysed"
+
+
+def test_progress_counts_in_words() -> None:
+    p = Progress(Phase.ANALYSE, 812, 2225, "", searchable=2225, analysed=812, articles=2225,
+                 completed=0.4)
+    assert p.counts() == "2,225 searchable · 812 of 2,225 analysed"
+    assert p.fraction == 0.4
+    assert Progress(Phase.COMMIT, 2, 2, completed=1.0).fraction == 0.99  # not yet done
+    assert Progress(Phase.DONE, 0, 0).fraction == 1.0
+    assert Progress(Phase.ANALYSE, 1, 2).counts() == ""  # an old-style progress
 
 
 def test_a_long_update_shows_its_articles_as_it_goes(
@@ -324,24 +359,61 @@ def test_a_long_update_shows_its_articles_as_it_goes(
     for i in range(5):
         write(articles / f"more{i}.txt", f"Report {i}\n\nAlan Turing spoke in Paris.\n")
     monkeypatch.setattr(index.library.update, "COMMIT_EVERY", 2)
-    visible: list[int] = []
-
-    commits: list[int] = []
+    seen: list[tuple[int, tuple[int, int], int, int]] = []  # what another reader sees
 
     def watch(p: Progress) -> None:
-        if p.phase == "analyse":  # what another reader (the window) sees meanwhile
-            visible.append(len(make_library(data_dir).documents()))
-        elif p.phase == "commit" and p.done < p.total:  # announced once it is made
-            commits.append(len(make_library(data_dir).documents()))
+        if p.phase == "commit":  # announced once it is made
+            reader = make_library(data_dir)
+            seen.append((len(reader.documents()), reader.analysis_state(),
+                         reader.search("Turing").total, reader.search("person:Turing").total))
 
     library.update(progress=watch)
-    assert visible[0] == 2 and visible[-1] == 6  # 2 before; 2 + 4 committed by the last file
-    assert visible == sorted(visible) and len(set(visible)) >= 3
-    assert commits == [4, 6]
-    assert len(library.documents()) == 7
+    # Every article listed and searchable at the first commit, before any is analysed;
+    # then the analysis arrives two by two, with the person: field.
+    assert seen == [(7, (2, 7), 5, 0), (7, (4, 7), 5, 2), (7, (6, 7), 5, 4),
+                    (7, (7, 7), 5, 5), (7, (7, 7), 5, 5)]  # the last: the whole articles
 
 
-def test_cancelled_update_leaves_a_consistent_index(data_dir: Path, articles: Path) -> None:
+def test_an_article_not_analysed_yet_says_so(data_dir: Path, articles: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    report = library.update(analyse=False)
+    assert len(report.added) == 2 and report.extra["waiting"] == 2
+    key = paths.document_key(articles / "austin.txt")
+    assert [i.analysed for i in library.documents()] == [False, False]
+    article = library.article(key)
+    assert not article.analysed and article.analysis.people == ()
+    assert library.search("upgrading").total == 1  # searchable all the same
+    assert library.search('"went to Japan"').total == 1  # phrases from the text's positions
+    assert library.search("person:Austin").total == 0
+    assert library.analysis_state() == (0, 2)
+    report = library.update()
+    assert report.extra["analysed"] == 2 and report.added == () and report.unchanged == 2
+    article = library.article(key)
+    assert article.analysed and [p.name for p in article.analysis.people] == ["Lloyd Austin"]
+    assert library.search('"went to Japan"').total == 1  # now from the word pairs
+    assert library.search("person:Austin").total == 1
+    assert library.analysis_state() == (2, 2)
+
+
+def test_a_reader_sees_an_article_written_again(data_dir: Path, articles: Path) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    key = paths.document_key(articles / "austin.txt")
+    reader = make_library(data_dir)
+    assert reader.search("upgrading").total == 1  # its searcher is open
+    write(articles / "austin.txt", "Austin visits Taiwan\n\nLloyd Austin went to Taiwan.\n")
+    library.update()
+    # Whoosh's refresh kept the old copy of the article, with the deletions it had then.
+    assert reader.search("upgrading").total == 0
+    assert reader.article(key).text.startswith("Austin visits Taiwan")
+    assert [p.name for p in reader.article(key).analysis.places] == ["Taiwan"]
+
+
+def test_cancelled_update_leaves_every_article_searchable(
+    data_dir: Path, articles: Path
+) -> None:
     library = make_library(data_dir)
     library.add_sources([articles])
     library.update()
@@ -355,18 +427,94 @@ def test_cancelled_update_leaves_a_consistent_index(data_dir: Path, articles: Pa
 
     report = library.update(progress=progress, cancel=lambda: len(analysed) >= 2)
     assert report.cancelled
-    assert len(report.added) == 2
-    # What was committed is whole: every article opens, with its analysis and its entities.
+    assert len(report.added) == 5  # every new article is in the index ...
+    assert report.extra["analysed"] == 2 and report.extra["waiting"] == 3  # ... two analysed
     infos = library.documents()
-    assert len(infos) == 4
-    for info in infos:
-        assert library.article(info.key).text
+    assert len(infos) == 7 and sum(not i.analysed for i in infos) == 3
+    for info in infos:  # what was committed is whole: every article opens
+        article = library.article(info.key)
+        assert article.text and article.analysed == info.analysed
     assert len(people(library)["Alan Turing"]) == 2
-    assert library.search("Turing").total == 2
-    # The next update finishes the job.
-    report = library.update()
-    assert len(report.added) == 3 and report.unchanged == 4
     assert library.search("Turing").total == 5
+    # The next update analyses the rest, and only them.
+    analyser = FakeAnalyser()
+    library._analyser = analyser
+    report = library.update()
+    assert report.added == () and report.unchanged == 7 and report.extra["analysed"] == 3
+    assert len(analyser.analysed) == 3
+    assert len(people(library)["Alan Turing"]) == 5
+
+
+def test_cancel_while_indexing_text_keeps_what_was_indexed(
+    data_dir: Path, articles: Path
+) -> None:
+    library = make_library(data_dir)
+    library.add_sources([articles])
+    library.update()
+    for i in range(5):
+        write(articles / f"extra{i}.txt", f"Extra {i}\n\nAlan Turing in Paris, part {i}.\n")
+    indexed: list[Progress] = []
+
+    def progress(p: Progress) -> None:
+        if p.phase == "index":
+            indexed.append(p)
+
+    report = library.update(progress=progress, cancel=lambda: len(indexed) >= 2)
+    assert report.cancelled and len(report.added) == 2 and report.extra["analysed"] == 0
+    assert library.search("Turing").total == 2
+    report = library.update()
+    assert len(report.added) == 3 and report.extra["analysed"] == 5
+    assert library.search("person:Turing").total == 5
+
+
+def test_an_interrupted_analysis_goes_on_where_it_stopped(
+    data_dir: Path, articles: Path
+) -> None:
+    make_library(data_dir).add_sources([articles])
+    crashing = make_library(data_dir, FakeAnalyser(fail_after=1))
+    with pytest.raises(RuntimeError):
+        crashing.update()
+    reader = make_library(data_dir)
+    assert len(reader.documents()) == 2 and reader.analysis_state() == (1, 2)
+    assert reader.search("engines").total == 1
+    analyser = FakeAnalyser()
+    report = make_library(data_dir, analyser).update()
+    assert report.extra["analysed"] == 1 and len(analyser.analysed) == 1
+    assert make_library(data_dir).analysis_state() == (2, 2)
+
+
+def test_an_article_asked_for_is_analysed_next(data_dir: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "many"
+    for i in range(8):
+        write(folder / f"a{i}.txt", f"Article {i}\n\nAlan Turing in Paris, part {i}.\n")
+    library = make_library(data_dir)
+    library.add_sources([folder])
+    library.update(analyse=False)
+    wanted = paths.document_key(folder / "a6.txt")
+    also = paths.document_key(folder / "a4.txt")
+    window = make_library(data_dir)  # another instance: the window's reader
+    window.prioritise(wanted)
+    order: list[str] = []
+    phases: list[str] = []
+
+    def progress(p: Progress) -> None:
+        phases.append(p.phase)
+        if p.phase == "analyse":
+            order.append(Path(p.path).name)
+            if len(order) == 2:  # asked for while the update runs
+                window.prioritise(also)
+
+    analyser = FakeAnalyser()
+    library._analyser = analyser
+    library.update(progress=progress)
+    assert order[0] == "a6.txt"  # asked for before the update
+    assert order[2] == "a4.txt"  # asked for during it: the next the analyser takes
+    assert sorted(order) == [f"a{i}.txt" for i in range(8)]
+    # Each asked-for article is committed at once, for the reader waiting for it.
+    analyse_at = [i for i, ph in enumerate(phases) if ph == "analyse"]
+    assert phases[analyse_at[0] + 1] == "commit" and phases[analyse_at[2] + 1] == "commit"
+    assert phases[analyse_at[1] + 1] == "analyse"  # the others in one batch
+    assert not (data_dir / "priority.txt").exists()  # done with
 
 
 def test_cancelled_rebuild_keeps_the_old_index(data_dir: Path, articles: Path) -> None:
@@ -381,17 +529,40 @@ def test_cancelled_rebuild_keeps_the_old_index(data_dir: Path, articles: Path) -
     assert len(list((data_dir / INDEX_DIR).glob("gen-*"))) == 1
 
 
-def test_crash_mid_rebuild_keeps_the_old_index(data_dir: Path, articles: Path) -> None:
+def test_crash_in_the_text_of_a_rebuild_keeps_the_old_index(
+    data_dir: Path, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.documents
+
     make_library(data_dir).add_sources([articles])
     library = make_library(data_dir)
     library.update()
     before = (data_dir / INDEX_DIR / CURRENT).read_text()
+
+    def crash(path: Path) -> Document:
+        raise RuntimeError("the reader crashed")
+
+    monkeypatch.setattr(index.documents, "load_document", crash)
+    with pytest.raises(RuntimeError):
+        make_library(data_dir).update(rebuild=True)
+    assert (data_dir / INDEX_DIR / CURRENT).read_text() == before
+    assert len(list((data_dir / INDEX_DIR).glob("gen-*"))) == 1
+    assert make_library(data_dir).search("person:Austin").total == 1
+
+
+def test_crash_in_the_analysis_of_a_rebuild_leaves_it_searchable(
+    data_dir: Path, articles: Path
+) -> None:
+    make_library(data_dir).add_sources([articles])
+    library = make_library(data_dir)
+    library.update()
     crashing = make_library(data_dir, FakeAnalyser(fail_after=1))
     with pytest.raises(RuntimeError):
         crashing.update(rebuild=True)
-    assert (data_dir / INDEX_DIR / CURRENT).read_text() == before
     assert len(list((data_dir / INDEX_DIR).glob("gen-*"))) == 1
-    assert make_library(data_dir).search("engines").total == 1
+    reader = make_library(data_dir)
+    assert reader.search("engines").total == 1 and reader.analysis_state() == (1, 2)
+    assert make_library(data_dir).update().extra["analysed"] == 1
 
 
 def test_rebuild_replaces_the_index(data_dir: Path, articles: Path) -> None:
@@ -435,10 +606,11 @@ def test_corrupt_index_is_detected_and_rebuilt(data_dir: Path, articles: Path) -
             f.write_bytes(b"\x00garbage" * 10)
 
     damaged = make_library(data_dir)
-    assert damaged.problem and "unreadable" in damaged.problem
-    assert damaged.search("engines").total == 0  # no traceback, nothing found
+    assert damaged.problem and "damaged" in damaged.problem
+    with pytest.raises(LibraryCorrupt):  # never "no articles match"
+        damaged.search("engines")
     report = damaged.update()
-    assert "unreadable" in report.extra["rebuilt"]
+    assert "damaged" in report.extra["rebuilt"]
     assert len(report.added) == 2
     assert damaged.problem is None
     assert damaged.search("engines").total == 1
@@ -558,3 +730,151 @@ def test_progress_bar_only_on_a_terminal() -> None:
     frames = terminal.getvalue().split("\r")
     assert "50% analysing 1/2 one.txt" in frames[1]
     assert "99% saving" in frames[2] and "100% done" in frames[3]
+
+
+def test_text_indexed_in_processes_is_the_same(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Many texts are indexed by worker processes, each writing a segment the commit adds:
+    the library holds what one process would have written."""
+    import index.library.update
+    from index.bookmarks import BookmarkStore
+
+    folder = tmp_path / "many"
+    for i in range(9):
+        write(folder / f"a{i}.txt", f"Report {i}\n\nAlan Turing spoke in Paris, part {i}.\n")
+    write(folder / "empty.txt", "")
+    serial = make_library(tmp_path / "serial")
+    serial.add_sources([folder])
+    serial.update()
+    monkeypatch.setattr(index.library.update, "PARALLEL_TEXT_FROM", 2)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    library = make_library(data_dir)
+    library.add_sources([folder])
+    report = library.update(analyse=False)
+    assert len(report.added) == 9 and [Path(p.path).name for p in report.failed] == [
+        "empty.txt"]
+    assert len(list((data_dir / INDEX_DIR).glob("gen-*/*.seg"))) == 2  # one per worker
+    assert library.search('"spoke in Paris"').total == 9
+    library.update()
+    assert library.documents() == serial.documents()
+    for query in ("Turing", '"spoke in Paris"', "person:Turing", "part AND 3"):
+        assert library.search(query).total == serial.search(query).total > 0
+    # An edit goes through the workers too: the old copy leaves, bookmarks follow.
+    key = paths.document_key(folder / "a3.txt")
+    text = library.article(key).text
+    start = text.index("Paris")
+    with BookmarkStore(data_dir) as store:
+        store.add(key, str(folder / "a3.txt"), text, start, start + 5)
+    for i in range(9):
+        write(folder / f"a{i}.txt", f"Report {i}\n\nNow Ada Lovelace in Paris, part {i}.\n")
+    report = library.update()
+    assert len(report.updated) == 9 and report.unchanged == 0
+    assert library.search("Turing").total == 0 and library.search("Lovelace").total == 9
+    assert len(library.documents()) == 9
+    with BookmarkStore(data_dir) as store:
+        (bookmark,) = store.list(key)
+    assert library.article(key).text[bookmark.start : bookmark.end] == "Paris"
+    assert bookmark.start != start
+
+
+def test_an_analysis_ends_in_one_segment_and_merges_give_the_same_answers(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An analysis in several commits ends with its whole articles in one segment; a
+    library built in several updates has several segments, with short postings lists
+    inlined in the term table (index.library.storage.patch_whoosh), and merging them
+    reads those back: every kind of query answers the same in all three."""
+    import whoosh.index
+
+    import index.library.update
+
+    def article(i: int) -> str:
+        return (f"Report {i}\n\nAlan Turing spoke in Paris to Ada Lovelace about engines, "
+                f"part {i}. “Engines weave patterns,” said Mr Turing.\n")
+
+    whole, parts = tmp_path / "whole", tmp_path / "parts"
+    for i in range(12):
+        write(whole / f"a{i}.txt", article(i))
+    monkeypatch.setattr(index.library.update, "COMMIT_EVERY", 3)
+    one = make_library(tmp_path / "one")
+    one.add_sources([whole])
+    commits: list[Progress] = []
+    one.update(progress=lambda p: commits.append(p) if p.phase == "commit" else None)
+    assert len(commits) == 1 + 4 + 1  # the text, four batches of three, the whole articles
+    assert len(list(generation_dir(tmp_path / "one").glob("*.seg"))) == 1
+    parts.mkdir()
+    several = make_library(data_dir)
+    several.add_sources([parts])
+    for start in (0, 4, 8):
+        for i in range(start, start + 4):
+            write(parts / f"a{i}.txt", article(i))
+        several.update()
+    assert len(list(generation_dir(data_dir).glob("*.seg"))) > 1
+    queries = ("Turing", '"spoke in Paris"', '"Turing spoke in Paris"', "engin*", "Lovelase~",
+               "person:Turing", 'person:"Ada Lovelace"', "place:Paris", "part AND 7",
+               "title:report", "patterns NOT 11")
+
+    def answers(library: Library) -> dict[str, list[str]]:
+        return {q: sorted(Path(h.path).name for h in library.search(q, limit=50).hits)
+                for q in queries}
+
+    expected = answers(one)
+    assert all(expected.values())
+    assert answers(several) == expected
+    several.close()
+    whoosh.index.open_dir(str(generation_dir(data_dir))).writer().commit(optimize=True)
+    merged = make_library(data_dir)
+    assert len(list(generation_dir(data_dir).glob("*.seg"))) == 1
+    assert answers(merged) == expected
+
+
+def generation_dir(data_dir: Path) -> Path:
+    return data_dir / INDEX_DIR / (data_dir / INDEX_DIR / CURRENT).read_text().strip()
+
+
+def test_articles_analysed_before_a_crash_get_their_pairs_without_nlp(
+    data_dir: Path, articles: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed after its batches were committed but before its last commit, an analysis
+    leaves articles analysed without their word pairs: the next update writes them whole
+    from what the index stores, without analysing them again."""
+    import index.library.update
+    from index.library import schema as S
+
+    monkeypatch.setattr(index.library.update, "COMMIT_EVERY", 1)
+
+    def killed(self: object, bulk: object) -> None:
+        raise RuntimeError("killed before the last commit")
+
+    with monkeypatch.context() as m:
+        m.setattr(index.library.update._AnalysisPhase, "finish", killed)
+        library = make_library(data_dir)
+        library.add_sources([articles])
+        with pytest.raises(RuntimeError):
+            library.update()
+    reader = make_library(data_dir)
+    assert reader.analysis_state() == (2, 2)  # the panels have their analysis
+    key = paths.document_key(articles / "austin.txt")
+    assert reader._stored_fields(key)[S.ANALYSED] == S.UNPAIRED  # type: ignore[index]
+    assert reader.search("person:Austin").total == 1
+    assert reader.search('"went to Japan"').total == 1  # from positions: no pairs yet
+    analyser = FakeAnalyser()
+    report = make_library(data_dir, analyser).update()
+    assert analyser.analysed == [] and report.extra["waiting"] == 0
+    after = make_library(data_dir)
+    assert after._stored_fields(key)[S.ANALYSED] == S.YES  # type: ignore[index]
+    assert after._waiting(after._fresh_searcher()) == 0  # phrases from the pairs again
+    assert after.search('"went to Japan"').total == 1
+    assert [p.name for p in after.article(key).analysis.people] == ["Lloyd Austin"]
+
+
+def test_the_list_shows_another_instance_s_commit(data_dir: Path, articles: Path) -> None:
+    reader = make_library(data_dir)  # the window's reader, polling state_token()
+    assert reader.documents() == []
+    writer = make_library(data_dir)  # `broadsheet index` in another process
+    writer.add_sources([articles])
+    writer.update(analyse=False)
+    assert len(reader.documents()) == 2 and not any(i.analysed for i in reader.documents())
+    writer.update()
+    assert all(i.analysed for i in reader.documents())

@@ -175,8 +175,6 @@ def _damage_segment(data: Path) -> None:
     segment.write_bytes(bytes(raw))
 
 
-@pytest.mark.xfail(strict=True, reason="library split pending: the library does not notice "
-                   "damage to its index (issue 13, 6)")
 @pytest.mark.parametrize("damage", [_damage_index_folder, _damage_current, _damage_segment])
 def test_index_damage_is_noticed_said_and_rebuilt(built: tuple[Path, Path], damage: Any) -> None:
     data, _ = built
