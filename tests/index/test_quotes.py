@@ -281,3 +281,42 @@ def test_seed_article(nlp, seed_path: Path) -> None:  # type: ignore[no-untyped-
     answer = _only(statements, "surface vessel activity")
     assert answer in austin and answer.cue == "responded"
     assert len(statements) == 7
+
+
+def test_a_phrase_after_a_copula_goes_to_who_said_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Retired general Ann Cole said the senator was “absolutely right” on Monday."
+    (s,) = _statements(nlp, text)
+    assert s.speaker == "Ann Cole"
+
+
+def test_a_phrase_a_thing_does_goes_to_who_said_it(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "City lawyer Brad Holt said in a letter that the poster “unmistakably and wrongly” "
+        "suggests the police back the campaign."
+    )
+    (s,) = _statements(nlp, text)
+    assert s.speaker == "Brad Holt"
+
+
+def test_the_name_before_a_gerund_cue_is_its_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "The advert shows footage of Maria Lopez asking, “Why are we not further ahead?”"
+    (s,) = _statements(nlp, text)
+    assert s.speaker == "Maria Lopez"
+
+
+def test_a_cue_in_a_clause_after_the_quotation_is_not_its_cue(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "The spot ends with footage of Tom Reed saying, “That makes me clever,” when Jane Fox "
+        "attacked him for paying no tax."
+    )
+    (s,) = _statements(nlp, text)
+    assert s.speaker == "Tom Reed"
+
+
+def test_the_name_right_before_the_cue_beats_a_misparsed_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Asked why he had paid no federal income tax for years, as was true when his returns "
+        "were made public ― Donald Trump boasted, “That makes me smart.”"
+    )
+    (s,) = _statements(nlp, text)
+    assert s.speaker == "Donald Trump"
