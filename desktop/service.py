@@ -309,6 +309,15 @@ class Reader(_Worker):
                 return
             self.articleLoaded.emit(generation, article)
 
+    @Slot(str)
+    def prioritise(self, key: str) -> None:
+        """An article shown before its analysis: the running update (ours or another
+        process's) analyses it next."""
+        library = self._open()
+        if library is not None:
+            with self._guard("Asking for the article's analysis"):
+                library.prioritise(key)
+
     @Slot(int, str, int)
     def search(self, generation: int, query: str, limit: int) -> None:
         library = self._open()
@@ -412,6 +421,7 @@ class LibraryService(Answers):
     _retry = Signal(str)
     _update = Signal()
     _article = Signal(int, str)
+    _prioritise = Signal(str)
     _search = Signal(int, str, int)
     _hits = Signal(int, str, str)
     _entities = Signal(EntityKind)
@@ -449,6 +459,7 @@ class LibraryService(Answers):
                               (self._update, self.writer.update),
                               (self._close, self.writer.close),
                               (self._article, self.reader.load_article),
+                              (self._prioritise, self.reader.prioritise),
                               (self._search, self.reader.search),
                               (self._hits, self.reader.hits_in),
                               (self._entities, self.reader.entities),
@@ -496,6 +507,10 @@ class LibraryService(Answers):
 
     def article(self, generation: int, key: str) -> None:
         self._article.emit(generation, key)
+
+    def prioritise(self, key: str) -> None:
+        """Asks for article ``key`` to be analysed before the others still waiting."""
+        self._prioritise.emit(key)
 
     def search(self, generation: int, query: str, limit: int) -> None:
         self.reader.latest_search = generation

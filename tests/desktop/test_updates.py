@@ -16,6 +16,8 @@ from desktop.mainwindow import MainWindow
 from desktop.panels import Role
 from index.bookmarks import BookmarkStore
 from index.library import Library
+from index.library.storage import PRIORITY_FILE
+from index.model import Phase, Progress
 from index.paths import document_key
 
 pytestmark = [
@@ -39,6 +41,11 @@ def _folder(tmp_path: Path, files: dict[str, str], name: str) -> Path:
     for file, content in files.items():
         (folder / file).write_text(content, encoding="utf-8")
     return folder
+
+
+def _prioritised(data_dir: Path) -> list[str]:
+    path = data_dir / PRIORITY_FILE
+    return path.read_text(encoding="ascii").split() if path.exists() else []
 
 
 def _other_update(data_dir: Path, *sources: Path) -> None:
@@ -126,3 +133,52 @@ def test_another_process_s_update_moves_the_bookmarks(  # type: ignore[no-untype
     qtbot.waitUntil(lambda: [b.start for b in window.bookmarks_panel.model.bookmarks()]
                     == [start + len(added)], timeout=TIMEOUT)
     assert not window.bookmarks_panel.model.bookmarks()[0].orphaned
+
+
+def test_progress_tells_two_counts_and_is_whole_only_when_both_are() -> None:
+    from desktop.updates import progress_text
+
+    bar, line = progress_text(Progress(Phase.INDEX, 1200, 2225, "/bbc/001.txt"))
+    assert bar == "Indexing text 1,200/2,225"
+    bar, line = progress_text(Progress(Phase.ANALYSE, 812, 2225, "/bbc/001.txt", 2225, 812,
+                                       2225, 0.6))
+    assert line == "2,225 searchable · 812 of 2,225 analysed"
+    assert bar == "Analysing 60 %"
+    bar, _ = progress_text(Progress(Phase.COMMIT, 2225, 2225, "", 2225, 2225, 2225, 1.0))
+    assert bar == "Saving 99 %"  # not 100 until it is done
+    bar, line = progress_text(Progress(Phase.DONE, 2225, 2225, "", 2225, 2225, 2225, 1.0))
+    assert bar == "Done" and line == "2,225 searchable · 2,225 of 2,225 analysed"
+
+
+def test_an_article_not_analysed_says_so_and_fills_in(  # type: ignore[no-untyped-def]
+        qtbot, window: MainWindow, data_dir: Path, tmp_path: Path) -> None:
+    """Another process indexes a folder and stops after the text phase: the window
+    lists the new article, opens it with panels that say it is not analysed yet (not
+    empty lists), and asks for it first; the analysis fills the panels in."""
+    austin = _folder(tmp_path, {"austin.txt": AUSTIN}, "more") / "austin.txt"
+    key = document_key(austin)
+    other = Library(data_dir, analyser=FakeAnalyser())
+    try:
+        other.add_sources([austin.parent])
+        other.update(analyse=False)  # the text phase only: as if stopped after it
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: key in window.reading.listing, timeout=TIMEOUT)
+    assert not window.reading.listing[key].analysed
+
+    with qtbot.waitSignal(window.articleShown, timeout=TIMEOUT):
+        window.library_panel.articleChosen.emit(key)
+    people = window.panels[EntryKind.PERSON]
+    assert people.scope == Scope.ARTICLE
+    assert people.waiting.isVisible() and "Not analysed yet" in people.waiting.text()
+    assert not people.list.isVisible() and people.count.text() == ""
+    # Asked for first, for the update running now or the next one.
+    qtbot.waitUntil(lambda: key in _prioritised(data_dir), timeout=TIMEOUT)
+
+    # The next update (the window's own, as after a restart) analyses it: the panels fill in.
+    window.update_action.trigger()
+    qtbot.waitUntil(lambda: people.list.isVisible() and people.model.rowCount() == 1,
+                    timeout=TIMEOUT)
+    assert not people.waiting.isVisible()
+    assert people.model.entries()[0].name == "Lloyd Austin"
+    assert people.count.text() == "1 in this article"
