@@ -220,7 +220,7 @@ class Reading(QObject):
         elif not info.analysed:
             # Its text is indexed, its analysis still to come: it is put first in line, and
             # shown again when its analysis is committed (see listed()).
-            waiting = "Not analysed yet — it is next in line; this fills in when it is done."
+            waiting = "Not analysed yet — it is next in line."
             self.service.prioritise(info.key)
         for kind, panel in self.panels.items():
             panel.set_entries(self.entries[kind], Scope.ARTICLE, waiting=waiting)
