@@ -182,3 +182,30 @@ def test_an_article_not_analysed_says_so_and_fills_in(  # type: ignore[no-untype
     assert not people.waiting.isVisible()
     assert people.model.entries()[0].name == "Lloyd Austin"
     assert people.count.text() == "1 in this article"
+
+
+def test_a_start_resumes_an_interrupted_analysis(  # type: ignore[no-untyped-def]
+        qtbot, data_dir: Path, news: Path) -> None:
+    """Text indexed, analysis interrupted (the window closed, or `broadsheet index`
+    stopped): the next start's own update analyses what is left, and the status bar said
+    so in two counts."""
+    first = Library(data_dir, analyser=FakeAnalyser())
+    try:
+        first.add_sources([news])
+        first.update(analyse=False)
+        assert first.analysis_state() == (0, 3)  # the seed, and the two of news
+    finally:
+        first.close()
+    w = MainWindow(data_dir, library_factory=library_factory())
+    qtbot.addWidget(w)
+    w.show()
+    lines: list[str] = []
+    w.statusBar().messageChanged.connect(lines.append)
+    with qtbot.waitSignal(w.updateFinished, timeout=TIMEOUT) as finished:
+        w.start()
+    assert set(finished.args[0].added + finished.args[0].updated) == set()  # nothing new
+    qtbot.waitUntil(lambda: len(w.reading.listing) == 3, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: all(d.analysed for d in w.reading.listing.values()),
+                    timeout=TIMEOUT)
+    assert "3 searchable · 3 of 3 analysed" in lines
+    w.close()
