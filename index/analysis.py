@@ -1,10 +1,10 @@
 """The analyser: one document in, its people, places and statements out.
 
 It runs the spaCy pipeline once per document (in batches when there are many) and hands
-the ``Doc`` to the extractors: :func:`index.entities.extract_entities` for
-people and places, then :func:`index.quotes.extract_statements`, which needs the people to
-name speakers. The spaCy objects never leave this module and the extractors; callers get
-:class:`index.model.Analysis`.
+the ``Doc`` to the extractors: :func:`index.entities.analyse_entities` for people and
+places (with the evidence :mod:`index.evidence` weighs across a library), then
+:func:`index.quotes.extract_statements`, which needs the people to name speakers. The spaCy
+objects never leave this module and the extractors; callers get :class:`index.model.Analysis`.
 
 With ``n_process`` > 1, worker processes run the whole of it — parsing *and* extraction —
 and send back only the small ``Analysis`` objects: shipping parsed ``Doc``s back to the
@@ -39,7 +39,16 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from index.model import Analysis, Document, Person, Place, Span, Statement
+from index.evidence import CAP
+from index.model import (
+    Analysis,
+    Document,
+    NameEvidence,
+    Person,
+    Place,
+    Span,
+    Statement,
+)
 from index.nlp import MAX_CHUNK, Run, load_pipeline, one_blas_thread, parse
 
 if TYPE_CHECKING:
@@ -313,7 +322,7 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int,
              selective: bool = True) -> Iterator[Analysis]:
     """Parses (selectively) and extracts, streaming, piece by piece (see the module
     docstring); a document with the bytes of an earlier one reuses its analysis."""
-    from index.entities import extract_entities
+    from index.entities import analyse_entities
     from index.quotes import extract_statements
     from index.speakers import add_quoted_people
 
@@ -344,14 +353,14 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int,
             # (0, 0) tells the extractor not to look for one in the others
             document = replace(document, text=doc.text,
                                dateline_span=document.dateline_span if j == 0 else (0, 0))
-        people, places = extract_entities(doc, document)
+        people, places, evidence = analyse_entities(doc, document)
         statements = extract_statements(doc, people)
         people = add_quoted_people(doc.text, people, statements)
         del doc
         if n == 1:
-            analysis = Analysis(tuple(people), tuple(places), tuple(statements))
+            analysis = Analysis(tuple(people), tuple(places), tuple(statements), tuple(evidence))
         else:
-            merged.add(people, places, statements, offset)
+            merged.add(people, places, statements, offset, evidence)
             if j + 1 < n:
                 continue
             analysis, merged = merged.analysis(), _Merged()
@@ -370,9 +379,21 @@ class _Merged:
         self.people: dict[str, Person] = {}
         self.places: dict[str, Place] = {}
         self.statements: list[Statement] = []
+        self.evidence: dict[tuple[str, str], NameEvidence] = {}
 
     def add(self, people: list[Person], places: list[Place], statements: list[Statement],
-            offset: int) -> None:
+            offset: int, evidence: Iterable[NameEvidence] = ()) -> None:
+        for e in evidence:
+            e = replace(e, mentions=_shifted(e.mentions, offset))
+            was = self.evidence.get((e.key, e.kind))
+            if was is not None:
+                counts = dict(was.counts)
+                for f, n in e.counts:
+                    counts[f] = min(CAP, counts.get(f, 0) + n)
+                e = replace(was, mentions=was.mentions + e.mentions,
+                            aliases=_union(was.aliases, e.aliases), role=was.role or e.role,
+                            counts=tuple(sorted(counts.items())))
+            self.evidence[(e.key, e.kind)] = e
         for p in people:
             p = replace(p, mentions=_shifted(p.mentions, offset))
             old = self.people.get(p.name)
@@ -413,7 +434,8 @@ class _Merged:
             if s.speaker_kind == "person" and s.speaker in renamed else s
             for s in self.statements
         )
-        return Analysis(tuple(people.values()), tuple(self.places.values()), statements)
+        return Analysis(tuple(people.values()), tuple(self.places.values()), statements,
+                        tuple(self.evidence.values()))
 
 
 def _shifted(spans: tuple[Span, ...], offset: int) -> tuple[Span, ...]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from index.model import Analysis, LibraryError, Person, Place, Statement
+from index.model import Analysis, LibraryError, NameEvidence, Person, Place, Statement
 
 FILENAME = "curation.sqlite3"
 
@@ -148,12 +148,19 @@ class Curation:
 
     # ------------------------------------------------------------------ applying
 
-    def apply(self, analysis: Analysis, text: str, key: str) -> Curated:
+    def apply(self, analysis: Analysis, text: str, key: str,
+              others: Sequence[NameEvidence] = ()) -> Curated:
         """``analysis`` of the article ``key`` (whose analysed text is ``text``) as the
-        corrections have it."""
+        corrections have it. ``others`` are names the article uses that the analysis does
+        not show (:attr:`Analysis.evidence`): one the reader made a person, place or
+        organisation joins that list."""
         if not self.corrections:
             return Curated(analysis)
         entries: list[tuple[str, Person | Place]] = []
+        for e in others:
+            kind = self.kind_of(e.name, "none")
+            if kind != "none" and e.mentions:
+                entries.append((kind, Person(e.name, e.role, e.aliases, e.mentions)))
         for p in analysis.people:
             entries.extend(("person", e) for e in self._split(p, text))
         for pl in analysis.places:

@@ -34,6 +34,8 @@ Mentions are the name itself ("Austin" in "Mr Austin"), in reading order.
 from __future__ import annotations
 
 import bisect
+import functools
+import itertools
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -50,7 +52,9 @@ from index.entities_titles import (
     is_sure_title,
     is_title_word,
 )
-from index.model import Document, Person, Place, Span
+from index.evidence import CAP, key_of
+from index.firstnames import gender_of, is_first_name
+from index.model import Document, NameEvidence, Person, Place, Span
 
 _V = TypeVar("_V")
 
@@ -89,6 +93,7 @@ class _Cand:
     role: str | None = None
     dateline: bool = False
     strong: bool = False  # the words around it say what it is
+    listed: bool = False  # a person in a results list or a team sheet
 
 
 @dataclass
@@ -99,6 +104,7 @@ class _Cluster:
     forms: Counter[str] = field(default_factory=Counter)
     mentions: list[Span] = field(default_factory=list)
     honorific_forms: set[str] = field(default_factory=set)
+    gender: str | None = None  # "female" or "male", from a first name or an honorific
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’.-]*")
@@ -141,6 +147,9 @@ class _Text:
         self.person = [r[6] == person for r in rows]
         self._ent_rows = [(i, r[6], r[7]) for i, r in enumerate(rows) if r[7] in (1, 3)]
         self.in_ent = [r[7] in (1, 3) for r in rows]
+        self._label_ids = [r[6] for r in rows]
+        self._syntax: tuple[list[str], list[int]] | None = None
+        self._pos: list[str] | None = None
         self.nl = [
             (e < len(text) and text[e] == "\n") or "\n" in x
             for e, x in zip(self.end, w, strict=True)
@@ -168,6 +177,31 @@ class _Text:
                 a, _, name = out[-1]
                 out[-1] = (a, i + 1, name)
         return out
+
+    def label(self, i: int) -> str:
+        """The model's entity label of token ``i`` ("" outside its entities)."""
+        return self.doc.vocab.strings[self._label_ids[i]] if self.in_ent[i] else ""
+
+    def syntax(self) -> tuple[list[str], list[int]]:
+        """Each token's dependency label and the index of its head (read once, on demand)."""
+        if self._syntax is None:
+            from spacy.attrs import DEP, HEAD
+
+            strings = self.doc.vocab.strings
+            deps = [strings[d] for d in self.doc.to_array(DEP).tolist()]
+            # Heads are stored relative to the token; negative ones wrap in uint64.
+            rel = self.doc.to_array(HEAD).astype("int64").tolist()
+            self._syntax = (deps, [i + r for i, r in enumerate(rel)])
+        return self._syntax
+
+    def pos(self) -> list[str]:
+        """Each token's coarse part of speech (read once, on demand)."""
+        if self._pos is None:
+            from spacy.attrs import POS
+
+            strings = self.doc.vocab.strings
+            self._pos = [strings[x] for x in self.doc.to_array(POS).tolist()]
+        return self._pos
 
     def span_text(self, start: int, end: int) -> str:
         return self.text[self.idx[start] : self.end[end - 1]]
@@ -293,13 +327,17 @@ _POSSESSIVE_PRONOUNS = frozenset({"his", "her", "its", "their", "our", "my", "yo
 _NOT_ROLE_START = frozenset(_NOT_ROLE_START_WORDS.split()) | _POSSESSIVE_PRONOUNS
 
 
-def _role_before(t: _Text, start: int) -> str | None:
-    """The title written just before a name: "US Secretary of State", "Foreign Minister"."""
+def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
+    """The title written just before a name: "US Secretary of State", "Foreign Minister".
+    Tokens from ``inside`` on were in the model's entity with the name ("[Comedian Harry
+    Hill]PERSON")."""
     i = start - 1
     first = start
+    if inside is None:
+        inside = start
     while i >= 0:
         w = t.w[i]
-        if t.space[i] or (t.punct[i] and w not in {"-", "."}) or t.person[i]:
+        if t.space[i] or (t.punct[i] and w not in {"-", "."}) or (t.person[i] and i < inside):
             break
         if is_honorific(w) and i == start - 1:
             i -= 1
@@ -311,6 +349,11 @@ def _role_before(t: _Text, start: int) -> str | None:
             ):
                 break
             first = i
+            i -= 1
+            continue
+        if (first < start and t.pos()[i] in ("NOUN", "ADJ") and not t.punct[i]
+                and any(is_head(t.w[k]) for k in range(first, start))):
+            first = i  # "horse racing tycoon", "school inspection chief"
             i -= 1
             continue
         break
@@ -353,6 +396,85 @@ def _role_appos(t: _Text, start: int, end: int) -> str | None:
     return None
 
 
+#: Words that end a descriptive phrase beside a name.
+_PHRASE_STOPS = frozenset({",", ".", ";", ":", "(", ")", "\"", "“", "”", "who", "which", "that",
+                           "where", "when", "whose", "and", "but", "said", "says", "told"})
+_PERSON_SUFFIXES = ("er", "or", "ist", "ian", "eur", "ant", "ee")
+
+
+def _person_noun(t: _Text, k: int) -> bool:
+    """Whether token ``k`` names what a person is or does: an office ("director"), or a
+    common noun that reads as one ("lawyer", "blogger", "analyst", "DJ")."""
+    w = t.w[k]
+    if is_head(w):
+        return True
+    low = w.lower()
+    return (not t.cap[k] and t.pos()[k] == "NOUN" and low.endswith(_PERSON_SUFFIXES)
+            and not low.endswith(("ment", "ter", "ber", "ance", "ence")) and len(low) > 4)
+
+
+def _phrase(t: _Text, a: int, b: int) -> str | None:
+    """The role a descriptive phrase ``a:b`` gives ("managing director of T-Mobile in the
+    UK", "Yahoo's head of consumer services"), or None if it is not one."""
+    pos = t.pos()
+    while a < b and (t.w[a].lower() in _LEADING_DROP - {"former", "ex", "ex-"}
+                     or t.w[a].lower() in _POSSESSIVE_PRONOUNS):
+        a += 1
+    if not 0 < b - a <= 12:
+        return None
+    if any(pos[k] in ("VERB", "AUX", "PRON") or t.nl[k] for k in range(a, b)):
+        return None
+    if not any(_person_noun(t, k) for k in range(a, b)):
+        return None
+    return t.span_text(a, b)
+
+
+def _role_of(t: _Text, start: int, end: int, inside: int | None = None) -> str | None:
+    """The role the words around a name give it, if any."""
+    return (_role_before(t, start, inside) or _role_appos(t, start, end)
+            or _role_after(t, start, end) or _role_described(t, start))
+
+
+_OPENERS = frozenset({",", "-", "–", "—"})
+_CLOSERS = frozenset({",", ".", ";", ")", "-", "–", "—", "and"})
+_COPULA = frozenset({"is", "was", "becomes", "became"})
+
+
+def _role_after(t: _Text, start: int, end: int) -> str | None:
+    """A descriptive phrase after the name, between commas or dashes or after "is":
+    "Brian McBride, managing director of T-Mobile in the UK, said"; "Lord Bingham - a
+    senior law lord - said"; "Clark Boyd is technology correspondent for The World"."""
+    n = len(t.w)
+    if end + 1 >= n or not (t.w[end] in _OPENERS or t.w[end].lower() in _COPULA):
+        return None
+    k = end + 1
+    while (k < n and k - end <= 13 and t.w[k].lower() not in _PHRASE_STOPS
+           and t.w[k] not in _CLOSERS):
+        k += 1
+    if k >= n or (t.w[k].lower() not in _CLOSERS and t.w[k].lower() not in {"said", "says"}):
+        return None
+    return _phrase(t, end + 1, k)
+
+
+def _role_described(t: _Text, start: int) -> str | None:
+    """A description just before the name and a comma: "said the Ofsted chief, David
+    Bell"; "by Ofsted chief, David Bell"; "asked Jackson's lawyer, David LeGrand"."""
+    if start < 3 or t.w[start - 1] != ",":
+        return None
+    pos = t.pos()
+    k = start - 2
+    while k >= 0 and start - k <= 10 and not (
+        t.w[k].lower() in ("the", "a", "an") or pos[k] in ("ADP", "VERB", "AUX")
+        or t.w[k].lower() in _POSSESSIVE_PRONOUNS
+    ):
+        if t.w[k].lower() in _PHRASE_STOPS or t.nl[k] or (t.punct[k] and t.w[k] not in "-'’"):
+            return None
+        k -= 1
+    if k < 0:
+        return None
+    return _phrase(t, k + 1, start - 1)
+
+
 def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
     """A person the model took for an organisation with their title:
     "Secretary of [Defence Lloyd Austin]ORG" -> Lloyd Austin, Secretary of Defence."""
@@ -361,14 +483,29 @@ def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
     while k < end and (is_title_word(t.w[k]) or t.w[k].lower() in JOINERS
                        or is_honorific(t.w[k])):
         k += 1
+    if k == start:
+        # "[Balco boss Victor Conte]ORG": an office inside, a first name after it.
+        for h in range(end - 2, start, -1):
+            if is_head(t.w[h]) and not t.cap[h] and (
+                is_first_name(t.w[h + 1]) or end - h - 1 == 2
+            ):
+                if end - h - 1 <= 3 and all(t.cap[j] and t.pos()[j] == "PROPN"
+                                            for j in range(h + 1, end)):
+                    return _Cand(h + 1, end, PERSON, t.span_text(h + 1, end),
+                                 role=t.span_text(start, h + 1))
+                break
     if k == start and not (start > 0 and is_title_word(t.w[start - 1])):
         return None
-    tail = [doc[j] for j in range(k, end)]
+    # A hyphen inside a word ("Sven-Goran") is part of the name.
+    tail = [doc[j] for j in range(k, end)
+            if not (t.w[j] == "-" and k < j < end - 1 and t.end[j - 1] == t.idx[j] == t.end[j]
+                    - 1 and t.end[j] == t.idx[j + 1])]
     if not 1 <= len(tail) <= 3 or not all(
-        w.pos_ == "PROPN" and _is_cap(w.text) and not t.caps[w.i] for w in tail
+        w.pos_ == "PROPN" and _is_cap(w.text) and not t.caps[w.i] and not _is_demonym(w.text)
+        for w in tail
     ):
         return None
-    if gazetteer.load().lookup(" ".join(w.text for w in tail)):
+    if gazetteer.load().lookup(t.span_text(k, end)):
         return None
     if len(tail) == 1 and not any(is_sure_title(t.w[j]) for j in range(max(0, start - 1), k)):
         return None  # "the [General Election]ORG"
@@ -396,13 +533,17 @@ def _candidates(t: _Text) -> list[_Cand]:
             kind = PERSON
         elif label in _PLACE_LABELS:
             kind = PLACE
-            if _is_demonym(text) or not t.cap[s] or all(is_not_a_name(t.w[k]) for k in range(s, e)):
+            if _is_demonym(text) or not t.cap[s] or is_not_a_name(t.w[e - 1]):
                 continue  # "Japanese", "midfield", "Bafta"
             if e - s == 2 and _INITIAL.match(t.w[s] + ("" if t.w[s].endswith(".") else ".")):
                 kind = PERSON  # "D Hickie"
             elif (s > 0 and is_sure_title(t.w[s - 1]) and t.w[s - 1].lower().rstrip(".") != "st"
                   and entry is None and not g.lookup(text)):
                 kind = PERSON  # "President [Thabo Mbeki]GPE"
+            elif s > 0 and is_head(t.w[s - 1]) and (
+                not t.cap[s - 1] or t.w[s - 1].isupper()
+            ) and (entry is None or entry.kind not in _STRONG_KINDS):
+                kind = PERSON  # "UK rapper [Kano]GPE", "garage MC [Kano]GPE"
         elif label in _BLOCK_LABELS and (hidden := _person_in_org(t, s, e)):
             cands.append(hidden)
             continue
@@ -415,8 +556,8 @@ def _candidates(t: _Text) -> list[_Cand]:
                 continue
         else:
             continue
-        if kind == PERSON and not any(ch.isalpha() for ch in t.w[s]):
-            continue  # "280bn"
+        if kind == PERSON and (not any(ch.isalpha() for ch in t.w[s]) or t.w[s].islower()):
+            continue  # "280bn", "marijuana"
         if kind == PERSON and title_start < s and e - s == 1 and not any(
             is_sure_title(t.w[k]) for k in range(title_start, s)
         ):
@@ -431,7 +572,18 @@ def _candidates(t: _Text) -> list[_Cand]:
                 s -= 1
                 ent_start = s
                 text = t.span_text(s, e)
+            # "[Johnny] Depp": a first name alone, and the capitalised word after it.
+            if (e - s == 1 and e == ent_end and e < len(t.w) and t.cap[e] and not t.in_ent[e]
+                    and not t.punct[e] and not t.nl[s] and not t.caps[e]
+                    and is_first_name(t.w[s]) and t.pos()[e] == "PROPN"
+                    and not is_title_word(t.w[e]) and not g.lookup(t.w[e])):
+                e += 1
+                text = t.span_text(s, e)
         c = _Cand(s, e, kind, text)
+        if kind == PERSON and _not_a_persons_name(t, s, e):
+            c.kind = OTHER  # "accountancy firm Grant Thornton", "Man Utd", "Very Scandinavian"
+            cands.append(c)
+            continue
         if kind == PERSON:
             if e - s == 1 and (
                 _is_demonym(text) or (e < len(doc) and t.w[e] == ":" and _line_start(t, s))
@@ -448,15 +600,94 @@ def _candidates(t: _Text) -> list[_Cand]:
                 c.kind = PLACE  # "fighting in Tavildara", "east of Longyear"
                 c.strong = True
             else:
-                c.role = _role_before(t, s) or _role_appos(t, s, e)
+                c.role = _role_of(t, s, e, title_start)
         cands.append(c)
+    cands += _coordinated_people(t, cands)
+    _shared_roles(t, cands)
     listed = _listed_people(t, cands) + _places_of(t, cands)
     listed += _roster_people(t, cands + listed)
+    for c in listed:
+        c.listed = c.kind == PERSON
     if listed:
         covered = {k for c in listed for k in range(c.start, c.end)}
         cands = [c for c in cands if not any(k in covered for k in range(c.start, c.end))]
         cands.extend(listed)
     return cands
+
+
+#: Words before a name that say it names a firm, a group or a work: "accountancy firm
+#: Grant Thornton", "the band Keane", "the show Trap Door".
+_ORG_BEFORE_WORDS = """firm company group band label retailer newspaper magazine paper show
+    series programme program film album website site club side brand chain bank airline
+    station channel agency charity network studio outfit supergroup duo trio quartet"""
+_ORG_BEFORE = frozenset(_ORG_BEFORE_WORDS.split())
+#: Last words that only ever end a club's name.
+_CLUB_ONLY = frozenset({"utd", "fc", "afc"})
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def _not_a_persons_name(t: _Text, s: int, e: int) -> bool:
+    """Whether the words in or around a name the model took for a person's show it is not
+    one: a word for a firm, band or work just before it, a club word at its end, a score
+    or "v" inside it, or a common little word ("Very", "the", "Without") where a name has
+    none."""
+    if s > 0 and not t.cap[s - 1] and t.w[s - 1].lower() in _ORG_BEFORE:
+        return True
+    if e - s > 1 and t.w[e - 1].lower().rstrip(".") in _CLUB_ONLY:
+        return True
+    if any(t.num[k] or t.w[k].lower() in ("v", "v.", "vs", "vs.") for k in range(s, e)):
+        return True  # "Norwich 1 Wolverhampton", "Birmingham v Barnsley": a result
+    for k in range(s, e - 1):
+        low = t.w[k].lower()
+        if low in _stop_words() and low not in _NAME_PARTICLES and not (
+            k == s and is_first_name(t.w[k])
+        ):
+            return True
+    return False
+
+
+def _coordinated_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
+    """A first name the model missed beside a person it found: "his sons, Avi and Joel"."""
+    n = len(t.w)
+    found = []
+    for c in cands:
+        k = c.end + 1
+        if c.kind != PERSON or k >= n or t.w[c.end].lower() not in ("and", "&"):
+            continue
+        if t.in_ent[k] or not t.cap[k] or t.caps[k] or not is_first_name(t.w[k]):
+            continue
+        e = k + 1
+        while e < n and e - k < 3 and t.cap[e] and not t.in_ent[e] and not t.punct[e]:
+            e += 1
+        found.append(_Cand(k, e, PERSON, t.span_text(k, e)))
+    return found
+
+
+def _shared_roles(t: _Text, cands: list[_Cand]) -> None:
+    """A role in the plural belongs to both people of a pair: "the tycoons John Magnier and
+    JP McManus", "his two sons, Avi and Joel", "Pop stars Robbie Williams and Kylie
+    Minogue". ("Prime Minister Tony Blair and Gordon Brown" shares nothing.)"""
+    people = sorted((c for c in cands if c.kind == PERSON), key=lambda c: c.start)
+    for a, b in itertools.pairwise(people):
+        if b.start != a.end + 1 or t.w[a.end].lower() not in ("and", "&"):
+            continue
+        role = a.role or b.role
+        if role and not (a.role and b.role) and _plural(role):
+            a.role = b.role = role
+
+
+def _plural(role: str) -> bool:
+    """Whether the office a role names is in the plural ("tycoons", "two sons")."""
+    words = [w.lower().rstrip(".") for w in re.split(r"[\s,]+", role) if w]
+    heads = [w for w in words if is_head(w)]
+    head = heads[-1] if heads else words[-1]
+    return head.endswith("s") and not head.endswith("ss") and is_head(head[:-1])
 
 
 _SEPARATORS = frozenset({",", ";", ":"})
@@ -619,8 +850,11 @@ def _gazetteer_pass(t: _Text, cands: list[_Cand]) -> list[_Cand]:
             if o.kind == PERSON and o.start == i and o.end == end:
                 continue  # decided by the vote below
             ok = False
-        if ok and i > 0 and is_sure_title(t.w[i - 1]) and entry.kind not in _STRONG_KINDS:
-            ok = False  # "Crown Princess Mary", "Mr Lincoln"
+        if ok and i > 0 and entry.kind not in _STRONG_KINDS and (
+            is_sure_title(t.w[i - 1]) or (is_head(t.w[i - 1]) and (
+                not t.cap[i - 1] or t.w[i - 1].isupper()))
+        ):
+            ok = False  # "Crown Princess Mary", "Mr Lincoln", "UK rapper Kano"
         # A name inside a longer capitalised name ("New York Times") is not this place.
         if ok and not upper and (
             (i > 0 and owner[i - 1] is None and t.cap[i - 1]
@@ -672,12 +906,24 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
     """
     parts: set[str] = set()
     surnames: set[str] = set()
+    # A first word the model mostly calls an organisation where it stands alone and "it"
+    # refers back to ("Yahoo", beside one "[Yahoo Messenger]PERSON") is not made a person
+    # by a longer name with no title or honorific to show it is one.
+    alone: dict[str, Counter[str]] = {}
+    for c in cands:
+        if c.end - c.start == 1:
+            alone.setdefault(c.text.lower(), Counter())[c.kind] += 1
     for c in cands:
         if c.kind == PERSON and c.end - c.start > 1 and all(
             t.cap[k] or t.w[k].lower() in _NAME_PARTICLES for k in range(c.start, c.end)
         ):
             for k in (c.start, c.end - 1):
                 w = t.w[k]
+                seen = alone.get(w.lower())
+                if k == c.start and seen and seen[OTHER] > seen[PERSON] and not c.role and not (
+                    c.start > 0 and is_honorific(t.w[c.start - 1])
+                ) and _thing_like(t, [x for x in cands if x.text.lower() == w.lower()]):
+                    continue
                 if len(w) > 2 and w.lower() not in _NAME_PARTICLES and not w.endswith("."):
                     parts.add(w.lower())
                     if k == c.end - 1:
@@ -718,6 +964,75 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
             if best == OTHER and c.place_kind in _STRONG_KINDS:
                 continue
             c.kind = best
+
+
+def _thing_like(t: _Text, cands: list[_Cand]) -> bool:
+    """Whether the pronouns that refer back to these mentions are rather "it" and "they"
+    than "he" and "she"."""
+    cues = _cues(t, tuple(t.char_span(c.start, c.end) for c in cands))
+    return cues["it"] > cues["he"]
+
+
+_OF = frozenset({"of", "de", "du", "des"})
+_AND = frozenset({"and", "&"})
+_POSSESSIVE_PRONOUN_WORDS = frozenset({"his", "her", "its", "my", "your", "their", "our"})
+
+
+def _places_in_names(t: _Text, cands: list[_Cand]) -> None:
+    """A place inside the name of an organisation, a work, a band or a peer is not a place:
+    "House of Fraser", "Pirates of the Caribbean", "Lord Nicholls of Birkenhead", "Echo and
+    the Bunnymen", "USA Track and Field", "his Achilles tendon". A title or a place word
+    before "of" keeps it ("President of France", "Gulf of Mexico"), and so do two places
+    ("Trinidad and Tobago")."""
+    g = gazetteer.load()
+    kind_at: list[str | None] = [None] * len(t.w)
+    for c in cands:
+        kind = c.kind
+        if kind == PLACE and c.place_kind is None and g.lookup(c.text) is None:
+            kind = "?"  # a place only the model knows: it may be part of a name itself
+        for k in range(c.start, c.end):
+            kind_at[k] = kind
+    n = len(t.w)
+    for c in cands:
+        if c.kind != PLACE or c.dateline or t.caps[c.start]:
+            continue
+        i, e = c.start, c.end
+        known = c.place_kind is not None or g.lookup(c.text) is not None
+        j = i - 2 if i > 1 and t.w[i - 1].lower() == "the" else i - 1
+        joiner = t.w[j].lower() if j > 0 else ""
+        before = j - 1
+        inside = False
+        if (joiner in _OF and t.cap[before] and not t.sent[before] and not t.punct[before]
+                and c.place_kind not in _STRONG_KINDS):
+            # Not "Karlsruhe of Germany", "Peter Nicol of Scotland": where they are from.
+            w = t.w[before]
+            if kind_at[before] == PERSON:
+                k = before
+                while k > 0 and kind_at[k - 1] == PERSON:
+                    k -= 1
+                inside = k > 0 and is_honorific(t.w[k - 1])  # "Lord Nicholls of Birkenhead"
+            else:
+                # "Espanyol of Barcelona" is where a club is from; "Pirates of the
+                # Caribbean" is a title.
+                unknown = kind_at[before] == "?" and j == i - 1
+                inside = not (is_head(w) or is_honorific(w) or kind_at[before] == PLACE
+                              or unknown or w.lower() in _PLACE_QUALIFIERS)
+        elif (joiner in _AND and t.cap[before] and kind_at[before] not in (PLACE, "?")
+              and not known):
+            inside = not t.punct[before]  # "USA Track and Field"
+        if not known and e + 2 < n and t.w[e].lower() in _AND | _OF:
+            the = t.w[e + 1].lower() == "the"
+            after = e + 2 if the else e + 1
+            if (t.cap[after] and not t.punct[after] and (the or t.w[e].lower() in _OF)
+                    and (kind_at[after] not in (PLACE, "?") or t.w[e].lower() in _OF)):
+                # "Echo and the Bunnymen", "Pirates of the Caribbean", "Espanyol of
+                # Barcelona": a place only the model knows, inside a longer name.
+                inside = not (t.w[e].lower() in _OF and c.text.lower() in _PLACE_QUALIFIERS)
+        if (i > 0 and t.w[i - 1].lower() in _POSSESSIVE_PRONOUN_WORDS and not known
+                and e < n and not t.cap[e] and t.pos()[e] == "NOUN"):
+            inside = True  # "his Achilles tendon"
+        if inside:
+            c.kind = OTHER
 
 
 #: Headline words that open a sports report ("SOCCER - ROMANIA BEAT LITHUANIA").
@@ -780,16 +1095,28 @@ def _teams(t: _Text, cands: list[_Cand]) -> None:
 
 def extract_entities(doc: Doc, document: Document) -> tuple[list[Person], list[Place]]:
     """The people and places named in ``document`` (whose parsed text is ``doc``)."""
+    people, places, _ = analyse_entities(doc, document)
+    return people, places
+
+
+def analyse_entities(
+    doc: Doc, document: Document
+) -> tuple[list[Person], list[Place], list[NameEvidence]]:
+    """The people and places named in ``document`` (whose parsed text is ``doc``), and what
+    the article shows about each name it uses, for :mod:`index.evidence`."""
     t = _Text(doc, document.text)
     cands = _gazetteer_pass(t, _candidates(t))
     _dateline(t, document, cands)
     _vote(t, cands)
-    if _is_sports(t.text):
+    _places_in_names(t, cands)
+    sports = _is_sports(t.text)
+    if sports:
         _teams(t, cands)
     cands.sort(key=lambda c: (c.start, -c.end))
     people = _people(t, [c for c in cands if c.kind == PERSON], cands)
     places = _places(t, [c for c in cands if c.kind == PLACE], cands)
-    return people, places
+    listed = {t.char_span(c.start, c.end) for c in cands if c.listed and c.kind == PERSON}
+    return people, places, _evidence(t, people, places, cands, sports, listed)
 
 
 def _dateline(t: _Text, document: Document, cands: list[_Cand]) -> None:
@@ -850,15 +1177,7 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
     for c in sorted(cands, key=lambda c: -(c.end - c.start)):
         words = tuple(t.w[k] for k in range(c.start, c.end))
         key = " ".join(words).lower()
-        cl = by_full.get(key)
-        if cl is None and len(words) == 1:
-            w = words[0].lower()
-            matches = [x for x in clusters if len(x.tokens) > 1 and (
-                x.tokens[-1].lower() == w or x.tokens[0].lower() == w)]
-            surname = [x for x in matches if x.tokens[-1].lower() == w]
-            matches = surname or matches
-            if matches:
-                cl = min(matches, key=lambda x: abs(x.mentions[0][0] - t.idx[c.start]))
+        cl = by_full.get(key) if len(words) > 1 else _bare_owner(t, clusters, c.start)
         if cl is None and len(words) > 1:
             # "Joseph R. Biden" / "Joe Biden": same surname and same first letter;
             # "Marie Leroi" / "Armand Marie Leroi": the end of a longer name.
@@ -871,7 +1190,10 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
                     cl = x
                     break
         if cl is None:
-            cl = _Cluster(_display(" ".join(c.text.split())), words)
+            cl = _Cluster(_display(" ".join(c.text.split())), words,
+                          gender=_honorific_gender(t, c.start))
+            if len(words) > 1 and is_first_name(words[0]):
+                cl.gender = cl.gender or gender_of(words[0])
             clusters.append(cl)
         by_full[key] = cl
         cl.forms[c.text] += 1
@@ -897,6 +1219,8 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
         lst.sort(key=lambda x: -len(x[0]))
     n = len(doc)
     for i, end, cl in _known_forms(t, surfaces, owner):
+        if end - i == 1:
+            cl = _bare_owner(t, clusters, i) or cl
         inside_name = not t.caps[i] and (
             (i > 0 and t.cap[i - 1] and not t.sent[i - 1]
              and not is_honorific(t.w[i - 1]) and not is_title_word(t.w[i - 1]))
@@ -911,11 +1235,56 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
     people = []
     for cl in clusters:
         mentions = tuple(sorted(set(cl.mentions)))
+        for a, b in mentions if cl.role is None else ():
+            # "Mr Thomas, the information commissioner, said": a role at a later mention.
+            at, upto = t.tok_at_start.get(a), t.tok_at_end.get(b)
+            if at is not None and upto is not None and not t.caps[at]:
+                cl.role = _role_of(t, at, upto + 1)
+                if cl.role:
+                    break
         forms = {_display(f) for f in cl.forms} | cl.honorific_forms
         aliases = tuple(sorted(forms - {cl.name}))
         people.append(Person(cl.name, cl.role, aliases, mentions))
     people.sort(key=lambda p: p.mentions[0])
     return people
+
+
+_HONORIFIC_GENDER = {"mr": "male", "sir": "male", "lord": "male", "monsieur": "male",
+                     "herr": "male", "mrs": "female", "ms": "female", "miss": "female",
+                     "lady": "female", "dame": "female", "madam": "female", "mme": "female",
+                     "mlle": "female", "baroness": "female", "frau": "female"}
+
+
+def _honorific_gender(t: _Text, i: int) -> str | None:
+    """The gender the honorific just before token ``i`` gives ("Mrs" -> female)."""
+    return _HONORIFIC_GENDER.get(t.w[i - 1].lower().rstrip(".")) if i > 0 else None
+
+
+def _bare_owner(t: _Text, clusters: list[_Cluster], i: int) -> _Cluster | None:
+    """The person a one-word name at token ``i`` refers to: of the people with that surname
+    (or that one-word name), the one named most recently before it, of the gender its
+    honorific gives. "Mrs Howard" after "Michael Howard" is another person, new here; None
+    where nobody has the name yet."""
+    w = t.w[i].lower()
+    pos = t.idx[i]
+    named = [x for x in clusters if len(x.tokens) > 1 and (
+        x.tokens[-1].lower() == w or x.tokens[0].lower() == w)] + [
+        x for x in clusters if len(x.tokens) == 1 and x.tokens[0].lower() == w]
+    if not named:
+        return None
+    surname = [x for x in named if x.tokens[-1].lower() == w]
+    named = surname or named
+    gender = _honorific_gender(t, i)
+    fits = [x for x in named if not (gender and x.gender and x.gender != gender)]
+    if not fits:
+        cl = _Cluster(f"{t.w[i - 1]} {_display(t.w[i])}", (t.w[i],), gender=gender)
+        clusters.append(cl)
+        return cl
+    before = [(max(a for a, _ in x.mentions if a < pos), x) for x in fits
+              if any(a < pos for a, _ in x.mentions)]
+    if before:
+        return max(before, key=lambda b: b[0])[1]
+    return min(fits, key=lambda x: abs(x.mentions[0][0] - pos))
 
 
 def _known_forms(
@@ -969,3 +1338,147 @@ def _places(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Place]
     ]
     places.sort(key=lambda p: p.mentions[0])
     return places
+
+
+# --- evidence for the library (see index.evidence) ------------------------------------
+
+#: Words after a name that make it an organisation: "Pirelli shares", "Yahoo spokesman".
+_ORG_AFTER_WORDS = """inc inc. corp corp. corporation co co. ltd ltd. plc llc ag sa nv gmbh
+    group holdings shares share stock spokesman spokeswoman spokesperson subsidiary
+    shareholders profits profit revenues revenue sales customers subscribers staff employees
+    workers bosses executives management chairman"""
+_ORG_AFTER = frozenset(_ORG_AFTER_WORDS.split())
+#: Words after a name that make it a product or a work: "Mac Mini computer", "Keane album".
+_THING_AFTER_WORDS = """software program programs programme programmes service services
+    system systems device devices player players console consoles phone phones handset
+    handsets computer computers machine machines format formats disc discs chip chips
+    network browser version versions technology engine model models platform album albums
+    single singles song songs film films movie movies show shows series brand brands product
+    products website site range users owners fans titles tour"""
+_THING_AFTER = frozenset(_THING_AFTER_WORDS.split())
+_AT_WORDS = "in at from near outside across throughout inside into"
+_AT = frozenset(_AT_WORDS.split())
+_SPEECH_WORDS = """said says say told tells added adds explained insisted argued claimed
+    warned admitted stressed noted commented replied asked declared announced"""
+_SPEECH = frozenset(_SPEECH_WORDS.split())
+_HE_WORDS = "he she him his her himself herself"
+_HE = frozenset(_HE_WORDS.split())
+_IT_WORDS = "it its itself they their them themselves"
+_IT = frozenset(_IT_WORDS.split())
+_DET = frozenset({"the", "a", "an"})
+_SUBJECT = frozenset({"nsubj", "nsubjpass"})
+_ORG_LABELS = frozenset({"ORG", "PRODUCT", "NORP"})
+
+
+def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_Cand],
+              sports: bool, listed: set[Span]) -> list[NameEvidence]:
+    """What the article shows about each name: its people, its places and the other names
+    the model found (organisations, works, products), with their cues."""
+    g = gazetteer.load()
+    out: list[NameEvidence] = []
+    for p in people:
+        counts = _cues(t, p.mentions)
+        words = p.name.split()
+        if len(words) > 1 and is_first_name(words[0]):
+            counts["first"] = 1
+        if p.role:
+            counts["role"] = 1
+        if any(m in listed for m in p.mentions):
+            counts["listed"] = 1
+        if len(words) > 1 and not is_first_name(words[0]) and any(
+            (x := g.lookup(w)) is not None and x.kind in ("city", "country") for w in words
+        ):
+            counts["placeword"] = 1  # "Greenock Morton", "Chittagong Cement"
+        entry = g.lookup(p.name)
+        if entry is not None:
+            counts["gaz"] = 1
+        out.append(NameEvidence(key_of(p.name), "person", p.name, p.mentions, p.aliases, p.role,
+                                entry.kind if entry else None, _capped(counts)))
+    for q in places:
+        counts = _cues(t, q.mentions)
+        counts["gaz"] = 1 if q.kind or g.lookup(q.name) else 0
+        out.append(NameEvidence(key_of(q.name), "place", q.name, q.mentions, q.aliases,
+                                None, q.kind, _capped(counts)))
+    others: dict[str, tuple[str, list[Span], set[str]]] = {}
+    taken = {m for x in people for m in x.mentions} | {m for x in places for m in x.mentions}
+    for c in cands:
+        if c.kind != OTHER:
+            continue
+        span = t.char_span(c.start, c.end)
+        if span in taken:
+            continue
+        name = _display(" ".join(c.text.split()))
+        entry = g.lookup(name) if (c.text.isupper() or c.text in g.by_name) else None
+        if entry is not None:
+            name = entry.canonical
+        _, spans, forms = others.setdefault(key_of(name), (name, [], set()))
+        spans.append(span)
+        forms.add(_display(c.text))
+    for key, (name, spans, forms) in others.items():
+        mentions = tuple(sorted(set(spans)))
+        counts = _cues(t, mentions)
+        entry = g.lookup(name)
+        if entry is not None:
+            counts["gaz"] = 1
+            if sports:
+                counts["team"] = 1
+        out.append(NameEvidence(key, "other", name, mentions, tuple(sorted(forms - {name})),
+                                None, entry.kind if entry else None, _capped(counts)))
+    return out
+
+
+def _capped(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((f, min(n, CAP)) for f, n in counts.items() if n > 0))
+
+
+def _cues(t: _Text, mentions: tuple[Span, ...]) -> Counter[str]:
+    """The cues around the mentions of one name (see :mod:`index.evidence`)."""
+    dep, head = t.syntax()
+    n = len(t.w)
+    counts: Counter[str] = Counter()
+    for a, b in mentions:
+        i = t.tok_at_start.get(a)
+        last = t.tok_at_end.get(b)
+        if i is None or last is None:
+            continue
+        j = last + 1
+        counts["L:" + t.label(i)] += 1
+        if i > 0:
+            prev = t.w[i - 1]
+            low = prev.lower()
+            if is_honorific(prev) and t.cap[i - 1]:
+                counts["hon"] += 1
+            elif low in _DET:
+                counts["det"] += 1
+            elif low in _AT:
+                counts["at"] += 1
+            elif low in ("its", "their") or (
+                prev in _POSSESSIVE and i > 1 and t.label(i - 2) in _ORG_LABELS
+            ):
+                counts["owned"] += 1
+        if j < n:
+            nxt = t.w[j].lower()
+            if nxt in _ORG_AFTER:
+                counts["org"] += 1
+            elif nxt in _THING_AFTER:
+                counts["thing"] += 1
+            elif nxt == "who" or (nxt == "," and j + 1 < n and t.w[j + 1].lower() == "who"):
+                counts["who"] += 1
+            elif (nxt in _DASHES and j + 1 < n and t.w[j + 1].lower() == "based") or (
+                nxt == "-based"
+            ):
+                counts["based"] += 1
+        if dep[last] in _SUBJECT:
+            if t.w[head[last]].lower() in _SPEECH:
+                counts["speech"] += 1
+            for k in range(j, min(n, j + 30)):
+                w = t.w[k].lower()
+                if w in _HE:
+                    counts["he"] += 1
+                    break
+                if w in _IT:
+                    counts["it"] += 1
+                    break
+                if t.in_ent[k] and dep[k] in _SUBJECT:
+                    break  # another name is now the subject
+    return counts

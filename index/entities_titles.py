@@ -31,10 +31,17 @@ _HEADS = """
     presenter anchor actor actress singer rapper author novelist poet artist pundit
     commentator journalist reporter columnist boss chief star veteran winner finalist
     holder runner-up medallist medalist
+    dj mc comedian comedienne tycoon entrepreneur businessman businesswoman host critic
+    organiser organizer expert associate lawyer solicitor barrister blogger weblogger sprinter
+    athlete footballer cricketer player musician guitarist drummer bassist vocalist frontman
+    frontwoman broadcaster producer designer writer playwright composer conductor chef
+    campaigner activist dissident lord baroness peer
+    son daughter wife husband mother widow widower partner
     """
 
 _MODIFIERS = """
-    vice deputy acting interim former ex- first second prime foreign defence defense finance
+    vice deputy acting interim former ex- ex co co- shadow first second prime foreign defence
+    defense finance
     interior home trade economy economic justice health education energy environment
     agriculture transport labour labor culture information communications industry
     treasury state foreign-affairs affairs security intelligence national federal
@@ -101,7 +108,7 @@ def is_honorific(word: str) -> bool:
 def is_title_word(word: str) -> bool:
     """A word that can stand in a title before a name (honorifics excluded)."""
     w = norm(word)
-    return w in HEADS or w in MODIFIERS
+    return w in MODIFIERS or is_head(w)
 
 
 def is_sure_title(word: str) -> bool:
@@ -109,4 +116,6 @@ def is_sure_title(word: str) -> bool:
 
 
 def is_head(word: str) -> bool:
-    return norm(word) in HEADS
+    """An office or occupation, also in the plural ("tycoons", "ministers")."""
+    w = norm(word)
+    return w in HEADS or (len(w) > 3 and w.endswith("s") and w[:-1] in HEADS)

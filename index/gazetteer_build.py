@@ -106,11 +106,17 @@ def build(countries_dir: Path, cities_dir: Path) -> list[tuple[str, str, list[st
         if pop >= MIN_POPULATION or c.get("fc") == "PPLC" or plain in capitals:
             aliases = [plain] if plain != name else []
             rows.setdefault(name, ("city", aliases))
+    extra: set[str] = set()
     for line in (DATA / "places_extra.tsv").read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
         name, kind, alias_text = [*line.split("\t"), "", ""][:3]
         rows[name] = (kind, [a for a in alias_text.split("|") if a])
+        extra.add(name)
+    # A generated place that is another name of a hand-written one ("New York City") is
+    # that place, not a second one.
+    for name in {a for n in extra for a in rows[n][1]} - extra:
+        rows.pop(name, None)
     return [(name, kind, aliases) for name, (kind, aliases) in sorted(rows.items())]
 
 

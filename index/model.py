@@ -158,20 +158,75 @@ class Statement:
         )
 
 
+#: Values of :attr:`NameEvidence.kind`.
+NAME_KINDS = ("person", "place", "other")
+
+
+@dataclass(frozen=True)
+class NameEvidence:
+    """What one article shows about one name, for deciding its kind across a library
+    (see :mod:`index.evidence`).
+
+    ``key`` is the normalised name the library adds up by; ``kind`` what the article alone
+    made of it; ``name``, ``role``, ``place_kind``, ``aliases`` and ``mentions`` are enough
+    to show it as a person or a place if the library decides so, without parsing again.
+    ``counts`` are the cues seen, feature -> count (see :data:`index.evidence.FEATURES`).
+    """
+
+    key: str
+    kind: str
+    name: str
+    mentions: tuple[Span, ...] = ()
+    aliases: tuple[str, ...] = ()
+    role: str | None = None
+    place_kind: str | None = None
+    counts: tuple[tuple[str, int], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"key": self.key, "kind": self.kind, "name": self.name,
+                             "mentions": [list(m) for m in self.mentions]}
+        if self.aliases:
+            d["aliases"] = list(self.aliases)
+        if self.role:
+            d["role"] = self.role
+        if self.place_kind:
+            d["place_kind"] = self.place_kind
+        if self.counts:
+            d["counts"] = dict(self.counts)
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> NameEvidence:
+        return cls(
+            d["key"], d["kind"], d["name"], _spans(d.get("mentions", ())),
+            tuple(d.get("aliases", ())), d.get("role"), d.get("place_kind"),
+            tuple((str(k), int(v)) for k, v in d.get("counts", {}).items()),
+        )
+
+
 @dataclass(frozen=True)
 class Analysis:
-    """What the analyser found in one document."""
+    """What the analyser found in one document.
+
+    ``evidence`` is what the document shows about each name it uses (people, places and
+    other names alike), for the library-wide decision of :mod:`index.evidence`; it is empty
+    in analyses stored before it existed.
+    """
 
     people: tuple[Person, ...] = ()
     places: tuple[Place, ...] = ()
     statements: tuple[Statement, ...] = ()
+    evidence: tuple[NameEvidence, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        d: dict[str, Any] = {
             "people": [p.to_dict() for p in self.people],
             "places": [p.to_dict() for p in self.places],
             "statements": [s.to_dict() for s in self.statements],
         }
+        if self.evidence:
+            d["evidence"] = [e.to_dict() for e in self.evidence]
+        return d
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Analysis:
@@ -179,6 +234,7 @@ class Analysis:
             tuple(Person.from_dict(x) for x in d.get("people", ())),
             tuple(Place.from_dict(x) for x in d.get("places", ())),
             tuple(Statement.from_dict(x) for x in d.get("statements", ())),
+            tuple(NameEvidence.from_dict(x) for x in d.get("evidence", ())),
         )
 
 

@@ -4,16 +4,23 @@ With ``--json`` it prints one object per line per file —
 ``{"file", "title", "people", "places", "statements"}`` — the format the evaluation scorers
 read. Bad files are reported on stderr, by name with the reason, and the rest are still
 analysed; the model is loaded once and documents go through ``nlp.pipe`` in batches.
+
+The files given in one call are read together, as a library reads its articles: what kind
+of name each name is (person, place or neither) is decided with the evidence of all of them
+(:mod:`index.evidence`), so the results are printed once every file is analysed. With
+``--alone`` each file is decided on its own evidence and printed as soon as it is done.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from index import evidence
 from index.model import Analysis, Document
 from index.paths import display, is_article
 
@@ -27,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("paths", nargs="+", metavar="PATH", help="article files or folders")
     p.add_argument("--json", action="store_true", help="one JSON object per line per file")
+    p.add_argument("--alone", action="store_true",
+                   help="decide each file on its own, not with the evidence of all files given")
     p.set_defaults(func=run)
 
 
@@ -69,19 +78,34 @@ def run(args: argparse.Namespace) -> int:
 
     analyser = Analyser()
     out = sys.stdout
-    for analysis in analyser.analyse_many(remembered()):
-        document = analysed.pop(0)
+
+    def show(document: Document, analysis: Analysis) -> None:
         if args.json:
             out.write(json.dumps(as_json(document, analysis), ensure_ascii=False) + "\n")
         else:
             out.write(summary(document, analysis) + "\n")
         out.flush()
+
+    decisions = evidence.Decisions()
+    done: list[tuple[Document, Analysis]] = []
+    for analysis in analyser.analyse_many(remembered()):
+        # Only what is printed is kept: the text goes, the analysis (small) stays.
+        document = dataclasses.replace(analysed.pop(0), text="", blocks=())
+        if args.alone:
+            show(document, evidence.apply(analysis, evidence.decide([analysis])))
+            continue
+        decisions.add(analysis)
+        done.append((document, analysis))
+    for document, analysis in done:
+        show(document, evidence.apply(analysis, decisions))
     return 1 if failures else 0
 
 
 def as_json(document: Document, analysis: Analysis) -> dict[str, object]:
+    found = analysis.to_dict()
+    found.pop("evidence", None)
     # display(): a file name that is not UTF-8 would make the JSON line unwritable
-    return {"file": display(document.path), "title": document.title, **analysis.to_dict()}
+    return {"file": display(document.path), "title": document.title, **found}
 
 
 def summary(document: Document, analysis: Analysis) -> str:

@@ -8,7 +8,7 @@ fields) and :mod:`~index.library.search` (queries, highlighting, snippets). The 
 objects and errors it answers with live in :mod:`index.model` (re-exported here).
 """
 
-from index.library.core import PARALLEL_FROM, Library
+from index.library.core import Library
 from index.model import (
     Article,
     ArticleInfo,
@@ -22,7 +22,6 @@ from index.model import (
 )
 
 __all__ = [
-    "PARALLEL_FROM",
     "Article",
     "ArticleInfo",
     "Library",

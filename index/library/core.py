@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import os
 import threading
 import time
 from collections import defaultdict
@@ -25,10 +24,10 @@ from typing import Any
 
 from whoosh.query import Term
 
-from index import paths
+from index import evidence, paths
 from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
-from index.library.entities import aggregate, entity_page, rewrite_entity_terms
+from index.library.entities import aggregate, entity_page, rewrite_entity_terms, unshown
 from index.library.query import MAX_QUERY_CHARS, check_query
 from index.library.said import SaidTerms
 from index.library.said import matching as said_matching
@@ -62,10 +61,6 @@ from index.model import (
     UpdateReport,
 )
 
-#: From this many articles to analyse, spaCy runs in two processes (when ``processes`` is
-#: None): below it the fork and model copy cost more than they save.
-PARALLEL_FROM = 200
-
 
 class Library:
     """A library of articles and its index; see the module docstring.
@@ -75,7 +70,7 @@ class Library:
 
     ``analyser`` (anything with ``analyse_many(documents)``) replaces the spaCy analyser,
     for tests; ``processes`` is how many processes spaCy uses for a big batch (``None``:
-    two on a multi-core machine from :data:`PARALLEL_FROM` articles, else one).
+    :func:`index.analysis.processes_for`, one per usable core for enough articles).
     ``lock_timeout`` is how long :meth:`update` waits for another writer.
     """
 
@@ -248,11 +243,14 @@ class Library:
         with self._lock:
             curation = self._curation()
             copies = self._listing()["copies"].get(key, ())
+            decisions = self._aggregates()["decisions"]
+        raw = Analysis.from_dict(analysis_dict(fields))
+        shown = evidence.apply(raw, decisions)
         return Article(
             dataclasses.replace(_info(fields), copies=copies),
             text,
             tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
-            curation.apply(Analysis.from_dict(analysis_dict(fields)), text, key).analysis,
+            curation.apply(shown, text, key, unshown(raw, shown)).analysis,
         )
 
     def _stored_fields(self, key: str) -> dict[str, Any] | None:
@@ -611,10 +609,9 @@ class Library:
         if self._analyser is not None:
             return self._analyser
         from index.analysis import Analyser as SpacyAnalyser
+        from index.analysis import processes_for
 
-        processes = self.processes
-        if processes is None:
-            processes = 2 if count >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+        processes = self.processes if self.processes is not None else processes_for(count)
         return SpacyAnalyser(n_process=max(1, processes))
 
 

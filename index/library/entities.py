@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from index import evidence
 from index.curation import Curation
 from index.library import schema as S
 from index.library.update import analysis_dict
@@ -25,6 +26,7 @@ from index.model import (
     EntityPage,
     LibraryEntity,
     LibraryStatement,
+    NameEvidence,
     Person,
     Place,
     Span,
@@ -63,7 +65,9 @@ def _snippet(text: str, span: Span) -> str:
 
 
 def aggregate(stored: Iterable[Mapping[str, Any]], curation: Curation) -> dict[str, Any]:
-    """Every entry and statement of the library, as the corrections have them."""
+    """Every entry and statement of the library, as the library's evidence decides and the
+    corrections have them; ``decisions`` (:class:`index.evidence.Decisions`) for reading
+    one article the same way."""
     tables: dict[str, dict[tuple[EntityKind, str], _Entry]] = {"entities": {}, "hidden": {}}
     statements: list[LibraryStatement] = []
     names: set[str] = set()
@@ -86,9 +90,12 @@ def aggregate(stored: Iterable[Mapping[str, Any]], curation: Curation) -> dict[s
         if e.mentions and key not in entry.first:
             entry.first[key] = (e.mentions[0], _snippet(text, e.mentions[0]))
 
-    for f in stored:
-        key, title, text = f[S.KEY], f.get(S.TITLE) or "", f.get(S.TEXT) or ""
-        raw = Analysis.from_dict(analysis_dict(dict(f)))
+    articles = [(f[S.KEY], f.get(S.TITLE) or "", f.get(S.TEXT) or "",
+                 Analysis.from_dict(analysis_dict(dict(f)))) for f in stored]
+    # What each name is, decided with every article's evidence (index.evidence): the
+    # panels show that decision, then the reader's corrections.
+    decisions = evidence.decide(a for *_, a in articles)
+    for key, title, text, raw in articles:
         raw_entries: list[tuple[str, Person | Place]] = [
             *((S.PERSON, p) for p in raw.people), *((S.PLACE, p) for p in raw.places)
         ]
@@ -98,8 +105,9 @@ def aggregate(stored: Iterable[Mapping[str, Any]], curation: Curation) -> dict[s
             names.add(final)
             for form in (final, e.name, *e.aliases):
                 forms[_fold(form)].add((kind_field, e.name))
-        curated = curation.apply(raw, text, key) if curation else None
-        analysis = curated.analysis if curated else raw
+        shown = evidence.apply(raw, decisions)
+        curated = curation.apply(shown, text, key, unshown(raw, shown)) if curation else None
+        analysis = curated.analysis if curated else shown
         for p in analysis.people:
             add("entities", EntityKind.PERSON, p, key, title, text)
         for pl in analysis.places:
@@ -116,6 +124,7 @@ def aggregate(stored: Iterable[Mapping[str, Any]], curation: Curation) -> dict[s
 
     statements.sort(key=lambda s: (s.title.casefold(), s.key, s.statement.start))
     result: dict[str, Any] = {
+        "decisions": decisions,
         "statements": statements,
         "names": names,
         "forms": {k: sorted(v) for k, v in forms.items()},
@@ -132,6 +141,14 @@ def aggregate(stored: Iterable[Mapping[str, Any]], curation: Curation) -> dict[s
             found.sort(key=lambda e: (-len(e.articles), e.name.casefold()))
         result[table] = by_kind
     return result
+
+
+def unshown(raw: Analysis, shown: Analysis) -> list[NameEvidence]:
+    """The names ``raw`` has evidence of that ``shown`` lists neither as people nor places
+    (a correction may bring one back)."""
+    entries: list[Person | Place] = [*shown.people, *shown.places]
+    listed = {_fold(n) for e in entries for n in (e.name, *e.aliases)}
+    return [e for e in raw.evidence if _fold(e.name) not in listed]
 
 
 def entity_page(entity: LibraryEntity, agg: Mapping[str, Any]) -> EntityPage:

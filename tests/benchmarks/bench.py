@@ -163,10 +163,10 @@ def index_corpus(data_dir: Path, corpus: Path) -> tuple[dict[str, float | None],
             print(f"  … {p.phase} {p.done}/{p.total} {p.counts()}", file=sys.stderr,
                   flush=True)
 
-    from index.library.core import PARALLEL_FROM
+    from index.analysis import processes_for
 
     files = sum(1 for f in folders for p in f.rglob("*") if p.is_file())
-    processes = 2 if files >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+    processes = processes_for(files)
     say(f"indexing with {processes} spaCy process(es), "
         f"OPENBLAS_NUM_THREADS={os.environ.get('OPENBLAS_NUM_THREADS')}")
     report = library.update(progress=progress)

@@ -248,3 +248,48 @@ def test_the_seed_headless(data_dir: Path, tmp_path: Path,
     assert main(["search", "speaker:Hayashi quote:China", "--json"]) == 0
     (hit,) = map(json.loads, capsys.readouterr().out.splitlines())
     assert hit["key"] == paths.document_key(copy)
+
+
+# ---------------------------------------------------------------------------- evidence
+
+
+class EvidenceAnalyser:
+    """Calls "Mac Mini" a person in the one article that says "Mac Mini said", a product
+    (with a determiner and a product word) wherever the text says "the Mac Mini"."""
+
+    def analyse_many(self, documents):  # type: ignore[no-untyped-def]
+        from index.model import NameEvidence
+
+        for document in documents:
+            text = document.text
+            spans = tuple((i, i + 8) for i in range(len(text)) if text.startswith("Mac Mini", i))
+            if "the Mac Mini" in text:
+                ev = NameEvidence("mac mini", "other", "Mac Mini", spans,
+                                  counts=(("det", 2), ("thing", 2)))
+                yield Analysis((), (), (), (ev,))
+            else:
+                ev = NameEvidence("mac mini", "person", "Mac Mini", spans)
+                yield Analysis((Person("Mac Mini", None, (), spans),), (), (), (ev,))
+
+
+def test_the_panels_show_the_library_s_decision(data_dir: Path, tmp_path: Path) -> None:
+    from index.library import Library
+
+    folder = tmp_path / "macs"
+    write(folder / "a.txt", "Apple news\n\nMac Mini said nothing.\n")
+    write(folder / "b.txt", "Review\n\nWe tried the Mac Mini computer.\n")
+    write(folder / "c.txt", "Prices\n\nPrices of the Mac Mini fell.\n")
+    library = Library(data_dir, with_seeds=False, analyser=EvidenceAnalyser())
+    library.add_sources([folder])
+    library.update()
+    assert library.entities("person") == []
+    key = library.key_for_path(folder / "a.txt")
+    assert key is not None and library.article(key).analysis.people == ()
+    made = library.correct("kind", "Mac Mini", "person")  # the reader's word wins
+    assert [len(e.articles) for e in library.entities("person")] == [3]
+    assert [p.name for p in library.article(key).analysis.people] == ["Mac Mini"]
+    library.undo_correction(made.id)
+    library.remove_source(folder / "b.txt")
+    library.remove_source(folder / "c.txt")
+    library.update()  # alone, the article's own reading stands
+    assert [e.name for e in library.entities("person")] == ["Mac Mini"]

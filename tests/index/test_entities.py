@@ -307,3 +307,150 @@ def test_every_name_in_a_team_sheet_is_a_person(nlp) -> None:
         "Adam Hollioake", "Ronnie Irani", "Robert Croft", "Darren Gough",
     } <= names
     assert "London" in {p.name for p in places}
+
+
+# --- roles (issue 9) ----------------------------------------------------------------------
+
+
+def test_role_from_an_appositive_after_the_name(nlp) -> None:
+    text = (
+        "Mobile firms are racing to sell faster phones. Brian Castle, managing director of "
+        "Telmex in the UK, said the market was growing. Nick Hazelwood, Globex's head of "
+        "consumer services, thinks the change will help."
+    )
+    people, _ = analyse(nlp, text)
+    assert person(people, "Brian Castle").role == "managing director of Telmex in the UK"
+    assert person(people, "Nick Hazelwood").role == "Globex's head of consumer services"
+
+
+def test_role_from_a_description_before_the_name(nlp) -> None:
+    text = "Schools were criticised by the Ofsted chief, David Bellamy, on Monday."
+    people, _ = analyse(nlp, text)
+    assert person(people, "David Bellamy").role == "Ofsted chief"
+
+
+def test_a_role_word_is_never_part_of_the_name(nlp) -> None:
+    text = "Comedian Harry Hillman will host the show, while DJ Trevor Nelsen plays records."
+    people, _ = analyse(nlp, text)
+    assert {p.name: p.role for p in people} == {"Harry Hillman": "Comedian",
+                                               "Trevor Nelsen": "DJ"}
+
+
+def test_role_modifiers_are_kept(nlp) -> None:
+    text = "The Tory shadow chancellor Oliver Letwood attacked the plan on Sunday."
+    people, _ = analyse(nlp, text)
+    assert person(people, "Oliver Letwood").role == "Tory shadow chancellor"
+
+
+# --- places inside names (issue 9) --------------------------------------------------------
+
+
+def test_a_place_inside_the_name_of_a_firm_or_a_band_is_not_a_place(nlp) -> None:
+    text = (
+        "Shoppers deserted House of Fraser in December. The band supported Echo and the "
+        "Bunnymen in Leeds. His Achilles tendon was hurt in Madrid."
+    )
+    _, places = analyse(nlp, text)
+    assert {p.name for p in places} == {"Leeds", "Madrid"}
+
+
+def test_where_someone_is_from_stays_a_place(nlp) -> None:
+    text = "Karlsruhe of Germany beat the champions on Saturday."
+    _, places = analyse(nlp, text)
+    assert "Germany" in {p.name for p in places}
+
+
+def test_new_york_city_is_new_york(nlp) -> None:
+    text = "The band left New York City in May, and fans in New York cheered them on."
+    _, places = analyse(nlp, text)
+    ny = place(places, "New York")
+    assert texts(text, ny.mentions) == ["New York City", "New York"]
+    assert [p.name for p in places].count("New York") == 1
+
+
+# --- people (issue 9) ---------------------------------------------------------------------
+
+
+def test_a_first_name_the_model_cut_off_gets_its_surname(nlp) -> None:
+    text = "Fans hope that Johnny Deppford will play the role in the new film."
+    people, _ = analyse(nlp, text)
+    assert "Johnny Deppford" in {p.name for p in people}
+
+
+def test_lower_case_words_are_never_people(nlp) -> None:
+    # The model calls "marijuana" a person here.
+    text = ("He was accused of possessing marijuana . Police said Lopez had carried marijuana "
+            "for weeks .")
+    people, _ = analyse(nlp, text)
+    assert [p.name for p in people] == ["Lopez"]
+
+
+def test_two_people_sharing_a_surname_stay_apart(nlp) -> None:
+    text = (
+        "Michael Howard launched the campaign in Folkestone. Mrs Howard joined him on stage. "
+        "Mr Howard said the party would win, and Howard later left. Mrs Howard said she was "
+        "proud."
+    )
+    people, _ = analyse(nlp, text)
+    assert [p.name for p in people] == ["Michael Howard", "Mrs Howard"]
+    michael, wife = people
+    assert texts(text, michael.mentions) == ["Michael Howard", "Howard", "Howard"]
+    assert len(wife.mentions) == 2
+
+
+def test_a_bare_surname_goes_to_the_person_named_last(nlp) -> None:
+    text = (
+        "Avi Glazer and Joel Glazer were at the meeting. Malcolm Glazer, their father, stayed "
+        "at home. Glazer said the bid was fair."
+    )
+    people, _ = analyse(nlp, text)
+    malcolm = person(people, "Malcolm Glazer")
+    assert texts(text, malcolm.mentions) == ["Malcolm Glazer", "Glazer"]
+    assert all(len(p.mentions) == 1 for p in people if p.name != "Malcolm Glazer")
+
+
+def test_a_role_in_the_plural_belongs_to_both_people(nlp) -> None:
+    text = "Shares rose after the Irish horse racing tycoons John Magnier and Pat Dunne sold."
+    people, _ = analyse(nlp, text)
+    assert {p.name: p.role for p in people} == {
+        "John Magnier": "Irish horse racing tycoons", "Pat Dunne": "Irish horse racing tycoons"
+    }
+    # A role in the singular stays with its own person.
+    text = "Prime Minister Tony Blair and Gordon Brown met on Monday."
+    people, _ = analyse(nlp, text)
+    assert {p.name: p.role for p in people} == {"Tony Blair": "Prime Minister",
+                                               "Gordon Brown": None}
+
+
+def test_a_person_inside_an_organisation_with_their_office(nlp) -> None:
+    # The model reads the whole phrase as one organisation.
+    text = "Jones has filed a lawsuit for defamation against Balco boss Victor Conte on Friday."
+    people, _ = analyse(nlp, text)
+    assert person(people, "Victor Conte").role == "Balco boss"
+
+
+def test_words_around_a_name_can_show_it_is_not_a_person(nlp) -> None:
+    text = (
+        "Analysts at accountancy firm Grant Thornby said Man Utd would be sold. The charity "
+        "Very Nordic Aid said the bid was a mistake."
+    )
+    people, _ = analyse(nlp, text)
+    assert not {p.name for p in people} & {"Grant Thornby", "Man Utd", "Very Nordic Aid"}
+
+
+def test_a_film_title_is_not_a_place(nlp) -> None:
+    text = "The success of Pirates of the Caribbean helped the studio, he said in Paris."
+    _, places = analyse(nlp, text)
+    assert {p.name for p in places} == {"Paris"}
+
+
+def test_a_first_name_beside_a_person_is_a_person(nlp) -> None:
+    text = "The bid is being led by his two sons, Avi and Joel. Their father stayed at home."
+    people, _ = analyse(nlp, text)
+    assert {p.name: p.role for p in people} == {"Avi": "two sons", "Joel": "two sons"}
+
+
+def test_a_result_is_not_a_person(nlp) -> None:
+    text = "Results on Saturday :\nNorwich 1 Wolverhampton 0\nBirmingham v Barnsley postponed\n"
+    people, _ = analyse(nlp, text)
+    assert not any(any(ch.isdigit() for ch in p.name) or " v " in p.name for p in people)
