@@ -78,6 +78,8 @@ class Answers(QObject):
         opened(list): the library is open: its articles (``list[ArticleInfo]``).
         documentsChanged(list): the articles after (part of) an update, ours or another
             process's (``list[ArticleInfo]``).
+        analysisState(int, int): after a commit the reader saw, how many articles are
+            analysed and how many are searchable (for an update this window did not start).
         committed(): the reader saw a commit it had not seen (an update's, ours or another
             process's, a batch of analysis): what the library-wide lists show may have
             changed.
@@ -106,6 +108,7 @@ class Answers(QObject):
     opened = Signal(list)
     documentsChanged = Signal(list)
     committed = Signal()
+    analysisState = Signal(int, int)
     preview = Signal(Article)
     handedOver = Signal(list)
     progress = Signal(Progress)
@@ -127,7 +130,8 @@ class Answers(QObject):
 
     def answers(self) -> tuple[SignalInstance, ...]:
         """Every answer, in one order, for relaying one object's to another's."""
-        return (self.opened, self.documentsChanged, self.committed, self.preview,
+        return (self.opened, self.documentsChanged, self.committed, self.analysisState,
+                self.preview,
                 self.handedOver, self.progress, self.updateFinished, self.problemsChanged,
                 self.watchFolders,
                 self.articleLoaded, self.articleMissing, self.searchDone, self.queryFailed,
@@ -295,6 +299,7 @@ class Reader(_Worker):
                 self.documentsChanged.emit(library.documents())
                 if not first:
                     self.committed.emit()
+                    self.analysisState.emit(*library.analysis_state())
 
     @Slot(int, str)
     def load_article(self, generation: int, key: str) -> None:

@@ -96,6 +96,7 @@ class Updates(QObject):
         self._error_shown = False  # a library error was shown during the update running
         self._reported: set[str] = set()
         self._last: Progress | None = None  # the running update's latest progress
+        self._elsewhere = False  # another process's analysis is being shown
         self.progress = QProgressBar(parent)
         self.progress.setObjectName("indexProgress")
         self.progress.setAccessibleName("Indexing progress")
@@ -185,6 +186,20 @@ class Updates(QObject):
         self.progress.setFormat(bar)
         if line:
             self.message.emit(line, 0)
+
+    def analysis_state(self, analysed: int, searchable: int) -> None:
+        """The library's counts after another process's commit, while some articles are
+        not analysed (this window's own update says them with its progress)."""
+        if self.service.busy:
+            return
+        if analysed < searchable:
+            self.message.emit(f"{searchable:,} searchable · {analysed:,} of {searchable:,} "
+                              "analysed", 0)
+            self._elsewhere = True
+        elif self._elsewhere:
+            self._elsewhere = False
+            self.message.emit(f"{searchable:,} searchable · {analysed:,} of {searchable:,} "
+                              "analysed", 8000)
 
     def finished(self, report: UpdateReport) -> None:
         self.progress.hide()

@@ -165,6 +165,9 @@ def test_an_article_not_analysed_says_so_and_fills_in(  # type: ignore[no-untype
         other.close()
     qtbot.waitUntil(lambda: key in window.reading.listing, timeout=TIMEOUT)
     assert not window.reading.listing[key].analysed
+    # The window did not start that update: the status bar still tells the two counts.
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage()
+                    == "4 searchable · 3 of 4 analysed", timeout=TIMEOUT)
 
     with qtbot.waitSignal(window.articleShown, timeout=TIMEOUT):
         window.library_panel.articleChosen.emit(key)
