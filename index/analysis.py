@@ -354,6 +354,8 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int,
             document = replace(document, text=doc.text,
                                dateline_span=document.dateline_span if j == 0 else (0, 0))
         people, places, evidence = analyse_entities(doc, document)
+        if j == 0:
+            people = named_beyond_the_title(people, document)
         statements = extract_statements(doc, people)
         people = add_quoted_people(doc.text, people, statements)
         del doc
@@ -370,6 +372,16 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int,
         yield analysis
     while pending:  # copies at the very end
         yield seen[pending.popleft()[0].sha256]
+
+
+def named_beyond_the_title(people: list[Person], document: Document) -> list[Person]:
+    """``people`` less those named in the headline alone: a headline is not a sentence
+    (the model reads "Can Yahoo dominate next decade?" as naming a person), and a person the
+    article never names again is no one a quotation or a "he said" can refer to."""
+    title = next((b for b in document.blocks[:1] if b.kind == "title"), None)
+    if title is None:
+        return people
+    return [p for p in people if not p.mentions or any(a >= title.end for a, _ in p.mentions)]
 
 
 class _Merged:

@@ -151,7 +151,7 @@ def first_name_names(text: str) -> dict[str, str]:
 
 #: Capitalised words that are first names but, at the start of a run of capitals, far more
 #: often begin something else ("Will Smith" aside).
-_NOT_FIRST = frozenset({"will", "may", "mark", "bill", "grant", "rich", "chase", "major",
+_NOT_FIRST = frozenset({"will", "may", "can", "mark", "bill", "grant", "rich", "chase", "major",
                         "general", "said", "says", "new", "north", "south", "east", "west"})
 
 

@@ -376,3 +376,24 @@ def test_an_organisations_spokesperson_is_not_a_person_named_nearby(nlp) -> None
     people = (person(text, "Marc Selby"), person(text, "Harry Potter"))
     (s,) = extract_statements(nlp(text), people)
     assert s.speaker_kind != "person"
+
+
+def test_a_headline_names_no_one_that_the_body_does_not() -> None:
+    from index.analysis import named_beyond_the_title
+    from index.documents import load_document
+    from index.model import Person
+    from index.speakers import first_name_names
+
+    text = "Can Yahoo dominate next decade?\n\nYahoo said it would. Sven Eriksson agreed.\n"
+    # "Can" opens a question here: it is no first name for a surname to be completed from
+    assert first_name_names(text) == {"eriksson": "Sven Eriksson"}
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "yahoo.txt"
+        path.write_text(text, "utf-8")
+        document = load_document(path)
+    headline_only = Person("Can Yahoo", None, (), ((0, 9),))
+    eriksson = Person("Sven Eriksson", None, (), ((text.index("Sven"), text.index(" agreed")),))
+    assert named_beyond_the_title([headline_only, eriksson], document) == [eriksson]
