@@ -400,6 +400,9 @@ class MainWindow(QMainWindow):
         service.opened.connect(self._listed)
         service.opened.connect(self.updates.library_opened)
         service.documentsChanged.connect(self._listed)
+        service.committed.connect(self.scopes.refresh)
+        service.committed.connect(self.bookmarks.load)  # an update re-anchors them
+        service.analysisState.connect(self.updates.analysis_state)
         service.handedOver.connect(self.reading.handed_over)
         service.preview.connect(self.reading.show_preview)
         service.progress.connect(self.updates.show_progress)

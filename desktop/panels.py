@@ -255,6 +255,14 @@ class EntityPanel(QWidget):
         self.details.setModel(self.detail_proxy)
         self.details_label = QLabel(self)
         self.details_label.setWordWrap(True)
+        # In place of the list while the article's analysis is still to come: an empty list
+        # would say "nobody" where the truth is "not known yet".
+        self.waiting = QLabel(self)
+        self.waiting.setObjectName(f"{kind.value}Waiting")
+        self.waiting.setWordWrap(True)
+        self.waiting.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.waiting.setContentsMargins(8, 16, 8, 8)
+        self.waiting.hide()
         lower = QWidget(self)
         lower_layout = QVBoxLayout(lower)
         lower_layout.setContentsMargins(0, 0, 0, 0)
@@ -275,6 +283,7 @@ class EntityPanel(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.count)
         layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.waiting, 1)
 
         self.filter.textChanged.connect(self.proxy.setFilterFixedString)
         self.filter.textChanged.connect(self._update_count)
@@ -286,13 +295,23 @@ class EntityPanel(QWidget):
 
     # -- content --------------------------------------------------------------------
 
-    def set_entries(self, entries: Sequence[Entry], scope: Scope = Scope.ARTICLE) -> None:
+    def set_entries(self, entries: Sequence[Entry], scope: Scope = Scope.ARTICLE, *,
+                    waiting: str = "") -> None:
+        """Shows ``entries`` if the panel shows ``scope``; ``waiting`` says instead why
+        there are none yet (the article is not analysed)."""
         if scope != self.scope:
             return
         self.model.set_entries(entries)
         self.detail_model.set_entries([])
         self.detail_area.setVisible(False)
+        self._set_waiting(waiting)
         self._update_count()
+
+    def _set_waiting(self, text: str) -> None:
+        self.waiting.setText(text)
+        self.waiting.setVisible(bool(text))
+        self.splitter.setVisible(not text)
+        self.filter.setEnabled(not text)
 
     def set_details(self, heading: str, entries: Sequence[Entry]) -> None:
         self.details_label.setText(heading)
@@ -306,10 +325,14 @@ class EntityPanel(QWidget):
         self.scope = Scope(self.scope_box.itemData(index) or Scope.ARTICLE)
         self.model.set_entries([])
         self.detail_area.setVisible(False)
+        self._set_waiting("")
         self._update_count()
         self.scopeChanged.emit(self.scope)
 
     def _update_count(self) -> None:
+        if self.waiting.text():  # no count of what is not known yet
+            self.count.setText("")
+            return
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         where = "in this article" if self.scope == Scope.ARTICLE else "in the library"
         text = f"{total} {where}" if shown == total else f"{shown} of {total} {where}"

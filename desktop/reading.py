@@ -126,8 +126,21 @@ class Reading(QObject):
         if self.preview and current in self.listing and self._requested in (None, current):
             assert current is not None
             self.open(current)  # the analysed article replaces the preview
+        elif self._outdated() and self._requested is None:
+            assert current is not None
+            self.open(current, keep_place=True)  # its analysis, or another process's edit
         elif first or self.article is None:
             self._open_default(documents)
+
+    def _outdated(self) -> bool:
+        """Whether the listing says the article shown has changed since it was loaded:
+        analysed since, or its file indexed again (by this window's update or another's)."""
+        if self.article is None or self.preview:
+            return False
+        shown, listed = self.article.info, self.listing.get(self.article.info.key)
+        return listed is not None and (
+            (listed.analysed and not shown.analysed)
+            or (listed.mtime, listed.size) != (shown.mtime, shown.size))
 
     def _open_wanted(self) -> bool:
         if self._wanted is not None and self._wanted in self.listing:
@@ -201,8 +214,16 @@ class Reading(QObject):
         analysis = article.analysis
         self.entries = article_panel_entries(analysis.people, analysis.places,
                                              analysis.statements)
+        waiting = ""
+        if preview:
+            waiting = "Being analysed: the people, places and statements appear in a moment."
+        elif not info.analysed:
+            # Its text is indexed, its analysis still to come: it is put first in line, and
+            # shown again when its analysis is committed (see listed()).
+            waiting = "Not analysed yet — it is next in line."
+            self.service.prioritise(info.key)
         for kind, panel in self.panels.items():
-            panel.set_entries(self.entries[kind], Scope.ARTICLE)
+            panel.set_entries(self.entries[kind], Scope.ARTICLE, waiting=waiting)
         self.set_highlighter(self.highlight)
         self.shown.emit(article)
 

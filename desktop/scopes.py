@@ -1,9 +1,10 @@
 """The People, Places and Statements panels in "whole library" mode.
 
 A panel switched to the whole library asks the reader thread for the library's people,
-places or statements (again after every update); choosing a person or place lists, under
-it, the articles it appears in (and a person's statements); choosing one of those opens
-the article at the mention.
+places or statements (again after every update, and whenever the reader sees a commit:
+another process's update, a batch of analysis; a list that changed keeps the row chosen in
+it); choosing a person or place lists, under it, the articles it appears in (and a person's
+statements); choosing one of those opens the article at the mention.
 """
 
 from __future__ import annotations
@@ -55,13 +56,22 @@ class LibraryScopes(QObject):
                 self._request(panel)
 
     def entities_loaded(self, kind: EntityKind, entities: list[LibraryEntity]) -> None:
-        self.panels[EntryKind(kind)].set_entries(library_entity_entries(entities),
-                                                       Scope.LIBRARY)
+        self._show(self.panels[EntryKind(kind)], library_entity_entries(entities))
+
+    def _show(self, panel: EntityPanel, entries: list[Entry]) -> None:
+        """Shows the library's ``entries`` in ``panel``: nothing moves if they are the same;
+        otherwise the row chosen before is chosen again (its articles listed under it)."""
+        if panel.scope != Scope.LIBRARY or entries == panel.model.entries():
+            return
+        chosen = panel.current_entry()
+        panel.set_entries(entries, Scope.LIBRARY)
+        if chosen is not None:
+            panel.select(lambda e: e.name == chosen.name,
+                         notify=chosen.kind != EntryKind.STATEMENT)
 
     def statements_loaded(self, speaker: str, statements: list[LibraryStatement]) -> None:
         if not speaker:
-            self.panels[EntryKind.STATEMENT].set_entries(
-                library_statement_entries(statements), Scope.LIBRARY)
+            self._show(self.panels[EntryKind.STATEMENT], library_statement_entries(statements))
             return
         entity = self._chosen
         if entity is not None and entity.name == speaker \

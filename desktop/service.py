@@ -78,6 +78,11 @@ class Answers(QObject):
         opened(list): the library is open: its articles (``list[ArticleInfo]``).
         documentsChanged(list): the articles after (part of) an update, ours or another
             process's (``list[ArticleInfo]``).
+        analysisState(int, int): after a commit the reader saw, how many articles are
+            analysed and how many are searchable (for an update this window did not start).
+        committed(): the reader saw a commit it had not seen (an update's, ours or another
+            process's, a batch of analysis): what the library-wide lists show may have
+            changed.
         preview(Article): a first run's first source file, read without analysis.
         handedOver(list): keys (``list[str]``) of the article files among paths added, in
             the order given: the window opens the first.
@@ -102,6 +107,8 @@ class Answers(QObject):
 
     opened = Signal(list)
     documentsChanged = Signal(list)
+    committed = Signal()
+    analysisState = Signal(int, int)
     preview = Signal(Article)
     handedOver = Signal(list)
     progress = Signal(Progress)
@@ -123,8 +130,10 @@ class Answers(QObject):
 
     def answers(self) -> tuple[SignalInstance, ...]:
         """Every answer, in one order, for relaying one object's to another's."""
-        return (self.opened, self.documentsChanged, self.preview, self.handedOver,
-                self.progress, self.updateFinished, self.problemsChanged, self.watchFolders,
+        return (self.opened, self.documentsChanged, self.committed, self.analysisState,
+                self.preview,
+                self.handedOver, self.progress, self.updateFinished, self.problemsChanged,
+                self.watchFolders,
                 self.articleLoaded, self.articleMissing, self.searchDone, self.queryFailed,
                 self.hitsFound, self.entitiesLoaded, self.statementsLoaded,
                 self.pageLoaded, self.pageMissing, self.curationChanged,
@@ -267,32 +276,30 @@ class Reader(_Worker):
 
     def __init__(self, data_dir: Path, factory: LibraryFactory) -> None:
         super().__init__(data_dir, factory)
-        self._token = ""
-        self._timer: QTimer | None = None
+        self._token: str | None = None  # none seen yet
         self.ledger = CorrectionLedger()  # the window's corrections, for undo and redo
         #: The generation of the newest search asked for (set from the GUI thread): an
         #: older one still running is abandoned.
         self.latest_search = -1
 
     @Slot()
-    def start_polling(self) -> None:
-        """Every :data:`POLL_MS`, compares the library's state token with the last one seen
-        and, when another update has been committed, sends the article list again."""
-        self._timer = QTimer(self)
-        self._timer.setInterval(POLL_MS)
-        self._timer.timeout.connect(self.poll)
-        self._timer.start()
-
-    @Slot()
     def poll(self) -> None:
+        """Compares the library's state token with the last one seen (the service asks
+        every :data:`POLL_MS`) and, when another update has been committed, sends the
+        article list again and says so (``committed``: the library-wide lists and the
+        bookmarks are read again)."""
         library = self._open()
         if library is None:
             return
         with self._guard("Checking the library"):
             token = library.state_token()
-            if token != self._token:  # the first time too: a change may come before it
-                self._token = token
+            if self._token is None or token != self._token:
+                # The first time too: a change may come before it.
+                first, self._token = self._token is None, token
                 self.documentsChanged.emit(library.documents())
+                if not first:
+                    self.committed.emit()
+                    self.analysisState.emit(*library.analysis_state())
 
     @Slot(int, str)
     def load_article(self, generation: int, key: str) -> None:
@@ -306,6 +313,15 @@ class Reader(_Worker):
                 self.articleMissing.emit(generation, key)
                 return
             self.articleLoaded.emit(generation, article)
+
+    @Slot(str)
+    def prioritise(self, key: str) -> None:
+        """An article shown before its analysis: the running update (ours or another
+        process's) analyses it next."""
+        library = self._open()
+        if library is not None:
+            with self._guard("Asking for the article's analysis"):
+                library.prioritise(key)
 
     @Slot(int, str, int)
     def search(self, generation: int, query: str, limit: int) -> None:
@@ -410,6 +426,7 @@ class LibraryService(Answers):
     _retry = Signal(str)
     _update = Signal()
     _article = Signal(int, str)
+    _prioritise = Signal(str)
     _search = Signal(int, str, int)
     _hits = Signal(int, str, str)
     _entities = Signal(EntityKind)
@@ -434,6 +451,11 @@ class LibraryService(Answers):
         self.reader = Reader(data_dir, factory)
         self.reader.moveToThread(self.reader_thread)
         self.busy = False
+        # The poll's clock runs here: a timer in the reader's thread was seen to stop
+        # ticking in the tests' event loops.
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_MS)
+        self.poll_timer.timeout.connect(self._poll)
 
         for request, slot in ((self._open, self.writer.open_library),
                               (self._add, self.writer.add_sources),
@@ -442,6 +464,7 @@ class LibraryService(Answers):
                               (self._update, self.writer.update),
                               (self._close, self.writer.close),
                               (self._article, self.reader.load_article),
+                              (self._prioritise, self.reader.prioritise),
                               (self._search, self.reader.search),
                               (self._hits, self.reader.hits_in),
                               (self._entities, self.reader.entities),
@@ -450,7 +473,7 @@ class LibraryService(Answers):
                               (self._correct, self.reader.correct),
                               (self._undo_correction, self.reader.undo_correction),
                               (self._redo_correction, self.reader.redo_correction),
-                              (self._poll, self.reader.start_polling),
+                              (self._poll, self.reader.poll),
                               (self._close, self.reader.close)):
             request.connect(slot)
         for source in (self.writer, self.reader):
@@ -467,7 +490,8 @@ class LibraryService(Answers):
         self.writer_thread.start()
         self.reader_thread.start()
         self._open.emit()
-        self._poll.emit()
+        self._poll.emit()  # the token now: a commit before the first tick is a change too
+        self.poll_timer.start()
 
     def add(self, paths: list[Path]) -> None:
         self._add.emit([str(p) for p in paths])
@@ -488,6 +512,10 @@ class LibraryService(Answers):
 
     def article(self, generation: int, key: str) -> None:
         self._article.emit(generation, key)
+
+    def prioritise(self, key: str) -> None:
+        """Asks for article ``key`` to be analysed before the others still waiting."""
+        self._prioritise.emit(key)
 
     def search(self, generation: int, query: str, limit: int) -> None:
         self.reader.latest_search = generation
@@ -523,6 +551,7 @@ class LibraryService(Answers):
         """Cancels any update, closes the libraries in their threads, ends the threads."""
         if not self.writer_thread.isRunning() and not self.reader_thread.isRunning():
             return
+        self.poll_timer.stop()
         self.cancel()
         self._close.emit()
         for thread in (self.reader_thread, self.writer_thread):

@@ -33,26 +33,40 @@ FILE_FILTER = (f"Articles ({' '.join('*' + ext for ext in ARTICLE_FORMATS)});;"
 #: Wait this long after the last change on disk before updating (milliseconds).
 WATCH_DEBOUNCE_MS = 1000
 
-_WORDS = {Phase.SCAN: "Looking for new and changed files", Phase.ANALYSE: "Analysing",
-          Phase.COMMIT: "Saving", Phase.DONE: "Done"}
+_WORDS = {Phase.SCAN: "Looking for new and changed files", Phase.INDEX: "Indexing text",
+          Phase.ANALYSE: "Analysing", Phase.COMMIT: "Saving", Phase.DONE: "Done"}
 
 
 def progress_text(p: Progress) -> tuple[str, str]:
     """The progress bar's text and the status line for ``p``. While scanning, the count
-    is of files looked at so far, not a total: neither is shown."""
+    is of files looked at so far, not a total: neither is shown. Otherwise the status line
+    holds the library's two counts ("2,225 searchable · 812 of 2,225 analysed"): what can
+    be searched now, and how much of it has its people, places and statements."""
     words = _WORDS.get(p.phase, str(p.phase))
     if p.phase == Phase.SCAN:
         return "Looking…", f"{words}…"
-    bar = f"{words} {p.done}/{p.total}" if p.total else words
+    if p.phase == Phase.INDEX and p.total:
+        bar = f"{words} {p.done:,}/{p.total:,}"  # files read: searchable at their commit
+    elif p.phase == Phase.DONE:
+        bar = words
+    else:  # the whole update's share done: 100 % only when both counts are complete
+        bar = f"{words} {int(p.fraction * 100)} %"
+    counts = p.counts()
+    if counts:
+        return bar, counts
     return bar, (f"{words} {PurePath(p.path).name}…" if p.path else "")
 
 
-def report_text(report: UpdateReport) -> str:
+def report_text(report: UpdateReport, last: Progress | None = None) -> str:
+    """What an update did, in a line; with the counts of ``last`` (its last progress) when
+    it stopped before every article was analysed."""
     parts = [f"{len(report.added)} added" if report.added else "",
              f"{len(report.updated)} updated" if report.updated else "",
              f"{len(report.removed)} removed" if report.removed else "",
              f"{len(report.failed)} could not be read (see Problems)" if report.failed else ""]
     done = ", ".join(p for p in parts if p) or "nothing new"
+    if last is not None and last.analysed < max(last.articles, last.searchable):
+        done += f" ({last.counts()}; the rest at the next update)"
     return ("Indexing cancelled: " if report.cancelled else "Library up to date: ") + done
 
 
@@ -81,6 +95,8 @@ class Updates(QObject):
         self._again = False
         self._error_shown = False  # a library error was shown during the update running
         self._reported: set[str] = set()
+        self._last: Progress | None = None  # the running update's latest progress
+        self._elsewhere = False  # another process's analysis is being shown
         self.progress = QProgressBar(parent)
         self.progress.setObjectName("indexProgress")
         self.progress.setAccessibleName("Indexing progress")
@@ -149,6 +165,7 @@ class Updates(QObject):
             self._again = True
             return
         self.service.update()
+        self._last = None
         self.progress.setValue(0)
         self.progress.setFormat("Indexing…")
         self.progress.show()
@@ -163,18 +180,33 @@ class Updates(QObject):
     def show_progress(self, p: Progress) -> None:
         self.progress.show()
         self.cancel_button.show()
+        self._last = p
         self.progress.setValue(int(p.fraction * 1000))
         bar, line = progress_text(p)
         self.progress.setFormat(bar)
         if line:
             self.message.emit(line, 0)
 
+    def analysis_state(self, analysed: int, searchable: int) -> None:
+        """The library's counts after another process's commit, while some articles are
+        not analysed (this window's own update says them with its progress)."""
+        if self.service.busy:
+            return
+        if analysed < searchable:
+            self.message.emit(f"{searchable:,} searchable · {analysed:,} of {searchable:,} "
+                              "analysed", 0)
+            self._elsewhere = True
+        elif self._elsewhere:
+            self._elsewhere = False
+            self.message.emit(f"{searchable:,} searchable · {analysed:,} of {searchable:,} "
+                              "analysed", 8000)
+
     def finished(self, report: UpdateReport) -> None:
         self.progress.hide()
         self.cancel_button.hide()
         self.cancel_action.setEnabled(False)
         if not self._error_shown:  # the library's error says more than "cancelled"
-            self.message.emit(report_text(report), 8000)
+            self.message.emit(report_text(report, self._last), 8000)
         self._error_shown = False
         if not report.cancelled:
             self.problems.model.clear_errors()
