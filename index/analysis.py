@@ -354,7 +354,7 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int,
             document = replace(document, text=doc.text,
                                dateline_span=document.dateline_span if j == 0 else (0, 0))
         people, places, evidence = analyse_entities(doc, document)
-        if j == 0:
+        if n == 1:  # (a long document's first piece may hold little but its title)
             people = named_beyond_the_title(people, document)
         statements = extract_statements(doc, people)
         people = add_quoted_people(doc.text, people, statements)
