@@ -293,3 +293,35 @@ def test_the_panels_show_the_library_s_decision(data_dir: Path, tmp_path: Path) 
     library.remove_source(folder / "c.txt")
     library.update()  # alone, the article's own reading stands
     assert [e.name for e in library.entities("person")] == ["Mac Mini"]
+
+
+def test_the_decision_cache_follows_the_library(data_dir: Path, tmp_path: Path) -> None:
+    from index import evidence
+    from index.library import Library
+    from index.library.decisions import DecisionCache
+    from index.library.update import analysis_dict
+
+    folder = tmp_path / "macs"
+    write(folder / "a.txt", "Apple news\n\nMac Mini said nothing.\n")
+    write(folder / "b.txt", "Review\n\nWe tried the Mac Mini computer.\n")
+    library = Library(data_dir, with_seeds=False, analyser=EvidenceAnalyser())
+    library.add_sources([folder])
+    library.update()
+    cache = DecisionCache()
+
+    def both() -> tuple[object, object]:
+        stored = list(library._fresh_searcher().reader().all_stored_fields())
+        full = evidence.decide(Analysis.from_dict(analysis_dict(f)) for f in stored)
+        return cache.decisions(stored).totals, full.totals
+
+    cached, full = both()
+    assert cached == full and full
+    write(folder / "c.txt", "Prices\n\nPrices of the Mac Mini fell.\n")
+    library.update()
+    cached, full = both()
+    assert cached == full
+    library.remove_source(folder / "b.txt")
+    library.remove_source(folder / "c.txt")
+    library.update()
+    cached, full = both()
+    assert cached == full
