@@ -1,0 +1,159 @@
+"""Evidence for the library: the cues around each name's mentions (see :mod:`index.evidence`)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from index import gazetteer
+from index.entities_titles import is_honorific
+from index.entity_text import (
+    _DASHES,
+    _POSSESSIVE,
+    OTHER,
+    _Cand,
+    _Text,
+)
+from index.evidence import CAP, key_of
+from index.firstnames import is_first_name
+from index.model import NameEvidence, Person, Place, Span
+from index.people import _display
+
+_ORG_AFTER_WORDS = """inc inc. corp corp. corporation co co. ltd ltd. plc llc ag sa nv gmbh
+    group holdings shares share stock spokesman spokeswoman spokesperson subsidiary
+    shareholders profits profit revenues revenue sales customers subscribers staff employees
+    workers bosses executives management chairman"""
+_ORG_AFTER = frozenset(_ORG_AFTER_WORDS.split())
+#: Words after a name that make it a product or a work: "Mac Mini computer", "Keane album".
+_THING_AFTER_WORDS = """software program programs programme programmes service services
+    system systems device devices player players console consoles phone phones handset
+    handsets computer computers machine machines format formats disc discs chip chips
+    network browser version versions technology engine model models platform album albums
+    single singles song songs film films movie movies show shows series brand brands product
+    products website site range users owners fans titles tour"""
+_THING_AFTER = frozenset(_THING_AFTER_WORDS.split())
+_AT_WORDS = "in at from near outside across throughout inside into"
+_AT = frozenset(_AT_WORDS.split())
+_SPEECH_WORDS = """said says say told tells added adds explained insisted argued claimed
+    warned admitted stressed noted commented replied asked declared announced"""
+_SPEECH = frozenset(_SPEECH_WORDS.split())
+_HE_WORDS = "he she him his her himself herself"
+_HE = frozenset(_HE_WORDS.split())
+_IT_WORDS = "it its itself they their them themselves"
+_IT = frozenset(_IT_WORDS.split())
+_DET = frozenset({"the", "a", "an"})
+_SUBJECT = frozenset({"nsubj", "nsubjpass"})
+_ORG_LABELS = frozenset({"ORG", "PRODUCT", "NORP"})
+
+
+def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_Cand],
+              sports: bool, listed: set[Span]) -> list[NameEvidence]:
+    """What the article shows about each name: its people, its places and the other names
+    the model found (organisations, works, products), with their cues."""
+    g = gazetteer.load()
+    out: list[NameEvidence] = []
+    for p in people:
+        counts = _cues(t, p.mentions)
+        words = p.name.split()
+        if len(words) > 1 and is_first_name(words[0]):
+            counts["first"] = 1
+        if p.role:
+            counts["role"] = 1
+        if any(m in listed for m in p.mentions):
+            counts["listed"] = 1
+        if len(words) > 1 and not is_first_name(words[0]) and any(
+            (x := g.lookup(w)) is not None and x.kind in ("city", "country") for w in words
+        ):
+            counts["placeword"] = 1  # "Greenock Morton", "Chittagong Cement"
+        entry = g.lookup(p.name)
+        if entry is not None:
+            counts["gaz"] = 1
+        out.append(NameEvidence(key_of(p.name), "person", p.name, p.mentions, p.aliases, p.role,
+                                entry.kind if entry else None, _capped(counts)))
+    for q in places:
+        counts = _cues(t, q.mentions)
+        counts["gaz"] = 1 if q.kind or g.lookup(q.name) else 0
+        out.append(NameEvidence(key_of(q.name), "place", q.name, q.mentions, q.aliases,
+                                None, q.kind, _capped(counts)))
+    others: dict[str, tuple[str, list[Span], set[str]]] = {}
+    taken = {m for x in people for m in x.mentions} | {m for x in places for m in x.mentions}
+    for c in cands:
+        if c.kind != OTHER:
+            continue
+        span = t.char_span(c.start, c.end)
+        if span in taken:
+            continue
+        name = _display(" ".join(c.text.split()))
+        entry = g.lookup(name) if (c.text.isupper() or c.text in g.by_name) else None
+        if entry is not None:
+            name = entry.canonical
+        _, spans, forms = others.setdefault(key_of(name), (name, [], set()))
+        spans.append(span)
+        forms.add(_display(c.text))
+    for key, (name, spans, forms) in others.items():
+        mentions = tuple(sorted(set(spans)))
+        counts = _cues(t, mentions)
+        entry = g.lookup(name)
+        if entry is not None:
+            counts["gaz"] = 1
+            if sports:
+                counts["team"] = 1
+        out.append(NameEvidence(key, "other", name, mentions, tuple(sorted(forms - {name})),
+                                None, entry.kind if entry else None, _capped(counts)))
+    return out
+
+
+def _capped(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
+    return tuple(sorted((f, min(n, CAP)) for f, n in counts.items() if n > 0))
+
+
+def _cues(t: _Text, mentions: tuple[Span, ...]) -> Counter[str]:
+    """The cues around the mentions of one name (see :mod:`index.evidence`)."""
+    dep, head = t.syntax()
+    n = len(t.w)
+    counts: Counter[str] = Counter()
+    for a, b in mentions:
+        i = t.tok_at_start.get(a)
+        last = t.tok_at_end.get(b)
+        if i is None or last is None:
+            continue
+        j = last + 1
+        counts["L:" + t.label(i)] += 1
+        if i > 0:
+            prev = t.w[i - 1]
+            low = prev.lower()
+            if is_honorific(prev) and t.cap[i - 1]:
+                counts["hon"] += 1
+            elif low in _DET:
+                counts["det"] += 1
+            elif low in _AT:
+                counts["at"] += 1
+            elif low in ("its", "their") or (
+                prev in _POSSESSIVE and i > 1 and t.label(i - 2) in _ORG_LABELS
+            ):
+                counts["owned"] += 1
+        if j < n:
+            nxt = t.w[j].lower()
+            if nxt in _ORG_AFTER:
+                counts["org"] += 1
+            elif nxt in _THING_AFTER:
+                counts["thing"] += 1
+            elif nxt == "who" or (nxt == "," and j + 1 < n and t.w[j + 1].lower() == "who"):
+                counts["who"] += 1
+            elif (nxt in _DASHES and j + 1 < n and t.w[j + 1].lower() == "based") or (
+                nxt == "-based"
+            ):
+                counts["based"] += 1
+        if dep[last] in _SUBJECT:
+            if t.w[head[last]].lower() in _SPEECH:
+                counts["speech"] += 1
+            for k in range(j, min(n, j + 30)):
+                w = t.w[k].lower()
+                if w in _HE:
+                    counts["he"] += 1
+                    break
+                if w in _IT:
+                    counts["it"] += 1
+                    break
+                if t.in_ent[k] and dep[k] in _SUBJECT:
+                    break  # another name is now the subject
+    return counts
