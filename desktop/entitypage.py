@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.curation import EntityTarget, StatementTarget, Target, target_for
+from desktop.curation import Curator, EntityTarget, StatementTarget, Target, target_for
 from desktop.entries import plural
 from desktop.history import History, Location
 from desktop.kinds import EntryKind
@@ -316,6 +316,10 @@ class Pages(QObject):
     @property
     def showing(self) -> bool:
         return self.stack.currentWidget() is self.view
+
+    def page_menu(self, curator: Curator, target: Target, where: QPoint) -> None:
+        own = target == self.view.target
+        curator.popup(curator.menu(target, self.view, open_item=not own), where)
 
     # -- pages ----------------------------------------------------------------------
 

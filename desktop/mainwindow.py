@@ -13,30 +13,27 @@ bookmarks                  :mod:`desktop.bookmarks` (``Bookmarks``), :mod:`deskt
 whole-library panels       :mod:`desktop.scopes` (``LibraryScopes``), :mod:`desktop.panels`
 sources, updates, problems :mod:`desktop.updates` (``Updates``), :mod:`desktop.problems`
 the library's threads      :mod:`desktop.service` (``LibraryService``)
+actions, toolbar, menus    :mod:`desktop.actions` (made here, connected here)
 ========================  ==============================================================
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QAction,
     QCloseEvent,
     QDragEnterEvent,
     QDropEvent,
-    QKeySequence,
     QUndoStack,
 )
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QPushButton,
     QStackedWidget,
     QToolBar,
@@ -44,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME
+from desktop.actions import WindowActions, build_actions, build_menus, show_about
 from desktop.kinds import EntryKind, Scope
 from desktop.pane import ReaderPane
 from desktop.searchbox import SearchBox
@@ -53,7 +51,7 @@ if TYPE_CHECKING:
 
     from desktop.bookmarks import Bookmarks
     from desktop.bookmarkspanel import BookmarksPanel
-    from desktop.curation import Curator, Target
+    from desktop.curation import Curator
     from desktop.entitypage import EntityPageView, Pages
     from desktop.librarypanel import LibraryPanel
     from desktop.panels import EntityPanel
@@ -66,12 +64,10 @@ if TYPE_CHECKING:
     from desktop.updates import Updates
     from desktop.worldmap import WorldMap
     from index.bookmarks import BookmarkStore
-    from index.model import Article, ArticleInfo, EntityKind, LibraryEntity, SearchResult
-
-Shortcut = QKeySequence.StandardKey | str | Sequence[QKeySequence | str]
+    from index.model import Article, ArticleInfo
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, WindowActions):
     """Broadsheet's window.
 
     The window is built in two steps, so that its first paint comes quickly: the frame
@@ -192,119 +188,11 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.library_dock, self.people_dock], [300, 360],
                          Qt.Orientation.Horizontal)
 
-    def _action(self, text: str, *, shortcut: Shortcut | None = None, tip: str = "",
-                checkable: bool = False) -> QAction:
-        action = QAction(text, self)
-        if isinstance(shortcut, str | QKeySequence.StandardKey):
-            action.setShortcut(QKeySequence(shortcut))
-        elif shortcut is not None:
-            action.setShortcuts([QKeySequence(s) for s in shortcut])
-        action.setCheckable(checkable)
-        if tip:
-            action.setStatusTip(tip)
-            action.setToolTip(tip)
-        self.addAction(action)  # shortcuts work even when the menu bar is hidden
-        return action
-
     def _build_actions(self) -> None:
-        SK = QKeySequence.StandardKey
-        a = self._action
-        self.add_folder_action = a("Add &folder…", shortcut="Ctrl+Shift+O",
-                                   tip="Add a folder of articles to the library")
-        self.add_files_action = a("Add &files…", shortcut=SK.Open,
-                                  tip="Add article files to the library")
-        self.update_action = a("&Update library", shortcut=SK.Refresh,
-                               tip="Re-index new and changed files")
-        self.cancel_action = a("&Cancel indexing", tip="Stop indexing (what is done is kept)")
-        self.export_action = a("&Export bookmarks…", tip="Save every bookmark to a Markdown file")
-        self.quit_action = a("&Quit", shortcut=SK.Quit)
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcut(QKeySequence(SK.Undo))
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcut(QKeySequence(SK.Redo))
-        self.addAction(self.undo_action)
-        self.addAction(self.redo_action)
-        self.copy_action = a("&Copy", shortcut=SK.Copy)
-        self.select_all_action = a("Select &all", shortcut=SK.SelectAll)
-        self.bookmark_action = a("&Bookmark selection…", shortcut="Ctrl+D",
-                                 tip="Bookmark the selected passage (Ctrl+D)")
-        self.search_action = a("&Search library", shortcut="Ctrl+K",
-                               tip="Search the whole library (Ctrl+K)")
-        self.find_action = a("&Find in article", shortcut=SK.Find,
-                             tip="Search this article (Ctrl+F)")
-        self.next_action = a("&Next mark", shortcut=SK.FindNext)
-        self.previous_action = a("&Previous mark", shortcut=SK.FindPrevious)
-        self.clear_marks_action = a("C&lear marks", shortcut="Esc")
-        # Esc belongs to the article (and its find bar); elsewhere it closes what it closes.
-        self.removeAction(self.clear_marks_action)
-        self.clear_marks_action.setShortcutContext(
-            Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.pane.addAction(self.clear_marks_action)
-        self.highlight_action = a("&Highlight people, places and statements",
-                                  shortcut="Ctrl+Shift+H", checkable=True,
-                                  tip="Mark every person, place and statement at once")
-        self.zoom_in_action = a("Zoom &in", shortcut=[QKeySequence(SK.ZoomIn), "Ctrl+="])
-        self.zoom_out_action = a("Zoom &out", shortcut=SK.ZoomOut)
-        self.zoom_reset_action = a("&Actual size", shortcut="Ctrl+0")
-        self.back_action = a("&Back", shortcut=SK.Back,
-                             tip="Back to the previous article or page (Alt+Left)")
-        self.forward_action = a("&Forward", shortcut=SK.Forward,
-                                tip="Forward again (Alt+Right)")
-        self.back_action.setEnabled(False)
-        self.forward_action.setEnabled(False)
-        self.about_action = a("&About Broadsheet")
-        self.reader.add_context_action(self.bookmark_action)
-
-        self.toolbar.addAction(self.back_action)
-        self.toolbar.addAction(self.forward_action)
-        self.back_action.setIconText("◀ Back")
-        self.forward_action.setIconText("Forward ▶")
-        self.toolbar.addSeparator()
-        self.toolbar.addAction(self.add_folder_action)
-        self.toolbar.addAction(self.bookmark_action)
-        self.toolbar.addAction(self.highlight_action)
-        self.highlight_action.setIconText("Highlight all")
-        self.bookmark_action.setIconText("Bookmark")
-        self.add_folder_action.setIconText("Add folder")
-        self.toolbar.addSeparator()
-        self.toolbar.addWidget(self.search_box)
+        build_actions(self)
 
     def _build_menus(self) -> None:
-        bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        for action in (self.add_folder_action, self.add_files_action, self.update_action,
-                       self.cancel_action):
-            file_menu.addAction(action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.export_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        edit = bar.addMenu("&Edit")
-        for action in (self.undo_action, self.redo_action):
-            edit.addAction(action)
-        edit.addSeparator()
-        for action in (self.copy_action, self.select_all_action, self.bookmark_action):
-            edit.addAction(action)
-        edit.addSeparator()
-        for action in (self.search_action, self.find_action, self.next_action,
-                       self.previous_action, self.clear_marks_action):
-            edit.addAction(action)
-        view = bar.addMenu("&View")
-        self.view_menu = view
-        for dock in (self.library_dock, self.people_dock, self.places_dock,
-                     self.statements_dock, self.bookmarks_dock, self.results_dock,
-                     self.problems_dock):
-            view.addAction(dock.toggleViewAction())
-        view.addSeparator()
-        view.addAction(self.highlight_action)
-        view.addSeparator()
-        for action in (self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action):
-            view.addAction(action)
-        go = bar.addMenu("&Go")
-        go.addAction(self.back_action)
-        go.addAction(self.forward_action)
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(self.about_action)
+        build_menus(self)
 
     # -- construction: what is behind the frame (after the first paint) ---------------
 
@@ -362,7 +250,7 @@ class MainWindow(QMainWindow):
                                self.cancel_action, self.settings, self)
         self.pages = Pages(self.service, self.page_view, self.centre, self.pane, self.reading,
                            self)
-        self.curator = Curator(self.service, self.undo_stack, self, names=self._names)
+        self.curator = Curator(self.service, self.undo_stack, self, names=self.scopes.names)
         status = self.statusBar()
         status.addPermanentWidget(self.updates.progress)
         status.addPermanentWidget(self.updates.cancel_button)
@@ -423,9 +311,9 @@ class MainWindow(QMainWindow):
         service.pageLoaded.connect(self.pages.loaded)
         service.pageMissing.connect(self.pages.missing)
         service.curationChanged.connect(self.pages.curation_changed)
-        service.curationChanged.connect(self._corrected)
-        service.entitiesLoaded.connect(self._map_entities)
-        service.searchDone.connect(self._offer_page)
+        service.curationChanged.connect(self.scopes.corrected)
+        service.entitiesLoaded.connect(self.places_map.entities_loaded)
+        service.searchDone.connect(functools.partial(self.search.offer_page, self.scopes.names))
         service.libraryFailed.connect(self.updates.library_failed)
         service.failed.connect(self.updates.failed)
 
@@ -461,7 +349,7 @@ class MainWindow(QMainWindow):
         self.reader.add_context_filler(lambda menu, offset: curator.fill_text_menu(
             menu, [e for rows in reading.entries.values() for e in rows], reading.key, offset))
         self.page_view.linkChosen.connect(pages.link_chosen)
-        self.page_view.menuRequested.connect(self._page_menu)
+        self.page_view.menuRequested.connect(functools.partial(pages.page_menu, curator))
         self.page_view.exportRequested.connect(pages.export)
         self.page_view.placeClicked.connect(lambda name: pages.open(name, "place"))
         pages.navigable.connect(self.back_action.setEnabled)
@@ -573,40 +461,10 @@ class MainWindow(QMainWindow):
         count = self.problems_panel.model.rowCount()
         self.problems_dock.setWindowTitle(f"Problems ({count})" if count else "Problems")
 
-    def _names(self, kind: str) -> list[str]:
-        """The names a merge or a new speaker is chosen from: those the panel of that kind
-        lists now (the article's or the library's)."""
-        panel = self.panels.get(EntryKind(kind)) if kind in ("person", "place") else None
-        return sorted({e.name for e in panel.model.entries()}) if panel is not None else []
-
-    def _corrected(self) -> None:
-        """A correction was made or taken back: the panels and the article show it."""
-        self.scopes.refresh()
-        if self.reading.key is not None and not self.reading.preview:
-            self.reading.open(self.reading.key, keep_place=True)
-
-    def _page_menu(self, target: Target, where: QPoint) -> None:
-        own = target == self.page_view.target
-        self.curator.popup(self.curator.menu(target, self.page_view, open_item=not own), where)
-
-    def _offer_page(self, _generation: int, result: SearchResult) -> None:
-        """A search naming a person or place offers their page above the hits."""
-        from desktop.entitypage import named_in
-
-        if result.query.strip() == self.search_box.query().strip():
-            found = named_in(result.query, self._names)
-            self.results_panel.offer_page(*(found or ("", "")))
-
     def _centre_changed(self) -> None:
         article = self.reading.article if self.started else None
         if self.centre.currentWidget() is self.pane and article is not None:
             self.setWindowTitle(f"{article.info.title} — {APP_NAME}")
-
-    def _map_entities(self, kind: EntityKind, entities: list[LibraryEntity]) -> None:
-        from desktop.worldmap import map_places
-
-        if kind == "place":
-            self.places_map.set_places(map_places(entities))
 
     def _raise(self, dock: QDockWidget) -> None:
         dock.show()
@@ -623,15 +481,7 @@ class MainWindow(QMainWindow):
             self.open_paths(paths)
 
     def about(self) -> None:
-        QMessageBox.about(
-            self, f"About {APP_NAME}",
-            f"<h3>{APP_NAME}</h3><p>A reader for a library of news articles: the people, "
-            "places and statements in each, at a glance.</p>"
-            "<p>Search uses Whoosh's query language: <code>anti-ship</code>, "
-            "<code>title:japan</code>, <code>\"joint statement\"</code>, "
-            "<code>austin AND taiwan</code>.</p>"
-            "<p>Names, places and quotations are found by spaCy's <i>en_core_web_sm</i> "
-            "model, on this computer; nothing is sent anywhere.</p>")
+        show_about(self)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.save_window(self.saveGeometry(), self.saveState(STATE_VERSION))

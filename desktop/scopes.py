@@ -37,6 +37,18 @@ class LibraryScopes(QObject):
         self.reading = reading
         self._chosen: Entry | None = None  # the person whose statements are asked for
 
+    def names(self, kind: str) -> list[str]:
+        """The names a merge or a new speaker is chosen from: those the panel of that kind
+        lists now (the article's or the library's)."""
+        panel = self.panels.get(EntryKind(kind)) if kind in ("person", "place") else None
+        return sorted({e.name for e in panel.model.entries()}) if panel is not None else []
+
+    def corrected(self) -> None:
+        """A correction was made or taken back: the panels and the article show it."""
+        self.refresh()
+        if self.reading.key is not None and not self.reading.preview:
+            self.reading.open(self.reading.key, keep_place=True)
+
     def _request(self, panel: EntityPanel) -> None:
         if panel.kind == EntryKind.STATEMENT:
             self.service.statements()

@@ -16,6 +16,7 @@ need be.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
@@ -247,6 +248,16 @@ class Search(QObject):
         self.shown_generation = self.open_top_for = -1
         self.results.clear()
         self.reading.clear_search()
+
+    def offer_page(self, names: Callable[[str], Sequence[str]], _generation: int,
+                   result: SearchResult) -> None:
+        """A search naming a person or place offers their page above the hits (``names``:
+        the names the panel of a kind lists now)."""
+        from desktop.entitypage import named_in
+
+        if result.query.strip() == self.box.query().strip():
+            found = named_in(result.query, names)
+            self.results.offer_page(*(found or ("", "")))
 
     def done(self, generation: int, result: SearchResult) -> None:
         if not self.box.is_current(generation):

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import (
@@ -40,6 +41,9 @@ from PySide6.QtWidgets import (
 )
 
 from index import geo
+
+if TYPE_CHECKING:
+    from index.model import EntityKind, LibraryEntity
 
 #: What is shown of the world (Miller ordinates of these latitudes): Antarctica is left out.
 NORTH, SOUTH = 84.0, -58.0
@@ -147,6 +151,12 @@ class WorldMap(QGraphicsView):
             item.setToolTip(country.name)
             item.setZValue(0)
             self._scene.addItem(item)
+
+    def entities_loaded(self, kind: EntityKind, entities: list[LibraryEntity]) -> None:
+        """The library's entities of a kind, as the reader thread answers: places are
+        shown."""
+        if kind == "place":
+            self.set_places(map_places(entities))
 
     def set_places(self, places: Iterable[MapPlace]) -> None:
         """Shows these places (replacing those shown); those with no known position are
