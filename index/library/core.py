@@ -27,7 +27,9 @@ from whoosh.query import Term
 from index import evidence, paths
 from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
+from index.library.analysisphase import prioritise
 from index.library.entities import aggregate, entity_page, rewrite_entity_terms, unshown
+from index.library.fields import analysis_dict
 from index.library.query import MAX_QUERY_CHARS, check_query
 from index.library.said import SaidTerms
 from index.library.said import matching as said_matching
@@ -40,7 +42,7 @@ from index.library.search import (
 )
 from index.library.sources import SourceList
 from index.library.storage import Storage, describe
-from index.library.update import Analyser, Update, UpdateContext, analysis_dict, prioritise
+from index.library.update import Analyser, Update, UpdateContext
 from index.model import (
     Analysis,
     Article,
@@ -631,7 +633,7 @@ class Library:
         """What the index holds, per key: path, size, mtime and hash. Read from the
         manifest written after the last commit when it is of the same Whoosh generation,
         else (a crash between the two) from the stored fields, which is slower."""
-        from index.library.update import manifest_entry
+        from index.library.fields import manifest_entry
 
         found = self._storage.read_manifest(self._ix)
         if found is not None:
