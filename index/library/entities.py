@@ -18,7 +18,7 @@ from typing import Any
 from index import evidence
 from index.curation import Curation
 from index.library import schema as S
-from index.library.update import analysis_dict
+from index.library.fields import analysis_dict
 from index.model import (
     Analysis,
     EntityArticle,

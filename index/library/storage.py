@@ -170,7 +170,7 @@ class Storage:
         for gen in self.root.glob("gen-*"):
             if gen.name != name and gen.is_dir():
                 shutil.rmtree(gen, ignore_errors=True)
-        # And what a killed analysis was writing beside the live one (update._Bulk).
+        # And what a killed analysis was writing beside the live one (analysisphase._Bulk).
         for scratch in self.root.glob("gen-*/.bulk-*"):
             shutil.rmtree(scratch, ignore_errors=True)
 

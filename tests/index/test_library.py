@@ -18,8 +18,8 @@ import pytest
 
 from index import paths
 from index.library import Library
+from index.library.files import _key_of_resolved
 from index.library.storage import CURRENT, INDEX_DIR, LOCK_FILE, VERSION_FILE
-from index.library.update import _key_of_resolved
 from index.model import (
     Analysis,
     Document,
@@ -351,14 +351,14 @@ def test_progress_counts_in_words() -> None:
 def test_a_long_update_shows_its_articles_as_it_goes(
     data_dir: Path, articles: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.library.update
+    import index.library.analysisphase
 
     library = make_library(data_dir)
     library.add_sources([articles])
     library.update()
     for i in range(5):
         write(articles / f"more{i}.txt", f"Report {i}\n\nAlan Turing spoke in Paris.\n")
-    monkeypatch.setattr(index.library.update, "COMMIT_EVERY", 2)
+    monkeypatch.setattr(index.library.analysisphase, "COMMIT_EVERY", 2)
     seen: list[tuple[int, tuple[int, int], int, int]] = []  # what another reader sees
 
     def watch(p: Progress) -> None:
@@ -737,7 +737,7 @@ def test_text_indexed_in_processes_is_the_same(
 ) -> None:
     """Many texts are indexed by worker processes, each writing a segment the commit adds:
     the library holds what one process would have written."""
-    import index.library.update
+    import index.library.textphase
     from index.bookmarks import BookmarkStore
 
     folder = tmp_path / "many"
@@ -747,7 +747,7 @@ def test_text_indexed_in_processes_is_the_same(
     serial = make_library(tmp_path / "serial")
     serial.add_sources([folder])
     serial.update()
-    monkeypatch.setattr(index.library.update, "PARALLEL_TEXT_FROM", 2)
+    monkeypatch.setattr(index.library.textphase, "PARALLEL_TEXT_FROM", 2)
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     library = make_library(data_dir)
     library.add_sources([folder])
@@ -787,7 +787,7 @@ def test_an_analysis_ends_in_one_segment_and_merges_give_the_same_answers(
     reads those back: every kind of query answers the same in all three."""
     import whoosh.index
 
-    import index.library.update
+    import index.library.analysisphase
 
     def article(i: int) -> str:
         return (f"Report {i}\n\nAlan Turing spoke in Paris to Ada Lovelace about engines, "
@@ -796,7 +796,7 @@ def test_an_analysis_ends_in_one_segment_and_merges_give_the_same_answers(
     whole, parts = tmp_path / "whole", tmp_path / "parts"
     for i in range(12):
         write(whole / f"a{i}.txt", article(i))
-    monkeypatch.setattr(index.library.update, "COMMIT_EVERY", 3)
+    monkeypatch.setattr(index.library.analysisphase, "COMMIT_EVERY", 3)
     one = make_library(tmp_path / "one")
     one.add_sources([whole])
     commits: list[Progress] = []
@@ -839,16 +839,16 @@ def test_articles_analysed_before_a_crash_get_their_pairs_without_nlp(
     """Killed after its batches were committed but before its last commit, an analysis
     leaves articles analysed without their word pairs: the next update writes them whole
     from what the index stores, without analysing them again."""
-    import index.library.update
+    import index.library.analysisphase
     from index.library import schema as S
 
-    monkeypatch.setattr(index.library.update, "COMMIT_EVERY", 1)
+    monkeypatch.setattr(index.library.analysisphase, "COMMIT_EVERY", 1)
 
     def killed(self: object, bulk: object) -> None:
         raise RuntimeError("killed before the last commit")
 
     with monkeypatch.context() as m:
-        m.setattr(index.library.update._AnalysisPhase, "finish", killed)
+        m.setattr(index.library.analysisphase._AnalysisPhase, "finish", killed)
         library = make_library(data_dir)
         library.add_sources([articles])
         with pytest.raises(RuntimeError):
