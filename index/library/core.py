@@ -25,6 +25,7 @@ from typing import Any
 from index import evidence, paths
 from index.curation import Correction, Curation, CurationStore
 from index.library import schema as S
+from index.library.decisions import DecisionCache
 from index.library.entities import aggregate, entity_page, rewrite_entity_terms, unshown
 from index.library.fields import analysis_dict
 from index.library.query import MAX_QUERY_CHARS, check_query
@@ -92,6 +93,7 @@ class Library(_Updating):
         self._searcher: Any = None
         self._current: str | None = None
         self._cache: dict[str, Any] = {}
+        self._decision_cache = DecisionCache()
         #: Why the index must be rebuilt (unreadable, other schema), or None.
         self.problem: str | None = None
         with self._lock:
@@ -240,7 +242,7 @@ class Library(_Updating):
         with self._lock:
             curation = self._curation()
             copies = self._listing()["copies"].get(key, ())
-            decisions = self._aggregates()["decisions"]
+            decisions = self._decisions()
         raw = Analysis.from_dict(analysis_dict(fields))
         shown = evidence.apply(raw, decisions)
         return Article(
@@ -249,6 +251,15 @@ class Library(_Updating):
             tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
             curation.apply(shown, text, key, unshown(raw, shown)).analysis,
         )
+
+    def _decisions(self) -> evidence.Decisions:
+        """The library-wide decisions (:mod:`index.evidence`), once per index state; after
+        a commit only the articles that changed are parsed again."""
+        self._fresh_searcher()  # forgets what it knew if the index changed
+        if "decisions" not in self._cache:  # (the library-wide view sets it too)
+            self._cache["decisions"] = self._decision_cache.decisions(self._stored())
+        decisions: evidence.Decisions = self._cache["decisions"]
+        return decisions
 
     def _stored_fields(self, key: str) -> dict[str, Any] | None:
         searcher = self._fresh_searcher()
