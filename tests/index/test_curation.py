@@ -299,7 +299,7 @@ def test_the_decision_cache_follows_the_library(data_dir: Path, tmp_path: Path) 
     from index import evidence
     from index.library import Library
     from index.library.decisions import DecisionCache
-    from index.library.update import analysis_dict
+    from index.library.fields import analysis_dict
 
     folder = tmp_path / "macs"
     write(folder / "a.txt", "Apple news\n\nMac Mini said nothing.\n")
