@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Protocol
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QUndoCommand, QUndoStack
@@ -80,7 +80,9 @@ class StatementTarget:
 Target = EntityTarget | StatementTarget
 
 
-def target_for(item: Any, key: str = "") -> Target | None:
+def target_for(
+    item: Person | Place | LibraryEntity | LibraryStatement | Statement | object, key: str = ""
+) -> Target | None:
     """What a menu acts on for a value object (``key``: the article of a ``Statement``)."""
     if isinstance(item, Person):
         return EntityTarget(item.name, "person", tuple(item.aliases))
