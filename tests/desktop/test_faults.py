@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from fakes import FakeAnalyser, library_factory
+from news import KYRGYZ, PHONE, TIMEOUT, write_folder
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog
 
@@ -24,25 +25,9 @@ pytestmark = [
     pytest.mark.qt_log_ignore("This plugin does not support (propagateSizeHints|raise)"),
 ]
 
-TIMEOUT = 60_000  # ms: a shared machine
-
-PHONE = ("LONDON – A new mobile phone with a better camera went on sale on Monday.\n\n"
-         "The camera takes pictures at night, the maker said.\n")
-KYRGYZ = ("BISHKEK – Kyrgyz voters went to the polls on Sunday.\n\n"
-          "Turnout was low in the capital.\n")
 TELECOMS = ("NEW YORK – AT&T said its telecoms network would reach more towns.\n\n"
             "The telecoms group gave no figures.\n")
 
-
-def _folder(tmp_path: Path, files: dict[str, str | bytes], name: str = "news") -> Path:
-    folder = tmp_path / name
-    folder.mkdir(exist_ok=True)
-    for file, content in files.items():
-        if isinstance(content, bytes):
-            (folder / file).write_bytes(content)
-        else:
-            (folder / file).write_text(content, encoding="utf-8")
-    return folder
 
 
 def _window(qtbot, data_dir: Path) -> MainWindow:  # type: ignore[no-untyped-def]
@@ -66,7 +51,7 @@ def _started(qtbot, window: MainWindow, *paths: Path) -> MainWindow:  # type: ig
 
 @pytest.fixture
 def news(tmp_path: Path) -> Path:
-    return _folder(tmp_path, {"phone.txt": PHONE, "kyrgyz.txt": KYRGYZ,
+    return write_folder(tmp_path, {"phone.txt": PHONE, "kyrgyz.txt": KYRGYZ,
                               "telecoms.txt": TELECOMS})
 
 
@@ -140,7 +125,7 @@ def test_4_snippets_are_escaped_once(qtbot, window: MainWindow) -> None:  # type
 
 def test_5_another_process_s_update_shows_in_the_list(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
                                                       data_dir: Path, tmp_path: Path) -> None:
-    more = _folder(tmp_path, {"harbour.txt": "DOVER – The harbour reopened.\n\nShips came.\n"},
+    more = write_folder(tmp_path, {"harbour.txt": "DOVER – The harbour reopened.\n\nShips came.\n"},
                    "more")
     other = Library(data_dir, analyser=FakeAnalyser())  # what `broadsheet index` does
     other.add_sources([more])
@@ -176,7 +161,7 @@ def test_7_no_leftovers_after_a_search(qtbot, window: MainWindow) -> None:  # ty
 
 
 def test_8_problems_listed_retried_and_removed(qtbot, data_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    folder = _folder(tmp_path, {"good.txt": KYRGYZ, "bad.txt": bytes(range(256)) * 4})
+    folder = write_folder(tmp_path, {"good.txt": KYRGYZ, "bad.txt": bytes(range(256)) * 4})
     window = _started(qtbot, _window(qtbot, data_dir), folder)
     panel = window.problems_panel
     qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=TIMEOUT)
@@ -246,7 +231,7 @@ def test_note_dialog_goes_above_a_selection_low_on_the_screen(qtbot) -> None:  #
 
 def test_12_the_headline_is_the_title_shown_once(qtbot, window: MainWindow,  # type: ignore[no-untyped-def]
                                                  news: Path) -> None:
-    story = _folder(news, {"headline.txt": "Harbour reopens after storm\n\nDOVER – The "
+    story = write_folder(news, {"headline.txt": "Harbour reopens after storm\n\nDOVER – The "
                                            "harbour reopened on Monday.\n"}, "titled")
     with qtbot.waitSignal(window.articleShown, timeout=TIMEOUT):
         window.open_paths([story / "headline.txt"])
@@ -271,10 +256,10 @@ def test_14_one_marked_entry_across_panels(qtbot, window: MainWindow) -> None:  
     assert people.scope == Scope.ARTICLE
 
 
-def test_14_file_dialogs_remember_the_last_folder(qtbot, window: MainWindow, tmp_path: Path,  # type: ignore[no-untyped-def]
+def test_14_file_dialogs_remember_the_lastwrite_folder(qtbot, window: MainWindow, tmp_path: Path,  # type: ignore[no-untyped-def]
                                                   monkeypatch) -> None:
     asked: list[str] = []
-    chosen = _folder(tmp_path, {}, "chosen")
+    chosen = write_folder(tmp_path, {}, "chosen")
 
     def folder_dialog(parent, caption, folder=""):  # type: ignore[no-untyped-def]
         asked.append(folder)
@@ -293,7 +278,7 @@ def test_14_file_dialogs_remember_the_last_folder(qtbot, window: MainWindow, tmp
 
 def test_11_an_article_with_copies_says_so(qtbot, window: MainWindow, news: Path,  # type: ignore[no-untyped-def]
                                            tmp_path: Path) -> None:
-    twin = _folder(tmp_path, {"kyrgyz.txt": KYRGYZ}, "twin")
+    twin = write_folder(tmp_path, {"kyrgyz.txt": KYRGYZ}, "twin")
     with qtbot.waitSignal(window.updateFinished, timeout=TIMEOUT):
         window.open_paths([twin])
     qtbot.waitUntil(lambda: window.library_panel.count.text() == "4 articles", timeout=TIMEOUT)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from fakes import FakeAnalyser, library_factory
+from news import KYRGYZ, PHONE, TIMEOUT, write_folder
 
 from desktop.kinds import EntryKind, Scope
 from desktop.mainwindow import MainWindow
@@ -25,22 +26,9 @@ pytestmark = [
     pytest.mark.qt_log_ignore("This plugin does not support (propagateSizeHints|raise)"),
 ]
 
-TIMEOUT = 60_000  # ms: a shared machine
-
-KYRGYZ = ("BISHKEK – Kyrgyz voters went to the polls on Sunday.\n\n"
-          "Turnout was low in the capital.\n")
-PHONE = ("LONDON – A new mobile phone with a better camera went on sale on Monday.\n\n"
-         "The camera takes pictures at night, the maker said.\n")
 AUSTIN = ("TOKYO – Lloyd Austin landed on Tuesday.\n\n"
           "Mr Austin met no one on the first day.\n")
 
-
-def _folder(tmp_path: Path, files: dict[str, str], name: str) -> Path:
-    folder = tmp_path / name
-    folder.mkdir(exist_ok=True)
-    for file, content in files.items():
-        (folder / file).write_text(content, encoding="utf-8")
-    return folder
 
 
 def _prioritised(data_dir: Path) -> list[str]:
@@ -61,7 +49,7 @@ def _other_update(data_dir: Path, *sources: Path) -> None:
 
 @pytest.fixture
 def news(tmp_path: Path) -> Path:
-    return _folder(tmp_path, {"kyrgyz.txt": KYRGYZ, "phone.txt": PHONE}, "news")
+    return write_folder(tmp_path, {"kyrgyz.txt": KYRGYZ, "phone.txt": PHONE}, "news")
 
 
 @pytest.fixture
@@ -98,7 +86,7 @@ def test_another_process_s_update_refreshes_the_library_wide_panels(  # type: ig
     assert people.select(lambda e: e.name == "Lloyd Austin", notify=True)
     qtbot.waitUntil(lambda: people.detail_area.isVisible(), timeout=TIMEOUT)
 
-    _other_update(data_dir, _folder(tmp_path, {"austin.txt": AUSTIN}, "more"))
+    _other_update(data_dir, write_folder(tmp_path, {"austin.txt": AUSTIN}, "more"))
 
     qtbot.waitUntil(lambda: window.library_panel.count.text() == "4 articles", timeout=TIMEOUT)
     qtbot.waitUntil(lambda: _articles(window, "Lloyd Austin") == 2, timeout=TIMEOUT)
@@ -155,7 +143,7 @@ def test_an_article_not_analysed_says_so_and_fills_in(  # type: ignore[no-untype
     """Another process indexes a folder and stops after the text phase: the window
     lists the new article, opens it with panels that say it is not analysed yet (not
     empty lists), and asks for it first; the analysis fills the panels in."""
-    austin = _folder(tmp_path, {"austin.txt": AUSTIN}, "more") / "austin.txt"
+    austin = write_folder(tmp_path, {"austin.txt": AUSTIN}, "more") / "austin.txt"
     key = document_key(austin)
     other = Library(data_dir, analyser=FakeAnalyser())
     try:
