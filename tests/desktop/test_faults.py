@@ -29,7 +29,6 @@ TELECOMS = ("NEW YORK – AT&T said its telecoms network would reach more towns.
             "The telecoms group gave no figures.\n")
 
 
-
 def _window(qtbot, data_dir: Path) -> MainWindow:  # type: ignore[no-untyped-def]
     window = MainWindow(data_dir, library_factory=library_factory())
     qtbot.addWidget(window)
