@@ -209,10 +209,14 @@ class Library(_Updating):
         return list(listed)
 
     def _listing(self) -> dict[str, Any]:
-        """The article list and each article's copies, once per index state."""
+        """The article list, each article's copies and the library-wide decisions
+        (:mod:`index.evidence`), from one read of the stored articles per index state."""
         self._fresh_searcher()  # forgets what it knew if the index changed
         if "documents" not in self._cache:
-            stored = [(_info(f), f.get(S.SHA256) or "") for f in self._stored()]
+            fields = list(self._stored())
+            # after a commit only the articles that changed are parsed again
+            self._cache.setdefault("decisions", self._decision_cache.decisions(fields))
+            stored = [(_info(f), f.get(S.SHA256) or "") for f in fields]
             by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
             infos: list[ArticleInfo] = []
             copies: dict[str, tuple[str, ...]] = {}
@@ -241,8 +245,8 @@ class Library(_Updating):
         text = fields[S.TEXT]
         with self._lock:
             curation = self._curation()
-            copies = self._listing()["copies"].get(key, ())
-            decisions = self._decisions()
+            listing = self._listing()
+            copies, decisions = listing["copies"].get(key, ()), listing["decisions"]
         raw = Analysis.from_dict(analysis_dict(fields))
         shown = evidence.apply(raw, decisions)
         return Article(
@@ -251,15 +255,6 @@ class Library(_Updating):
             tuple(Block(k, a, b, lv) for k, a, b, lv in fields.get(S.BLOCKS) or ()),
             curation.apply(shown, text, key, unshown(raw, shown)).analysis,
         )
-
-    def _decisions(self) -> evidence.Decisions:
-        """The library-wide decisions (:mod:`index.evidence`), once per index state; after
-        a commit only the articles that changed are parsed again."""
-        self._fresh_searcher()  # forgets what it knew if the index changed
-        if "decisions" not in self._cache:  # (the library-wide view sets it too)
-            self._cache["decisions"] = self._decision_cache.decisions(self._stored())
-        decisions: evidence.Decisions = self._cache["decisions"]
-        return decisions
 
     def _stored_fields(self, key: str) -> dict[str, Any] | None:
         searcher = self._fresh_searcher()
