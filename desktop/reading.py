@@ -44,6 +44,16 @@ def _entry_marks(entry: Entry, kind: MarkKind | None = None) -> list[Mark]:
             for s, e in entry.spans]
 
 
+def analysed_part(text: str) -> str:
+    """Says how much of a very long article is analysed ("" when all of it is)."""
+    from index.analysis import analysed_length  # (no spaCy: only where the text is cut)
+
+    end = analysed_length(text)
+    if end == len(text):
+        return ""
+    return f"people, places and statements from its first {end:,} of {len(text):,} characters"
+
+
 class Reading(QObject):
     """The article in the reader and its marks.
 
@@ -206,8 +216,8 @@ class Reading(QObject):
         self.view.set_article(article.text, blocks, dateline_span)
         n = len(self.listing.get(info.key, info).copies)  # the listing knows the copies
         copies = f"{n} identical cop{'y' if n == 1 else 'ies'}" if n else ""
-        meta = " · ".join(x for x in (info.dateline or "", PurePath(info.path).name, copies)
-                          if x)
+        meta = " · ".join(x for x in (info.dateline or "", PurePath(info.path).name, copies,
+                                      analysed_part(article.text)) if x)
         # The title is the text's own first block when it has one: shown once, there.
         self.pane.set_header("" if has_title else info.title, meta)
         self.navigator.clear()

@@ -14,7 +14,7 @@ from PySide6.QtGui import QDropEvent, QPalette
 from desktop.kinds import Scope
 from desktop.mainwindow import MainWindow
 from desktop.reader import MarkKind, ReaderView, is_dark, mark_colour
-from desktop.reading import merge_adjacent
+from desktop.reading import analysed_part, merge_adjacent
 from desktop.searchbox import SearchBox
 from index.model import Block
 
@@ -112,6 +112,18 @@ def test_hyphenated_hits_are_one_mark() -> None:
     text = "an anti-ship and anti ship"
     assert merge_adjacent(text, [(3, 7), (8, 12), (17, 21), (22, 26)]) == [
         (3, 12), (17, 21), (22, 26)]
+
+
+def test_the_header_says_when_only_the_beginning_is_analysed() -> None:
+    from index.analysis import MAX_ANALYSED
+
+    assert analysed_part("A short article.\n") == ""
+    paragraph = "word " * 199 + "end.\n\n"  # 1,002 characters
+    text = paragraph * (MAX_ANALYSED // len(paragraph) + 10)
+    said = analysed_part(text)
+    end = int(said.split("first ")[1].split(" of")[0].replace(",", ""))
+    assert MAX_ANALYSED - len(paragraph) <= end <= MAX_ANALYSED  # cut at a paragraph
+    assert f"of {len(text):,} characters" in said
 
 
 def _window(qtbot, data_dir: Path, **kw) -> MainWindow:  # type: ignore[no-untyped-def]
