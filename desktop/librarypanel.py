@@ -149,7 +149,13 @@ class LibraryPanel(QWidget):
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
         noun = "article" if total == 1 else "articles"
-        self.count.setText(f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}")
+        text = f"{total} {noun}" if shown == total else f"{shown} of {total} {noun}"
+        # Identical files are one article (listed once, the others in its tooltip), so the
+        # status bar's count of files searchable can be larger: say by how much.
+        copies = sum(len(a.copies) for a in self.model.articles())
+        if copies:
+            text += f" (and {copies} identical cop{'y' if copies == 1 else 'ies'})"
+        self.count.setText(text)
 
     def _chosen(self, index: QModelIndex) -> None:
         if index.isValid():

@@ -158,3 +158,7 @@ def test_library_model_and_panel(qtmodeltester, qtbot, library: Library) -> None
         qtmodeltester.check(panel.proxy)
     qtbot.keyClicks(panel.filter, "no such words")
     assert panel.count.text() == "0 of 1 article"
+    # identical files are one article; the count says how many more files there are
+    one = library.documents()[0]
+    panel.set_articles([replace(one, copies=("/a/copy.txt", "/b/copy.txt"))])
+    assert panel.count.text() == "0 of 1 article (and 2 identical copies)"
