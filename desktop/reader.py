@@ -296,7 +296,8 @@ class ReaderView(QTextBrowser):
         # viewport's width is the one its last resize gave: viewport() returns a bare
         # QWidget, which PySide resolves by loading every widget class (the first frame
         # would pay for it), and until the first resize there is no width to centre in.
-        if self._viewport_width is None:
+        # Nor is there anything to centre before the first article (the frame's reader).
+        if self._viewport_width is None or not self.text:
             return
         metrics_width = self.fontMetrics().averageCharWidth() * (1.1 ** self.zoom_step)
         width = metrics_width * COLUMN_CHARS
