@@ -81,7 +81,8 @@ _DARK = {
 #: Width of the text column, in average character widths: lines of ~75 characters read best.
 COLUMN_CHARS = 75
 
-_URL = re.compile(r"\bhttps?://[^\s<>“”\"']+[^\s<>“”\"'.,;:!?)\]]")
+#: A link in the text (compiled at its first use, by re's cache: not before the first frame).
+_URL = r"\bhttps?://[^\s<>“”\"']+[^\s<>“”\"'.,;:!?)\]]"
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -158,7 +159,7 @@ class ReaderView(QTextBrowser):
             fmt.setFontWeight(QFont.Weight.Bold)
             fmt.setFontCapitalization(QFont.Capitalization.SmallCaps)
             self._merge_chars(dateline_span[0], dateline_span[1], fmt)
-        for m in _URL.finditer(text):
+        for m in re.finditer(_URL, text):
             fmt = QtGui.QTextCharFormat()
             fmt.setAnchor(True)
             fmt.setAnchorHref(m.group(0))
