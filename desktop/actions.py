@@ -1,7 +1,8 @@
 """The window's actions, toolbar and menus, and the About box they lead to.
 
 :class:`desktop.mainwindow.MainWindow` calls :func:`build_actions` and :func:`build_menus`
-while it builds its frame, and connects the actions in its ``_connect_signals``.
+while it builds its frame, :func:`build_article_shortcut` after the first paint, and connects
+the actions in its ``_connect_signals``.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6 import QtCore
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from desktop import APP_NAME
 
@@ -57,10 +58,13 @@ def make_action(window: QMainWindow, text: str, *, shortcut: Shortcut | None = N
     """An action of the window's, its shortcuts working even when the menu bar is
     hidden."""
     action = QAction(text, window)
+    # setShortcuts([key]), which Qt's setShortcut(key) calls: PySide's setShortcut() weighs
+    # an overload taking a Qt.Key, and so loads the ``Qt`` namespace (see desktop.app).
     if isinstance(shortcut, str | QKeySequence.StandardKey):
-        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcuts([QKeySequence(shortcut)])
     elif shortcut is not None:
-        action.setShortcuts([QKeySequence(s) for s in shortcut])
+        action.setShortcuts([s if isinstance(s, QKeySequence) else QKeySequence(s)
+                             for s in shortcut])
     action.setCheckable(checkable)
     if tip:
         action.setStatusTip(tip)
@@ -83,9 +87,9 @@ def build_actions(window: MainWindow) -> None:
     window.export_action = a("&Export bookmarks…", tip="Save every bookmark to a Markdown file")
     window.quit_action = a("&Quit", shortcut=SK.Quit)
     window.undo_action = window.undo_stack.createUndoAction(window, "&Undo")
-    window.undo_action.setShortcut(QKeySequence(SK.Undo))
+    window.undo_action.setShortcuts([QKeySequence(SK.Undo)])
     window.redo_action = window.undo_stack.createRedoAction(window, "&Redo")
-    window.redo_action.setShortcut(QKeySequence(SK.Redo))
+    window.redo_action.setShortcuts([QKeySequence(SK.Redo)])
     window.addAction(window.undo_action)
     window.addAction(window.redo_action)
     window.copy_action = a("&Copy", shortcut=SK.Copy)
@@ -98,12 +102,8 @@ def build_actions(window: MainWindow) -> None:
                            tip="Search this article (Ctrl+F)")
     window.next_action = a("&Next mark", shortcut=SK.FindNext)
     window.previous_action = a("&Previous mark", shortcut=SK.FindPrevious)
-    window.clear_marks_action = a("C&lear marks", shortcut="Esc")
-    # Esc belongs to the article (and its find bar); elsewhere it closes what it closes.
+    window.clear_marks_action = a("C&lear marks")  # Esc: see build_article_shortcut
     window.removeAction(window.clear_marks_action)
-    window.clear_marks_action.setShortcutContext(
-        Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    window.pane.addAction(window.clear_marks_action)
     window.highlight_action = a("&Highlight people, places and statements",
                                 shortcut="Ctrl+Shift+H", checkable=True,
                                 tip="Mark every person, place and statement at once")
@@ -132,6 +132,16 @@ def build_actions(window: MainWindow) -> None:
     window.add_folder_action.setIconText("Add folder")
     window.toolbar.addSeparator()
     window.toolbar.addWidget(window.search_box)
+
+
+def build_article_shortcut(window: MainWindow) -> None:
+    """Esc clears the marks: it belongs to the article (and its find bar); elsewhere it
+    closes what it closes. Given after the first paint, which must not pay for the ``Qt``
+    namespace that holds the shortcut's context (see :mod:`desktop.app`)."""
+    action = window.clear_marks_action
+    action.setShortcut(QKeySequence("Esc"))
+    action.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    window.pane.addAction(action)
 
 
 def build_menus(window: MainWindow) -> None:
@@ -175,6 +185,8 @@ def build_menus(window: MainWindow) -> None:
 
 def show_about(parent: QWidget) -> None:
     """The About box."""
+    from PySide6.QtWidgets import QMessageBox  # not at import: the first frame has no box
+
     QMessageBox.about(
         parent, f"About {APP_NAME}",
         f"<h3>{APP_NAME}</h3><p>A reader for a library of news articles: the people, "

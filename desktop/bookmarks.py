@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from desktop.bookmarkspanel import BookmarksPanel
 from desktop.entries import clip
-from desktop.reader import Layer, Mark, MarkKind
+from desktop.marks import Mark
+from desktop.reader import Layer, MarkKind
 from desktop.reading import Reading
 from desktop.settings import Settings
 from index.model import Article, Bookmark

@@ -23,7 +23,7 @@ import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -41,7 +41,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop import APP_NAME
-from desktop.actions import WindowActions, build_actions, build_menus, show_about
+from desktop.actions import (
+    WindowActions,
+    build_actions,
+    build_article_shortcut,
+    build_menus,
+    show_about,
+)
 from desktop.kinds import EntryKind, Scope
 from desktop.pane import ReaderPane
 from desktop.searchbox import SearchBox
@@ -65,6 +71,24 @@ if TYPE_CHECKING:
     from desktop.worldmap import WorldMap
     from index.bookmarks import BookmarkStore
     from index.model import Article, ArticleInfo
+
+#: The docks' default layout, as ``saveState(STATE_VERSION)`` gives it for the layout that
+#: :meth:`MainWindow._place_docks` makes (base64). The frame restores it instead of placing
+#: the docks itself: placing takes Qt's dock-area and orientation enums, and the first use of
+#: the ``Qt`` namespace that holds them costs the first frame a sixth of a bare window's
+#: start-up (see desktop.app). tests/desktop/test_mainwindow.py checks that the two agree
+#: and prints this anew when they do not.
+DEFAULT_LAYOUT = (
+    b"AAAA/wAAAAH9AAAAAgAAAAAAAAEsAAADIPwCAAAAAfwAAAA1AAADIAAAACoBAAAZ+gAAAAACAAAAAvsAAAAW"
+    b"AGwAaQBiAHIAYQByAHkARABvAGMAawEAAAAA/////wAAABAA////+wAAABgAcAByAG8AYgBsAGUAbQBzAEQA"
+    b"bwBjAGsBAAAAAP////8AAAAQAP///wAAAAEAAAFoAAADIPwCAAAAA/sAAAAUAHAAZQBvAHAAbABlAEQAbwBj"
+    b"AGsBAAAANQAAAKoAAAAQAP////sAAAAUAHAAbABhAGMAZQBzAEQAbwBjAGsBAAAA5QAAAKsAAAAQAP////wA"
+    b"AAGWAAABvwAAACoBAAAZ+gAAAAACAAAAA/sAAAAcAHMAdABhAHQAZQBtAGUAbgB0AHMARABvAGMAawEAAAAA"
+    b"/////wAAABAA////+wAAABoAYgBvAG8AawBtAGEAcgBrAHMARABvAGMAawEAAAAA/////wAAABAA////+wAA"
+    b"ACIAcwBlAGEAcgBjAGgAUgBlAHMAdQBsAHQAcwBEAG8AYwBrAQAAAAD/////AAAAEAD///8AAAOzAAADIAAA"
+    b"AAQAAAAEAAAACAAAAAj8AAAAAQAAAAIAAAABAAAAFgBtAGEAaQBuAFQAbwBvAGwAYgBhAHIBAAAAAP////8A"
+    b"AAAAAAAAAA=="
+)
 
 
 class MainWindow(QMainWindow, WindowActions):
@@ -157,24 +181,38 @@ class MainWindow(QMainWindow, WindowActions):
         status.addPermanentWidget(self.mark_position)
         status.addPermanentWidget(self.undo_button)
 
-    def _dock(self, name: str, title: str,
-              area: Qt.DockWidgetArea = Qt.DockWidgetArea.RightDockWidgetArea) -> QDockWidget:
+    def _dock(self, name: str, title: str) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setAccessibleName(title)
-        self.addDockWidget(area, dock)
         return dock
 
     def _build_docks(self) -> None:
+        """The docks, empty; :meth:`_restore_settings` puts them in their places."""
         self.setDockNestingEnabled(True)
-        left = Qt.DockWidgetArea.LeftDockWidgetArea
-        self.library_dock = self._dock("libraryDock", "Library", left)
+        self.library_dock = self._dock("libraryDock", "Library")
         self.people_dock = self._dock("peopleDock", "People")
         self.places_dock = self._dock("placesDock", "Places")
         self.statements_dock = self._dock("statementsDock", "Statements")
         self.bookmarks_dock = self._dock("bookmarksDock", "Bookmarks")
         self.results_dock = self._dock("searchResultsDock", "Search results")
-        self.problems_dock = self._dock("problemsDock", "Problems", left)
+        self.problems_dock = self._dock("problemsDock", "Problems")
+        self.docks = {EntryKind.PERSON: self.people_dock, EntryKind.PLACE: self.places_dock,
+                      EntryKind.STATEMENT: self.statements_dock}
+        self.resize(1400, 880)
+
+    def _place_docks(self) -> None:
+        """The default layout, dock by dock: the library (the problems tabbed behind it) on
+        the left; people above places above statements (bookmarks and search results tabbed
+        behind them) on the right. :data:`DEFAULT_LAYOUT` is this layout, saved."""
+        from PySide6.QtCore import Qt  # not in the first frame: see DEFAULT_LAYOUT
+
+        left, right = Qt.DockWidgetArea.LeftDockWidgetArea, Qt.DockWidgetArea.RightDockWidgetArea
+        self.addDockWidget(left, self.library_dock)
+        for dock in (self.people_dock, self.places_dock, self.statements_dock,
+                     self.bookmarks_dock, self.results_dock):
+            self.addDockWidget(right, dock)
+        self.addDockWidget(left, self.problems_dock)
         self.splitDockWidget(self.people_dock, self.places_dock, Qt.Orientation.Vertical)
         self.splitDockWidget(self.places_dock, self.statements_dock, Qt.Orientation.Vertical)
         self.tabifyDockWidget(self.statements_dock, self.bookmarks_dock)
@@ -182,9 +220,6 @@ class MainWindow(QMainWindow, WindowActions):
         self.tabifyDockWidget(self.library_dock, self.problems_dock)
         self.statements_dock.raise_()
         self.library_dock.raise_()
-        self.docks = {EntryKind.PERSON: self.people_dock, EntryKind.PLACE: self.places_dock,
-                      EntryKind.STATEMENT: self.statements_dock}
-        self.resize(1400, 880)
         self.resizeDocks([self.library_dock, self.people_dock], [300, 360],
                          Qt.Orientation.Horizontal)
 
@@ -255,6 +290,8 @@ class MainWindow(QMainWindow, WindowActions):
         status.addPermanentWidget(self.updates.progress)
         status.addPermanentWidget(self.updates.cancel_button)
         self._connect_signals()
+        build_article_shortcut(self)
+        self.search_box.finish()
         self.reading.set_highlighter(self.highlight_action.isChecked())
 
     def _connect_signals(self) -> None:
@@ -403,11 +440,13 @@ class MainWindow(QMainWindow, WindowActions):
         self.problems_panel.removeRequested.connect(updates.remove)
 
     def _restore_settings(self) -> None:
+        """The saved geometry and layout; else the default layout."""
         geometry, state = self.settings.geometry(), self.settings.state()
         if geometry is not None:
             self.restoreGeometry(geometry)
-        if state is not None:
-            self.restoreState(state, STATE_VERSION)
+        if not ((state is not None and self.restoreState(state, STATE_VERSION))
+                or self.restoreState(QByteArray.fromBase64(DEFAULT_LAYOUT), STATE_VERSION)):
+            self._place_docks()
         self.reader.set_zoom(self.settings.get_int("reader/zoom", 0))
         self.highlight_action.setChecked(self.settings.get_bool("reader/highlight", False))
 

@@ -7,14 +7,14 @@ where it is under the reader, :class:`ReaderPane` puts them together.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from html import escape
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
-from desktop.reader import Layer, Mark, MarkKind, ReaderView
+from desktop.reader import Layer, MarkKind, ReaderView
 
 if TYPE_CHECKING:
     from index.model import Span
@@ -114,6 +114,8 @@ class MarkNavigator(QObject):
     def go(self, index: int) -> None:
         if not self.spans:
             return
+        from desktop.marks import Mark  # not at import: the first frame has no marks
+
         self.index = index % len(self.spans)
         start, end = self.spans[self.index]
         self.view.set_marks(Layer.CURRENT, [Mark(start, end, MarkKind.CURRENT)])
@@ -145,7 +147,6 @@ class ReaderPane(QWidget):
         self.header = QLabel(self)
         self.header.setObjectName("articleHeader")
         self.header.setWordWrap(True)
-        self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setContentsMargins(28, 12, 28, 4)
         self.header.setAccessibleName("Article title")
         self._header = ("", "")
@@ -178,6 +179,9 @@ class ReaderPane(QWidget):
             self.header.hide()
             return
         grey = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        from html import escape  # not at import: nor is the header in the first frame
+
+        self.header.setTextFormat(QtCore.Qt.TextFormat.RichText)
         heading = (f"<div style='font-size:16pt; font-weight:600'>{escape(title)}</div>"
                    if title else "")
         self.header.setText(f"{heading}<div style='color:{grey}'>{escape(meta)}</div>")

@@ -8,6 +8,11 @@ characters. Marks are :class:`QTextEdit.ExtraSelection` layers, one colour per k
 
 Nothing is fetched while rendering (``loadResource`` refuses every URL); a link opens in
 the system browser only when it is clicked.
+
+The view is part of the window's first frame, which pays only for what it shows (see
+:mod:`desktop.app`): the ``Qt`` namespace, the text formats and cursors, the menus and the
+:class:`Mark` dataclass (in :mod:`desktop.marks`) are reached at call time (``QtCore.Qt``,
+``QtGui.QTextCursor``), never when the view is made.
 """
 
 from __future__ import annotations
@@ -15,38 +20,29 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QUrl, Signal
-from PySide6.QtGui import (
-    QAction,
-    QColor,
-    QContextMenuEvent,
-    QDesktopServices,
-    QFont,
-    QHelpEvent,
-    QMouseEvent,
-    QPalette,
-    QResizeEvent,
-    QTextBlockFormat,
-    QTextCharFormat,
-    QTextCursor,
-    QTextFormat,
-    QTextListFormat,
-)
-from PySide6.QtWidgets import (
-    QMenu,
-    QTextBrowser,
-    QTextEdit,
-    QToolTip,
-    QWidget,
-)
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import QEvent, Signal
+from PySide6.QtGui import QFont, QPalette
+from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from desktop.textpos import PositionMap
 
 if TYPE_CHECKING:
-    from desktop.entries import Entry
+    from PySide6.QtCore import QPoint, QUrl
+    from PySide6.QtGui import (
+        QAction,
+        QColor,
+        QContextMenuEvent,
+        QMouseEvent,
+        QResizeEvent,
+        QTextCharFormat,
+        QTextCursor,
+    )
+    from PySide6.QtWidgets import QMenu
+
+    from desktop.marks import Mark
     from index.model import Block
 
 
@@ -85,7 +81,8 @@ _DARK = {
 #: Width of the text column, in average character widths: lines of ~75 characters read best.
 COLUMN_CHARS = 75
 
-_URL = re.compile(r"\bhttps?://[^\s<>“”\"']+[^\s<>“”\"'.,;:!?)\]]")
+#: A link in the text (compiled at its first use, by re's cache: not before the first frame).
+_URL = r"\bhttps?://[^\s<>“”\"']+[^\s<>“”\"'.,;:!?)\]]"
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -94,19 +91,9 @@ def is_dark(palette: QPalette) -> bool:
 
 def mark_colour(kind: MarkKind, palette: QPalette) -> QColor:
     base = kind.removeprefix("highlight-")
-    return QColor((_DARK if is_dark(palette) else _LIGHT)[base])
+    return QtGui.QColor((_DARK if is_dark(palette) else _LIGHT)[base])
 
 
-@dataclass(frozen=True)
-class Mark:
-    """A marked span of the article: code-point offsets, a kind (a key of the colour
-    table), the tooltip shown on hover, and the value object it stands for."""
-
-    start: int
-    end: int
-    kind: MarkKind
-    label: str = ""
-    payload: Entry | None = None
 
 
 class ReaderView(QTextBrowser):
@@ -117,7 +104,7 @@ class ReaderView(QTextBrowser):
         zoomChanged(int): the zoom step after Ctrl+plus/minus (0 is the default size).
     """
 
-    markClicked = Signal(Mark)
+    markClicked = Signal(object)  # Mark
     zoomChanged = Signal(int)
 
     BASE_POINT_SIZE = 12.0
@@ -129,14 +116,9 @@ class ReaderView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)
-        self.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.TextSelectableByKeyboard
-            | Qt.TextInteractionFlag.LinksAccessibleByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByKeyboard
-        )
         self.document().setDocumentMargin(28)
         self.text = ""
+        self._viewport_width: int | None = None  # as the viewport's last resize gave it
         self.pmap = PositionMap("")
         self.zoom_step = 0
         self._layers: dict[Layer, list[Mark]] = {}
@@ -156,37 +138,41 @@ class ReaderView(QTextBrowser):
         self.setExtraSelections([])
         # The widget's current char format (that of the old article's first character, a
         # dateline, say) would otherwise be applied to the whole new text.
-        self.setCurrentCharFormat(QTextCharFormat())
+        self.setCurrentCharFormat(QtGui.QTextCharFormat())
         self.setPlainText(text)
+        flag = QtCore.Qt.TextInteractionFlag  # an empty view has nothing to select
+        self.setTextInteractionFlags(flag.TextSelectableByMouse | flag.TextSelectableByKeyboard
+                                     | flag.LinksAccessibleByMouse
+                                     | flag.LinksAccessibleByKeyboard)
         self._centre_column()
         doc = self.document()
-        cursor = QTextCursor(doc)
+        cursor = QtGui.QTextCursor(doc)
         cursor.beginEditBlock()
-        plain = QTextBlockFormat()
-        plain.setLineHeight(130, QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
-        cursor.select(QTextCursor.SelectionType.Document)
+        plain = QtGui.QTextBlockFormat()
+        plain.setLineHeight(130, QtGui.QTextBlockFormat.LineHeightTypes.ProportionalHeight.value)
+        cursor.select(QtGui.QTextCursor.SelectionType.Document)
         cursor.mergeBlockFormat(plain)
         for block in blocks:
             self._format_block(block)
         if dateline_span:
-            fmt = QTextCharFormat()
+            fmt = QtGui.QTextCharFormat()
             fmt.setFontWeight(QFont.Weight.Bold)
             fmt.setFontCapitalization(QFont.Capitalization.SmallCaps)
             self._merge_chars(dateline_span[0], dateline_span[1], fmt)
-        for m in _URL.finditer(text):
-            fmt = QTextCharFormat()
+        for m in re.finditer(_URL, text):
+            fmt = QtGui.QTextCharFormat()
             fmt.setAnchor(True)
             fmt.setAnchorHref(m.group(0))
             fmt.setFontUnderline(True)
             fmt.setForeground(self.palette().color(QPalette.ColorRole.Link))
             self._merge_chars(m.start(), m.end(), fmt)
         cursor.endEditBlock()
-        self.moveCursor(QTextCursor.MoveOperation.Start)
+        self.moveCursor(QtGui.QTextCursor.MoveOperation.Start)
 
     def span_cursor(self, start: int, end: int) -> QTextCursor:
-        cursor = QTextCursor(self.document())
+        cursor = QtGui.QTextCursor(self.document())
         cursor.setPosition(self.pmap.to_qt(start))
-        cursor.setPosition(self.pmap.to_qt(end), QTextCursor.MoveMode.KeepAnchor)
+        cursor.setPosition(self.pmap.to_qt(end), QtGui.QTextCursor.MoveMode.KeepAnchor)
         return cursor
 
     def _merge_chars(self, start: int, end: int, fmt: QTextCharFormat) -> None:
@@ -195,11 +181,11 @@ class ReaderView(QTextBrowser):
     def _format_block(self, block: Block) -> None:
         kind, level = block.kind, block.level
         cursor = self.span_cursor(block.start, block.end)
-        bfmt = QTextBlockFormat()
-        cfmt = QTextCharFormat()
+        bfmt = QtGui.QTextBlockFormat()
+        cfmt = QtGui.QTextCharFormat()
         if kind in ("title", "heading"):
             size = 3 if kind == "title" else max(0, 3 - level)
-            cfmt.setProperty(QTextFormat.Property.FontSizeAdjustment, size)
+            cfmt.setProperty(QtGui.QTextFormat.Property.FontSizeAdjustment, size)
             cfmt.setFontWeight(QFont.Weight.Bold)
             bfmt.setTopMargin(12)
             bfmt.setBottomMargin(6)
@@ -216,8 +202,8 @@ class ReaderView(QTextBrowser):
             cfmt.setFontFixedPitch(True)
             bfmt.setNonBreakableLines(True)
         elif kind == "item":
-            lfmt = QTextListFormat()
-            lfmt.setStyle(QTextListFormat.Style.ListDisc)
+            lfmt = QtGui.QTextListFormat()
+            lfmt.setStyle(QtGui.QTextListFormat.Style.ListDisc)
             cursor.createList(lfmt)
         cursor.mergeBlockFormat(bfmt)
         cursor.mergeCharFormat(cfmt)
@@ -246,13 +232,13 @@ class ReaderView(QTextBrowser):
         for mark in every:
             sel = QTextEdit.ExtraSelection()
             sel.cursor = self.span_cursor(mark.start, mark.end)
-            fmt = QTextCharFormat()
+            fmt = QtGui.QTextCharFormat()
             fmt.setBackground(mark_colour(mark.kind, palette))
             fmt.setForeground(text_colour)
             if mark.kind == MarkKind.BOOKMARK:
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                fmt.setUnderlineStyle(QtGui.QTextCharFormat.UnderlineStyle.DashUnderline)
             if mark.kind == MarkKind.CURRENT:
-                fmt.setForeground(QColor("#000000" if not is_dark(palette) else "#ffffff"))
+                fmt.setForeground(QtGui.QColor("#000000" if not is_dark(palette) else "#ffffff"))
             sel.format = fmt
             selections.append(sel)
         self.setExtraSelections(selections)
@@ -307,10 +293,16 @@ class ReaderView(QTextBrowser):
         self._centre_column()
 
     def _centre_column(self) -> None:
-        # The root frame's side margins keep the text in a readable column, centred.
+        # The root frame's side margins keep the text in a readable column, centred. The
+        # viewport's width is the one its last resize gave: viewport() returns a bare
+        # QWidget, which PySide resolves by loading every widget class (the first frame
+        # would pay for it), and until the first resize there is no width to centre in.
+        # Nor is there anything to centre before the first article (the frame's reader).
+        if self._viewport_width is None or not self.text:
+            return
         metrics_width = self.fontMetrics().averageCharWidth() * (1.1 ** self.zoom_step)
         width = metrics_width * COLUMN_CHARS
-        spare = max(0.0, (self.viewport().width() - width) / 2)
+        spare = max(0.0, (self._viewport_width - width) / 2)
         root = self.document().rootFrame()
         fmt = root.frameFormat()
         if abs(fmt.leftMargin() - spare) >= 1:
@@ -319,7 +311,9 @@ class ReaderView(QTextBrowser):
             root.setFrameFormat(fmt)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
+        """The viewport's resize (a scroll area's ``resizeEvent`` is its viewport's)."""
         super().resizeEvent(event)
+        self._viewport_width = event.size().width()
         self._centre_column()
 
     def changeEvent(self, event: QEvent) -> None:
@@ -362,21 +356,21 @@ class ReaderView(QTextBrowser):
         return self.pmap.from_qt(cursor.position())
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QtGui.QHelpEvent):
             viewport_pos = self.viewport().mapFromGlobal(event.globalPos())
             offset = self._offset_at(viewport_pos)
             mark = self.mark_at(offset) if offset is not None else None
             if mark is not None:
-                QToolTip.showText(event.globalPos(), mark.label, self)
+                QtWidgets.QToolTip.showText(event.globalPos(), mark.label, self)
             else:
-                QToolTip.hideText()
+                QtWidgets.QToolTip.hideText()
                 event.ignore()
             return True
         return super().event(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         super().mouseReleaseEvent(event)
-        if event.button() != Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
+        if event.button() != QtCore.Qt.MouseButton.LeftButton or self.textCursor().hasSelection():
             return
         offset = self._offset_at(event.position().toPoint())
         mark = self.mark_at(offset) if offset is not None else None
@@ -388,4 +382,4 @@ class ReaderView(QTextBrowser):
 
     def _open_link(self, url: QUrl) -> None:
         if url.scheme() in ("http", "https", "mailto"):
-            QDesktopServices.openUrl(url)
+            QtGui.QDesktopServices.openUrl(url)

@@ -17,9 +17,10 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from desktop.entries import Entry, article_panel_entries
 from desktop.kinds import EntryKind, Scope
+from desktop.marks import Mark
 from desktop.pane import ReaderPane
 from desktop.panels import EntityPanel
-from desktop.reader import Layer, Mark, MarkKind
+from desktop.reader import Layer, MarkKind
 from desktop.service import LibraryService
 from desktop.settings import Settings
 from index.model import Article, ArticleInfo, Span, UpdateReport

@@ -15,11 +15,11 @@ need be.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, Qt, QTimer, Signal
+from PySide6 import QtCore
+from PySide6.QtCore import QObject, QPoint, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QWidget
 
@@ -59,10 +59,11 @@ class SearchField(QLineEdit):
     escaped = Signal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        key = QtCore.Qt.Key
+        if event.key() in (key.Key_Return, key.Key_Enter):
             self.submitted.emit()
             return
-        if event.key() == Qt.Key.Key_Escape:
+        if event.key() == key.Key_Escape:
             self.escaped.emit()
             return
         super().keyPressEvent(event)
@@ -90,7 +91,6 @@ class SearchBox(QWidget):
         self.field = SearchField(self)
         self.field.setObjectName("searchField")
         self.field.setPlaceholderText("Search the library (Ctrl+K)…  e.g. anti-ship, title:japan")
-        self.field.setClearButtonEnabled(True)
         self.field.setAccessibleName("Search")
         self.field.setMinimumWidth(280)
         self.scope = QComboBox(self)
@@ -101,9 +101,6 @@ class SearchBox(QWidget):
         self.message = QLabel(self)
         self.message.setObjectName("searchMessage")
         self.message.setAccessibleName("Search message")
-        self.message.setTextFormat(Qt.TextFormat.RichText)
-        self.message.setTextInteractionFlags(Qt.TextInteractionFlag.LinksAccessibleByMouse
-                                             | Qt.TextInteractionFlag.LinksAccessibleByKeyboard)
         self.message.setWordWrap(True)
         self.message.setFrameShape(QFrame.Shape.StyledPanel)
         self.message.setAutoFillBackground(True)
@@ -125,6 +122,12 @@ class SearchBox(QWidget):
         self.field.escaped.connect(self.escaped)
         self.message.linkActivated.connect(self._suggestion)
 
+    def finish(self) -> None:
+        """What the first frame does not show: the field's clear button (shown once
+        something is typed; making it loads the icon theme, which costs as much as a
+        twentieth of a bare window's start-up)."""
+        self.field.setClearButtonEnabled(True)
+
     def query(self) -> str:
         return self.field.text().strip()
 
@@ -133,7 +136,7 @@ class SearchBox(QWidget):
 
     def focus(self, scope: Scope) -> None:
         self.scope.setCurrentIndex(0 if scope == Scope.LIBRARY else 1)
-        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.setFocus(QtCore.Qt.FocusReason.ShortcutFocusReason)
         self.field.selectAll()
 
     def pending(self) -> bool:
@@ -168,6 +171,8 @@ class SearchBox(QWidget):
 
     def show_error(self, generation: int, message: str) -> None:
         if self.is_current(generation):
+            import html  # not at import: the first frame shows no message
+
             self.show_message(f"<span style='color:#c0392b'>⚠ {html.escape(message)}</span>")
 
     def show_result(self, generation: int, total: int, suggestion: str | None) -> None:
@@ -176,6 +181,8 @@ class SearchBox(QWidget):
         if total:
             self.show_message("")
         elif suggestion:
+            import html
+
             self.show_message(f"No articles match. Did you mean "
                               f"<a href='{html.escape(suggestion, quote=True)}'>"
                               f"{html.escape(suggestion)}</a>?")
@@ -185,10 +192,17 @@ class SearchBox(QWidget):
     def show_message(self, rich: str) -> None:
         """Shows (or with ``""`` hides) the line under the field. It floats over the
         window, so the toolbar keeps its height."""
-        self.message.setText(rich)
         if not rich:
+            self.message.setText(rich)
             self.message.hide()
             return
+        # Set here, not when the line is made: the first frame has no message and must not
+        # pay for the ``Qt`` namespace (see desktop.app).
+        qt = QtCore.Qt
+        self.message.setTextFormat(qt.TextFormat.RichText)
+        self.message.setTextInteractionFlags(qt.TextInteractionFlag.LinksAccessibleByMouse
+                                             | qt.TextInteractionFlag.LinksAccessibleByKeyboard)
+        self.message.setText(rich)
         top = self.window()
         if self.message.parentWidget() is not top:
             self.message.setParent(top)

@@ -9,12 +9,12 @@ benchmarks never touch a real profile.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import sys
 from pathlib import Path
 
-import platformdirs
+# platformdirs and hashlib are imported where they are used: the window's start-up reads
+# this module before its first frame, and with a data directory given needs neither.
 
 APP_NAME = "broadsheet"
 ENV_DATA_DIR = "BROADSHEET_DATA_DIR"
@@ -33,7 +33,12 @@ ARTICLE_FORMATS = {
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
     """The data directory: ``override``, else ``$BROADSHEET_DATA_DIR``, else the platform's."""
     chosen = override or os.environ.get(ENV_DATA_DIR)
-    path = Path(chosen) if chosen else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    if chosen:
+        path = Path(chosen)
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
     path = path.expanduser().resolve()
     # Where it cannot be made (a read-only place), what reads it still works and what
     # writes says what cannot be written.
@@ -46,6 +51,8 @@ def config_dir() -> Path:
     """Preferences (kept apart from user data): beside the data dir when overridden."""
     if os.environ.get(ENV_DATA_DIR):
         return data_dir() / "config"
+    import platformdirs
+
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
@@ -80,6 +87,8 @@ def is_article(path: Path) -> bool:
 
 def document_key(path: str | os.PathLike[str]) -> str:
     """A document's stable key: it names the file, so it survives edits to its content."""
+    import hashlib
+
     try:
         resolved = Path(path).expanduser().resolve().as_posix()
     except (RuntimeError, OSError):  # a symlink loop ("Symlink loop from ..."): as it is

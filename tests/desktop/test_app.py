@@ -263,3 +263,73 @@ def test_stale_socket_from_a_crash_is_replaced(qtbot, qapp_configured, data_dir)
     assert stale.exists()
     window = _open(qtbot, data_dir)
     assert window.findChild(instance.SingleInstance).listening
+
+
+def test_a_launch_before_the_first_window_serves_is_answered_when_it_does(
+        qtbot, qapp_configured, data_dir, seed_path) -> None:  # type: ignore[no-untyped-def]
+    """The first launch listens from its check on, and answers once its window is up
+    (serve(), after the first paint): a launch in between waits in the backlog."""
+    first = instance.SingleInstance(data_dir)
+    assert first.claim([])
+    assert first.listening
+    proc = _second_launch(data_dir, [seed_path])
+    if instance.UNIX_SOCKETS:  # wait until it has connected: it is waiting for an answer
+        import select
+
+        assert first._socket is not None
+        ready, _, _ = select.select([first._socket.fileno()], [], [], 20)
+        assert ready, "the second launch never connected"
+    with qtbot.waitSignal(first.filesReceived, timeout=20000) as blocker:
+        first.serve()
+    qtbot.waitUntil(lambda: proc.poll() is not None, timeout=20000)
+    out, err = proc.communicate()
+    assert proc.returncode == 0, (out, err)
+    assert "second window" not in out
+    assert blocker.args == [[str(seed_path)]]
+    first.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Unix-domain socket files only")
+def test_the_socket_is_the_users_alone(data_dir) -> None:  # type: ignore[no-untyped-def]
+    first = instance.SingleInstance(data_dir)
+    assert first.claim([])
+    path = Path(instance.socket_path(first.name))
+    assert path == Path(QDir.tempPath()) / first.name  # where QLocalServer looks
+    assert path.stat().st_mode & 0o777 == 0o600
+    first.close()
+    assert not path.exists()
+
+
+def test_the_first_frame_loads_only_what_it_shows(data_dir) -> None:  # type: ignore[no-untyped-def]
+    """Before the first paint, start-up loads nothing the frame does not show (see
+    desktop.app): not QtNetwork, nor the ``Qt`` namespace (its hundred enums), nor the
+    modules the library, the marks and the hand-over need. The real launcher and window,
+    up to its first paint; start() only reports."""
+    code = textwrap.dedent(f"""
+        import os, sys
+        from pathlib import Path
+        import PySide6.QtCore as QtCore
+        from desktop import app, launch
+        from desktop.mainwindow import MainWindow
+
+        class Frame(MainWindow):
+            loaded = None
+
+            def paintEvent(self, event):
+                if self.loaded is None:  # the first frame
+                    self.loaded = set(sys.modules) | ({{"Qt"}} & set(vars(QtCore)))
+                super().paintEvent(event)
+
+            def start(self):
+                print(sorted(self.loaded & set(sys.argv[1:])), flush=True)
+                os._exit(0)
+
+        app._main_window_class = lambda: Frame
+        launch.main(["--data-dir", {str(data_dir)!r}])
+    """)
+    unwanted = ["Qt", "PySide6.QtNetwork", "socket", "hashlib", "json", "dataclasses",
+                "platformdirs", "html", "whoosh", "spacy", "index.library", "desktop.service"]
+    out = subprocess.run([sys.executable, "-c", code, *unwanted], cwd=REPO, env=_env(),
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"

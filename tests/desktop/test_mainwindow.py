@@ -15,8 +15,9 @@ import pytest
 from fakes import library_factory
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtGui import QHelpEvent, QTextCursor
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QDockWidget, QToolTip
 
+from desktop import mainwindow
 from desktop.kinds import Scope
 from desktop.mainwindow import MainWindow
 from desktop.panels import Role
@@ -374,3 +375,34 @@ def test_the_last_article_is_reopened(qtbot, window: MainWindow, data_dir: Path,
     with qtbot.assertNotEmitted(again.articleShown, wait=300):
         pass  # and the first article does not replace it
     again.close()
+
+
+def _layout(window: MainWindow) -> dict[str, tuple[object, ...]]:
+    """Each dock's area, tab group, and, if it is in view, its geometry."""
+    found = {}
+    for dock in window.findChildren(QDockWidget):
+        in_view = not dock.visibleRegion().isEmpty()
+        tabs = sorted(d.objectName() for d in window.tabifiedDockWidgets(dock))
+        found[dock.objectName()] = (window.dockWidgetArea(dock).name, tabs, in_view,
+                                    dock.geometry().getRect() if in_view else None)
+    return found
+
+
+def test_the_default_layout_is_the_docks_placed_one_by_one(qtbot, data_dir: Path,  # type: ignore[no-untyped-def]
+                                                           monkeypatch) -> None:
+    """The frame restores DEFAULT_LAYOUT rather than placing the docks (which would cost
+    its first paint the Qt namespace): it must be the layout that _place_docks makes."""
+    restored = MainWindow(data_dir)  # no saved layout yet: DEFAULT_LAYOUT
+    monkeypatch.setattr(mainwindow, "DEFAULT_LAYOUT", b"")  # restores nothing
+    placed = MainWindow(data_dir)
+    for window in (restored, placed):
+        qtbot.addWidget(window)
+        window.resize(1400, 880)
+        window.show()
+        qtbot.waitExposed(window)
+    fresh = bytes(placed.saveState(mainwindow.STATE_VERSION).toBase64().data()).decode()
+    assert _layout(restored) == _layout(placed), (
+        f"DEFAULT_LAYOUT is not what _place_docks() makes; if _place_docks() is right, "
+        f"DEFAULT_LAYOUT is now:\n{fresh}")
+    assert _layout(placed)["libraryDock"][:3] == ("LeftDockWidgetArea", ["problemsDock"], True)
+    assert _layout(placed)["statementsDock"][2]
