@@ -289,7 +289,28 @@ def _shared_roles(t: _Text, cands: list[_Cand]) -> None:
             continue
         role = a.role or b.role
         if role and not (a.role and b.role) and _plural(role):
-            a.role = b.role = role
+            a.role = b.role = _singular(role)
+
+
+#: Words that keep a shared role in the plural: "his two sons" are both of them.
+_COUNTING = frozenset({"two", "three", "four", "both", "twin", "pair"})
+
+
+def _singular(role: str) -> str:
+    """What a plural role shared by two people makes each of them: "Pop stars" -> "Pop
+    star", "the tycoons" -> "the tycoon"; "his two sons" stays as it is."""
+    words = role.split()
+    if any(w.lower() in _COUNTING or w[:1].isdigit() for w in words):
+        return role
+    for n in range(len(words) - 1, -1, -1):
+        w = words[n]
+        if is_head(w):
+            for stem in (w[:-1], w[:-2]):
+                if len(stem) > 2 and stem != w and is_head(stem) and not is_head(stem + "ss"):
+                    words[n] = stem
+                    return " ".join(words)
+            break
+    return role
 
 
 def _plural(role: str) -> bool:

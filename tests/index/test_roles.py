@@ -1,0 +1,119 @@
+"""Roles: what the text says a person is, wherever it says it.
+
+Each mechanism on a short article of our own, analysed as the program analyses it (the
+selective parse of :class:`index.analysis.Analyser`: most sentences have no parse, so the
+rules must hold on tokens, entities and sentence boundaries alone).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.analysis import Analyser
+from index.candidates import _singular
+from index.documents import document_from_text
+from index.entity_text import _Text
+from index.roles import _holds, _role_before
+
+pytestmark = pytest.mark.slow
+
+
+def roles(analyser: Analyser, text: str) -> dict[str, str | None]:
+    analysis = analyser.analyse(document_from_text(text, Path("article.txt")))
+    return {p.name: p.role for p in analysis.people}
+
+
+def test_a_title_of_occupation_words_and_numbers_before_the_name(analyser: Analyser) -> None:
+    text = (
+        "Records fall in France\n\n"
+        "Pole vaulter Yelena Petrova broke her own world record on Saturday. In the men's "
+        "race, former Olympic 100m champion Marcus Hale could only finish second.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Yelena Petrova"] == "Pole vaulter"
+    assert found["Marcus Hale"] == "former Olympic 100m champion"
+
+
+def test_a_description_opening_its_sentence_before_a_comma_and_the_name(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Bosses gloomy\n\n"
+        "Most firms are gloomy about next year, a survey suggests. But Acme's global chief "
+        "executive, Samuel Pardoe, said a growing number of companies were worried.\n"
+    )
+    assert roles(analyser, text)["Samuel Pardoe"] == "Acme's global chief executive"
+
+
+def test_a_clause_after_the_name_is_not_its_role(analyser: Analyser) -> None:
+    text = (
+        "Book prize\n\n"
+        "The prize went to a novel. Last year's honorary winner, Stephen Kingsley, accused "
+        "the industry during the ceremony of snobbery against popular writers.\n"
+    )
+    assert roles(analyser, text)["Stephen Kingsley"] == "Last year's honorary winner"
+
+
+def test_a_name_after_of_is_what_the_title_is_of(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Roger Bennett, director general of Elspa, said sales were good."
+    t = _Text(nlp(text), text)
+    elspa = t.w.index("Elspa")
+    assert _role_before(t, elspa) is None
+
+
+def test_a_plural_role_shared_by_two_is_each_one_in_the_singular() -> None:
+    assert _singular("Pop stars") == "Pop star"
+    assert _singular("Irish horse racing tycoons") == "Irish horse racing tycoon"
+    assert _singular("his two sons") == "his two sons"  # each is one of the two
+
+
+def test_a_description_refers_to_the_person_the_sentence_before_is_about(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Veteran wins in Thailand\n\n"
+        "Maria Sanchez won her first title in five years with victory over Petra Schmidt in "
+        "Pattaya. The 32-year-old Spaniard came through in three sets. Schmidt was the more "
+        "powerful player. \"It was my first final,\" said the German.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Maria Sanchez"] == "32-year-old Spaniard"
+    assert found["Petra Schmidt"] == "German"
+
+
+def test_an_office_held_by_title_is_not_given_to_someone_else(analyser: Analyser) -> None:
+    text = (
+        "Detainee claims\n\n"
+        "Martin Mubanga said he was questioned at the camp. The home secretary said he would "
+        "not launch an investigation. Later Home Secretary Charles Clarke told the BBC: \"I am "
+        "not organising an investigation.\"\n"
+    )
+    found = roles(analyser, text)
+    assert found["Martin Mubanga"] is None
+    assert found["Charles Clarke"] == "Home Secretary"
+    assert _holds("Home Secretary", "home secretary")
+    assert not _holds("Tory shadow chancellor", "Chancellor")
+
+
+def test_the_first_sentence_may_describe_the_person_the_next_one_names(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Health lessons\n\n"
+        "The new health minister for Wales says there are lessons to learn from England.\n\n"
+        "Dr Brian Gibbons, on his first full day in the job, admitted there were problems.\n"
+    )
+    assert roles(analyser, text)["Brian Gibbons"] == "new health minister for Wales"
+
+
+def test_a_sentence_that_says_who_the_description_is_gives_it_to_no_one_before(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Athletics\n\n"
+        "Kelly Holmes won the 1500m in Madrid on Sunday. The only men's finalist was Michael "
+        "Eastman in the 800m.\n"
+    )
+    assert roles(analyser, text)["Kelly Holmes"] is None
