@@ -168,8 +168,16 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
             # A name the gazetteer knows counts once more as a place.
             kind = PLACE if c.kind == "?" else c.kind
             votes.setdefault(c.text.lower(), Counter())[kind] += 2 if c.strong else 1
+    # A name a title shows to be a person's ("rapper Nelly") is that person everywhere.
+    titled = {c.text.lower() for c in cands if c.kind == PERSON and c.strong}
     for c in cands:
         key = c.text.lower()
+        if key in titled and c.kind in (PERSON, OTHER, "?", PLACE) and not c.dateline and not (
+            c.kind == PLACE and c.place_kind in _STRONG_KINDS
+        ):
+            c.kind = PERSON
+            c.place_name = None
+            continue
         if c.end - c.start == 1 and key in parts and c.kind in (PERSON, PLACE, OTHER, "?") and (
             c.kind != PLACE or c.place_kind not in _STRONG_KINDS or key in surnames
         ) and not c.strong and not c.dateline:

@@ -67,10 +67,14 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
             first = i + 1
             continue
         if _is_role_word(w) or _is_cap(w) or w.lower() in JOINERS or w in {"-"}:
-            if w.lower() in JOINERS and i > 0 and not (
-                is_title_word(t.w[i - 1]) or t.cap[i - 1]
-            ):
-                break
+            if w.lower() in JOINERS:
+                # "Secretary of State", "Top of the Pops presenter": joiners between words
+                # of the title
+                k = i - 1
+                while k >= 0 and t.w[k].lower() in JOINERS and i - k < 3:
+                    k -= 1
+                if k < 0 or not (is_title_word(t.w[k]) or t.cap[k]) or t.sent[k + 1]:
+                    break
             first = i
             i -= 1
             continue

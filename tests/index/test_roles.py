@@ -117,3 +117,43 @@ def test_a_sentence_that_says_who_the_description_is_gives_it_to_no_one_before(
         "Eastman in the 800m.\n"
     )
     assert roles(analyser, text)["Kelly Holmes"] is None
+
+
+def people(analyser: Analyser, text: str) -> dict[str, str | None]:
+    return roles(analyser, text)
+
+
+def test_a_name_after_a_word_for_a_person_is_a_person(analyser: Analyser) -> None:
+    text = (
+        "Church urges boycott\n\n"
+        "Ministers want to stop rapper Nelly performing in the town. They urged fans to "
+        "boycott Nelly's concert. Nelly has sold 30 million albums. Suffolk Chief Constable "
+        "Alastair McWhirter said the law would be enforced. A chart show with Top of the Pops "
+        "presenter Fearne Cotton followed.\n"
+    )
+    found = people(analyser, text)
+    assert found["Nelly"] == "rapper"
+    assert found["Alastair McWhirter"] == "Suffolk Chief Constable"
+    assert found["Fearne Cotton"] == "Top of the Pops presenter"
+
+
+def test_a_firm_after_a_word_that_also_names_firms_is_not_made_a_person(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Deal done\n\n"
+        "Satellite broadcaster Skyvale said it had signed the deal. Investment banker "
+        "Harrowgate advised the buyers.\n"
+    )
+    assert people(analyser, text) == {}
+
+
+def test_a_role_word_or_an_adverb_opening_a_sentence_is_not_part_of_a_name(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Vote row\n\n"
+        "Labour MPs were angry on Monday. Backbencher Stephen Pound said some MPs had "
+        "threatened to expose those behind the reports.\n"
+    )
+    assert people(analyser, text) == {"Stephen Pound": "Backbencher"}
