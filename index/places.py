@@ -258,10 +258,14 @@ def _places_in_names(t: _Text, cands: list[_Cand]) -> None:
         if not known and e + 2 < n and t.w[e].lower() in _AND | _OF:
             the = t.w[e + 1].lower() == "the"
             after = e + 2 if the else e + 1
-            if (t.cap[after] and not t.punct[after] and (the or t.w[e].lower() in _OF)
+            bare_and = t.w[e].lower() in _AND and kind_at[after] is None \
+                and not t.in_ent[after] and not t.caps[after]
+            if (t.cap[after] and not t.punct[after]
+                    and (the or t.w[e].lower() in _OF or bare_and)
                     and (kind_at[after] not in (PLACE, "?") or t.w[e].lower() in _OF)):
-                # "Echo and the Bunnymen", "Pirates of the Caribbean", "Espanyol of
-                # Barcelona": a place only the model knows, inside a longer name.
+                # "Echo and the Bunnymen", "Pirates of the Caribbean", "Bride and
+                # Prejudice", "Espanyol of Barcelona": a place only the model knows, inside
+                # a longer name.
                 inside = not (t.w[e].lower() in _OF and c.text.lower() in _PLACE_QUALIFIERS)
         if (i > 0 and t.w[i - 1].lower() in _POSSESSIVE_PRONOUN_WORDS and not known
                 and e < n and not t.cap[e] and t.pos()[e] == "NOUN"):
