@@ -227,10 +227,15 @@ def kind_in(e: NameEvidence, decisions: Decisions) -> str:
         ) and not lib_total.get("dateline", 0):
             return "other"  # "BT", "Xstrata": the model mostly reads a firm
         return "other" if both["other"] > both["place"] else "place"
-    if e.kind == "place" and e.place_kind == "city" and is_first_name(e.name) and (
-        (total or local).get("bare", 0) and not (total or local).get("loc", 0)
+    seen = total or local
+    if e.kind == "place" and seen.get("bare", 0) and not seen.get("loc", 0) and (
+        (e.place_kind == "city" and is_first_name(e.name))
+        or (e.place_kind in ("city", "region") and seen.get("L:ORG", 0) > seen.get(
+            "L:GPE", 0) + seen.get("L:LOC", 0))
     ):
-        return "other"  # "Mary", "Florence": a city only where something is put in it
+        # "Mary", "Florence"; "Amazon" that the model reads as a firm: a place only where
+        # something is put in it
+        return "other"
     if e.kind != "person":
         return e.kind
     # Not a person: a place only where a gazetteer knows it and the article puts

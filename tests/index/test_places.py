@@ -101,3 +101,16 @@ def test_the_cues_of_place_are_counted_for_the_library() -> None:
     # Evidence recorded before these cues existed is read as before.
     old = NameEvidence("avonex", "place", "Avonex", ((0, 6),), counts=(("L:GPE", 1),))
     assert evidence.kind_in(old, evidence.decide([[old]])) == "place"
+
+
+def test_a_known_region_the_model_reads_as_a_firm_needs_something_put_in_it() -> None:
+    firm = NameEvidence("amazon", "place", "Amazon", ((0, 6),), place_kind="region",
+                        counts=(("L:ORG", 2), ("bare", 2), ("gaz", 1)))
+    assert evidence.kind_in(firm, evidence.decide([[firm]])) == "other"
+    river = NameEvidence("amazon", "place", "Amazon", ((0, 6),), place_kind="region",
+                         counts=(("L:ORG", 2), ("bare", 1), ("gaz", 1), ("loc", 1)))
+    assert evidence.kind_in(river, evidence.decide([[river]])) == "place"
+    # A country stays a country whatever the model calls it ("Japan said").
+    japan = NameEvidence("japan", "place", "Japan", ((0, 5),), place_kind="country",
+                         counts=(("L:ORG", 2), ("bare", 2), ("gaz", 1)))
+    assert evidence.kind_in(japan, evidence.decide([[japan]])) == "place"
