@@ -236,6 +236,16 @@ _ORG_BEFORE_WORDS = """firm company group band label retailer newspaper magazine
 _ORG_BEFORE = frozenset(_ORG_BEFORE_WORDS.split())
 #: Last words that only ever end a club's name.
 _CLUB_ONLY = frozenset({"utd", "fc", "afc"})
+#: Last words of the names of firms, bodies, places and products, never of a person's.
+_ORG_LAST_WORDS = """group bank service services airport stadium university college school
+    hospital council party association agency corporation corp company co ltd inc plc
+    holdings securities records studios pictures productions airlines airways motors
+    systems technologies networks network communications entertainment media software
+    interactive digital online messenger mini universal monopoly institute foundation
+    trust fund museum theatre league union federation ministry department commission
+    authority board police army navy exchange index magazine newspaper journal times post
+    gazette herald tribune telegraph express mirror sharks rovers wanderers"""
+_ORG_LAST = frozenset(_ORG_LAST_WORDS.split())
 
 
 @functools.cache
@@ -252,8 +262,8 @@ def _not_a_persons_name(t: _Text, s: int, e: int) -> bool:
     none."""
     if s > 0 and not t.cap[s - 1] and t.w[s - 1].lower() in _ORG_BEFORE:
         return True
-    if e - s > 1 and t.w[e - 1].lower().rstrip(".") in _CLUB_ONLY:
-        return True
+    if e - s > 1 and t.w[e - 1].lower().rstrip(".") in _CLUB_ONLY | _ORG_LAST:
+        return True  # "Man Utd", "Deutsche Bank", "Yahoo Messenger", "Nomad Digital"
     if any(t.num[k] or t.w[k].lower() in ("v", "v.", "vs", "vs.") for k in range(s, e)):
         return True  # "Norwich 1 Wolverhampton", "Birmingham v Barnsley": a result
     for k in range(s, e - 1):

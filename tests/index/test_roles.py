@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from index.analysis import Analyser
-from index.candidates import _singular
+from index.candidates import _not_a_persons_name, _singular
 from index.documents import document_from_text
 from index.entity_text import _Text
 from index.roles import _holds, _role_before
@@ -157,3 +157,17 @@ def test_a_role_word_or_an_adverb_opening_a_sentence_is_not_part_of_a_name(
         "threatened to expose those behind the reports.\n"
     )
     assert people(analyser, text) == {"Stephen Pound": "Backbencher"}
+
+
+@pytest.mark.parametrize(("name", "person"), [
+    ("Nomad Digital", False), ("Deutsche Bank", False), ("Yahoo Messenger", False),
+    ("Vivendi Universal", False), ("Sale Sharks", False), ("Gordon Brown", True),
+    ("Simon Hall", True),
+])
+def test_a_name_ending_in_a_word_for_a_firm_or_a_thing_is_no_persons(
+    nlp, name: str, person: bool  # type: ignore[no-untyped-def]
+) -> None:
+    text = f"On Monday {name} said the plans were ready."
+    t = _Text(nlp(text), text)
+    s = t.w.index(name.split()[0])
+    assert _not_a_persons_name(t, s, s + len(name.split())) is not person
