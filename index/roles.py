@@ -329,9 +329,13 @@ def _descriptions(t: _Text) -> Iterator[tuple[int, int, int]]:
     n = len(t.w)
     pos = t.pos()
     g = gazetteer.load()
+    lede = _lede_end(t)
     for i in range(n - 1):
-        if t.w[i].lower() != "the" or t.caps[i] or (i > 0 and t.w[i - 1].lower() == "of"):
-            continue
+        low = t.w[i].lower()
+        if t.caps[i] or (i > 0 and t.w[i - 1].lower() == "of") or not (
+            low == "the" or (low in ("a", "an") and i < lede and (i == 0 or t.nl[i - 1]))
+        ):
+            continue  # "the ...", or "A PR expert has told ..." opening the article
         j = i + 1
         head = -1
         while j < n and j - i <= 7:
@@ -356,7 +360,7 @@ def _descriptions(t: _Text) -> Iterator[tuple[int, int, int]]:
                 j += 1
                 continue
             break
-        if head < 0 or t.w[head].lower() in _UNNAMED_HEADS:
+        if head < 0 or (t.w[head].lower() in _UNNAMED_HEADS and low == "the"):
             continue
         if t.cap[head] and t.w[head] not in g.demonyms and any(
             t.cap[k] and not is_title_word(t.w[k]) for k in range(i + 1, head)
@@ -380,12 +384,27 @@ def _descriptions(t: _Text) -> Iterator[tuple[int, int, int]]:
         yield i + 1, head, end
 
 
+def _lede_end(t: _Text) -> int:
+    """The token where the article's first sentence after its headline ends."""
+    seen_line = False
+    for k in range(len(t.w)):
+        if t.nl[k]:
+            seen_line = True
+        elif seen_line and t.sent[k]:
+            for j in range(k + 1, len(t.w)):
+                if t.sent[j]:
+                    return j
+            return len(t.w)
+    return 0
+
+
 def _description_roles(t: _Text, clusters: list[_Cluster]) -> None:
     """Roles from descriptions that refer to a person named before them: "Conchita Martinez
     won ... The 32-year-old Spaniard came through", "... said the American", "It was the
     Russian's 12th world record"; and, at the start of an article that has named nobody
     yet, to the person named in the next sentences ("The new health minister for Wales says
-    ... Dr Brian Gibbons, on his first full day ..."). A sentence that says who it is ("The
+    ... Dr Brian Gibbons, on his first full day ...", "A PR expert has told the trial ...
+    Ann Kite told the court"). A sentence that says who it is ("The
     only finalist was Michael East") is not about a person named before.
 
     Only descriptions that are about someone already in focus count: one that opens its
@@ -433,15 +452,19 @@ def _description_roles(t: _Text, clusters: list[_Cluster]) -> None:
         if any(_holds(cl.role, t.span_text(start, end)) for cl in clusters):
             continue  # "The home secretary said" where Home Secretary Charles Clarke is named
         scores: dict[int, tuple[float, _Cluster]] = {}
+        new = t.w[the].lower() in ("a", "an")  # "A PR expert": someone not named yet
         for (k, ms, cl), w in zip(mentions, weight, strict=True):
-            if k < start and 1 <= s - ms <= 2:
+            if k < start and 1 <= s - ms <= 2 and not new:
                 old = scores.get(id(cl), (0.0, cl))[0]
                 scores[id(cl)] = (old + w * _DESCRIPTION_DECAY ** (s - ms - 1), cl)
-        if not scores and opens and s <= 2 and not any(k < start for k, _, _ in mentions):
+        if not scores and opens and s <= 2 and (new or not any(
+            k < start for k, _, _ in mentions
+        )):
             # the article's first sentence, nobody named yet: the person the next ones name
-            after = [cl for k, ms, cl in mentions if 1 <= ms - s <= 2]
-            if after:
-                scores[id(after[0])] = (_FIRST_IN_SENTENCE, after[0])
+            after = [(k, cl) for k, ms, cl in mentions if 1 <= ms - s <= 2]
+            if after and (not new or t.sent[after[0][0]] or t.nl[after[0][0] - 1]):
+                # (someone new, "A PR expert", is the one the next sentence opens with)
+                scores[id(after[0][1])] = (_FIRST_IN_SENTENCE, after[0][1])
         fits = sorted(
             (v for v in scores.values() if not (
                 (low in _FEMALE_HEADS and v[1].gender == "male")
