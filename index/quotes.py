@@ -30,7 +30,9 @@ quotation; parse attributes are read from arrays where every token would be touc
    person. A quotation with no cue of its own belongs to the speaker of its run; else to
    a person the sentence before introduces (``US coach Patrick McEnroe wants …. “I
    think …”``); else it continues the statement before it (``“…,” he said. “…”``) — one
-   quoted inside narrative only within its sentence.
+   quoted inside narrative only within its sentence. A speaker the text only describes
+   goes to the person whose role that description is (``A PR expert has told …``, where
+   the entity passes made "PR expert" the role of Ann Kite, named next).
 3. **Keep statements, drop the rest**: titles and nicknames (title case), one-word scare
    quotes, quoted words used as a name (``“two plus two” talks``) or as a subject, and
    two- or three-word phrases that no one in their clause says
