@@ -121,8 +121,8 @@ def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
     if len(tail) == 1 and not any(is_sure_title(t.w[j]) for j in range(max(0, start - 1), k)):
         return None  # "the [General Election]ORG"
     role = _role_before(t, k)
-    if role is None:
-        return None
+    if role is None or _not_a_persons_name(t, k, end):
+        return None  # "[Queens] Park Rangers"
     return _Cand(k, end, PERSON, t.span_text(k, end), role=role)
 
 
@@ -244,7 +244,8 @@ _ORG_LAST_WORDS = """group bank service services airport stadium university coll
     interactive digital online messenger mini universal monopoly institute foundation
     trust fund museum theatre league union federation ministry department commission
     authority board police army navy exchange index magazine newspaper journal times post
-    gazette herald tribune telegraph express mirror sharks rovers wanderers"""
+    gazette herald tribune telegraph express mirror sharks rovers wanderers united city
+    athletic albion county rangers hotspur"""
 _ORG_LAST = frozenset(_ORG_LAST_WORDS.split())
 
 
@@ -262,8 +263,13 @@ def _not_a_persons_name(t: _Text, s: int, e: int) -> bool:
     none."""
     if s > 0 and not t.cap[s - 1] and t.w[s - 1].lower() in _ORG_BEFORE:
         return True
-    if e - s > 1 and t.w[e - 1].lower().rstrip(".") in _CLUB_ONLY | _ORG_LAST:
-        return True  # "Man Utd", "Deutsche Bank", "Yahoo Messenger", "Nomad Digital"
+    last = t.w[e - 1].lower().rstrip(".")
+    if (e - s > 1 or (s > 0 and is_title_word(t.w[s - 1]))) and last in _CLUB_ONLY | _ORG_LAST:
+        return True  # "Man Utd", "Deutsche Bank", "Yahoo Messenger", "[Premier] League"
+    if e - s > 1 and s > 0 and t.w[s - 1].lower() in ("a", "an", "the") and not is_first_name(
+        t.w[s]
+    ):
+        return True  # "A Beautiful Mind", "a Different Story": a title, not a name
     if any(t.num[k] or t.w[k].lower() in ("v", "v.", "vs", "vs.") for k in range(s, e)):
         return True  # "Norwich 1 Wolverhampton", "Birmingham v Barnsley": a result
     for k in range(s, e - 1):

@@ -226,6 +226,7 @@ _OPENING_WORDS_TEXT = """
     even only also but and so then now still yet just however meanwhile indeed perhaps maybe
     instead later earlier today yesterday tonight both either neither when while after
     before if as since though although unlike like with without for from by at in on of to
+    what who where why how
 """
 _OPENING_WORDS = frozenset(_OPENING_WORDS_TEXT.split())
 

@@ -102,7 +102,17 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
         words.pop()
     if not any(_is_role_head(t.w[k]) for k in words) or len(words) > 8:
         return None
+    heads = [k for k in words if _is_role_head(t.w[k])]
+    if _plural_word(t.w[heads[-1]]) and not (
+        start < len(t.w) and t.w[start].lower() in ("and", "&", ",")
+    ) and not any(t.w[k].lower() in ("and", "&") for k in range(start, min(len(t.w), start + 4))):
+        return None  # "industry analysts Douglas-Westwood": a firm, not one person
     return t.text[t.idx[words[0]] : t.end[words[-1]]]
+
+
+def _plural_word(word: str) -> bool:
+    w = word.lower()
+    return len(w) > 3 and w.endswith("s") and not w.endswith("ss") and _is_role_head(w[:-1])
 
 
 def _is_role_head(word: str) -> bool:
@@ -476,7 +486,8 @@ def _description_roles(t: _Text, clusters: list[_Cluster]) -> None:
         if office and fits[0][0] < _FIRST_IN_SENTENCE:
             continue  # an office: only for the one the sentence before is about
         chosen = fits[0][1]
-        if chosen.role is None:
+        if chosen.role is None and (len(chosen.tokens) > 1 or chosen.gender):
+            # (not to a one-word name nothing shows to be a person's: "the Gunners")
             chosen.role = t.span_text(start, end)
 
 

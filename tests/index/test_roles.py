@@ -161,8 +161,8 @@ def test_a_role_word_or_an_adverb_opening_a_sentence_is_not_part_of_a_name(
 
 @pytest.mark.parametrize(("name", "person"), [
     ("Nomad Digital", False), ("Deutsche Bank", False), ("Yahoo Messenger", False),
-    ("Vivendi Universal", False), ("Sale Sharks", False), ("Gordon Brown", True),
-    ("Simon Hall", True),
+    ("Vivendi Universal", False), ("Sale Sharks", False), ("Park Rangers", False),
+    ("Gordon Brown", True), ("Simon Hall", True),
 ])
 def test_a_name_ending_in_a_word_for_a_firm_or_a_thing_is_no_persons(
     nlp, name: str, person: bool  # type: ignore[no-untyped-def]
@@ -171,3 +171,21 @@ def test_a_name_ending_in_a_word_for_a_firm_or_a_thing_is_no_persons(
     t = _Text(nlp(text), text)
     s = t.w.index(name.split()[0])
     assert _not_a_persons_name(t, s, s + len(name.split())) is not person
+
+
+def test_a_title_of_a_work_after_an_article_is_no_persons_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "He starred in A Beautiful Mind and in the Jonathan Ross show."
+    t = _Text(nlp(text), text)
+    s = t.w.index("Beautiful")
+    assert _not_a_persons_name(t, s, s + 2)
+    s = t.w.index("Jonathan")
+    assert not _not_a_persons_name(t, s, s + 2)
+
+
+def test_a_plural_title_before_one_name_is_a_firms(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Oil prices will rise, industry analysts Douglas-Westwood said."
+    t = _Text(nlp(text), text)
+    assert _role_before(t, t.w.index("Douglas")) is None
+    text = "Shares rose after the Irish tycoons John Magnier and Pat Dunne sold."
+    t = _Text(nlp(text), text)
+    assert _role_before(t, t.w.index("John")) == "Irish tycoons"
