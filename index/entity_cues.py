@@ -33,6 +33,8 @@ _THING_AFTER_WORDS = """software program programs programme programmes service s
 _THING_AFTER = frozenset(_THING_AFTER_WORDS.split())
 _AT_WORDS = "in at from near outside across throughout inside into"
 _AT = frozenset(_AT_WORDS.split())
+#: Of those, the ones a person is hardly ever after ("from" and "at" are: "a letter from").
+_IN_PLACE = frozenset({"in", "near", "outside", "inside", "throughout", "across", "into"})
 _SPEECH_WORDS = """said says say told tells added adds explained insisted argued claimed
     warned admitted stressed noted commented replied asked declared announced"""
 _SPEECH = frozenset(_SPEECH_WORDS.split())
@@ -213,6 +215,8 @@ def _cues(t: _Text, mentions: tuple[Span, ...]) -> Counter[str]:
                 counts["det"] += 1
             elif low in _AT:
                 counts["at"] += 1
+                if low in _IN_PLACE and not (j < n and t.w[j] in _POSSESSIVE):
+                    counts["in"] += 1  # "in Melton Mowbray": not "in Smith's view"
             elif low in ("its", "their") or (
                 prev in _POSSESSIVE and i > 1 and t.label(i - 2) in _ORG_LABELS
             ):

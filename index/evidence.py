@@ -14,6 +14,7 @@ the article again). The cues, counted per article (at most :data:`CAP` each):
   a speech verb: said, told, added), ``listed`` (a name in a team sheet or results list
   of people);
 * against a person: ``det`` ("the Mac Mini"), ``owned`` ("Apple's Mac Mini", "its X"),
+  ``in`` (in, near, outside, into before it: "in Melton Mowbray"; also for a place),
   ``org`` (an organisation word after it: "Pirelli shares", "Yahoo spokesman", "Ltd"),
   ``thing`` (a product or work word after it: "Mac Mini computer", "Keane album"), ``it``
   (it, its, they or their refers back to it), ``based`` ("London-based");
@@ -72,8 +73,9 @@ WEIGHTS: dict[str, dict[str, float]] = {
         "k:person": 2.0, "hon": 2.0, "role": 2.0, "first": 1.5, "listed": 1.5, "he": 1.0,
         "who": 1.0, "speech": 0.5,
         "det": -1.5, "owned": -1.0, "org": -1.5, "thing": -1.5, "it": -1.0, "based": -1.5,
+        "in": -2.0,
     },
-    "place": {"k:place": 2.0, "at": 1.0, "gaz": 1.0, "based": 1.0},
+    "place": {"k:place": 2.0, "at": 1.0, "gaz": 1.0, "based": 1.0, "in": 1.0},
     "other": {"k:other": 2.0, "org": 1.0, "thing": 1.0, "team": 2.0},
 }
 

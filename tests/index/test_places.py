@@ -114,3 +114,13 @@ def test_a_known_region_the_model_reads_as_a_firm_needs_something_put_in_it() ->
     japan = NameEvidence("japan", "place", "Japan", ((0, 5),), place_kind="country",
                          counts=(("L:ORG", 2), ("bare", 2), ("gaz", 1)))
     assert evidence.kind_in(japan, evidence.decide([[japan]])) == "place"
+
+
+def test_a_name_something_is_in_is_not_a_persons() -> None:
+    # "Judith Moritz, in Melton Mowbray, said": a first name in it, but things are in it.
+    town = NameEvidence("melton mowbray", "person", "Melton Mowbray", ((0, 14),),
+                        counts=(("at", 1), ("first", 1), ("in", 1)))
+    assert evidence.kind_in(town, evidence.decide([[town]])) != "person"
+    person = NameEvidence("judith moritz", "person", "Judith Moritz", ((0, 13),),
+                          counts=(("first", 1), ("speech", 1)))
+    assert evidence.kind_in(person, evidence.decide([[person]])) == "person"
