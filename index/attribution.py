@@ -413,6 +413,30 @@ def _set(c: _Candidate, verb: Token, att: _Attributor, inside: list[bool],
         subj = _nearest_name(verb, inside, between, after)
     if subj is not None:
         c.speaker = att.speaker_of(subj)
+    if c.speaker is None or c.speaker.kind != "person":
+        named = _named_before_appositive(verb, att, inside)
+        if named:
+            c.speaker = _Speaker(named, "person")
+
+
+def _named_before_appositive(verb: Token, att: _Attributor, inside: list[bool]) -> str | None:
+    """"Ieuan Wyn Jones, leader of the Plaid Cymru group in the assembly, said:": a person
+    named before a phrase between commas that ends right at the cue is its subject, whatever
+    the parse made of the phrase (read from the words alone)."""
+    doc = verb.doc
+    k = verb.i - 1
+    if k < 2 or doc[k].text != "," or inside[k]:
+        return None
+    j = k - 1
+    while (j > 0 and k - j <= 16 and doc[j].text != "," and not inside[j]
+           and "\n" not in doc[j].text):
+        if doc[j].text in (".", ";", ":", "!", "?"):
+            return None
+        j -= 1
+    if j <= 0 or doc[j].text != "," or k - j < 2:
+        return None
+    name = doc[j - 1]
+    return att.names.person_at(name.idx, name.idx + len(name.text))
 
 
 def _according(c: _Candidate, to: Token, att: _Attributor, inside: list[bool]) -> None:
@@ -438,6 +462,11 @@ def _verb_attribution(c: _Candidate, doc: Doc, right: list[int], att: _Attributo
     for j in range(k, len(toks)):
         t = toks[j]
         if t.tag_ in ("VBD", "VBZ") and t.pos_ == "VERB":
+            if c.q.closed and doc.text[c.q.end - 1 : c.q.end] in "?!" and not _is_cue(t) and (
+                t.i + 1 < len(doc) and not doc[t.i + 1].is_punct
+            ):
+                return False  # "…mobile phone?” Wippit offers …": a new sentence (not
+                # "…too big to fail?” Vitter demanded.")
             between = toks[k:j]
             if between and not all(b.pos_ in ("PROPN", "PRON", "DET", "NOUN", "PUNCT", "ADJ")
                                    for b in between):

@@ -14,6 +14,7 @@ from index.entities_titles import (
     is_head,
     is_honorific,
     is_not_a_name,
+    is_person_noun,
     is_sure_title,
     is_title_word,
 )
@@ -120,8 +121,8 @@ def _person_in_org(t: _Text, start: int, end: int) -> _Cand | None:
     if len(tail) == 1 and not any(is_sure_title(t.w[j]) for j in range(max(0, start - 1), k)):
         return None  # "the [General Election]ORG"
     role = _role_before(t, k)
-    if role is None:
-        return None
+    if role is None or _not_a_persons_name(t, k, end):
+        return None  # "[Queens] Park Rangers"
     return _Cand(k, end, PERSON, t.span_text(k, end), role=role)
 
 
@@ -177,6 +178,7 @@ def _candidates(t: _Text) -> list[_Cand]:
             while (s > 0 and s == ent_start and t.cap[s - 1] and not t.in_ent[s - 1]
                    and not t.sent[s] and not t.punct[s - 1] and not t.nl[s - 1]
                    and not is_title_word(t.w[s - 1]) and not is_honorific(t.w[s - 1])
+                   and not is_person_noun(t.w[s - 1])
                    and not is_not_a_name(t.w[s - 1]) and not _is_demonym(t.w[s - 1])
                    and t.w[s - 1].lower() not in _NOT_ROLE_START and not g.lookup(t.w[s - 1])):
                 s -= 1
@@ -212,6 +214,7 @@ def _candidates(t: _Text) -> list[_Cand]:
             else:
                 c.role = _role_of(t, s, e, title_start)
         cands.append(c)
+    cands = _titled_people(t, cands)
     cands += _coordinated_people(t, cands)
     _shared_roles(t, cands)
     listed = _listed_people(t, cands) + _places_of(t, cands)
@@ -233,6 +236,17 @@ _ORG_BEFORE_WORDS = """firm company group band label retailer newspaper magazine
 _ORG_BEFORE = frozenset(_ORG_BEFORE_WORDS.split())
 #: Last words that only ever end a club's name.
 _CLUB_ONLY = frozenset({"utd", "fc", "afc"})
+#: Last words of the names of firms, bodies, places and products, never of a person's.
+_ORG_LAST_WORDS = """group bank service services airport stadium university college school
+    hospital council party association agency corporation corp company co ltd inc plc
+    holdings securities records studios pictures productions airlines airways motors
+    systems technologies networks network communications entertainment media software
+    interactive digital online messenger mini universal monopoly institute foundation
+    trust fund museum theatre league union federation ministry department commission
+    authority board police army navy exchange index magazine newspaper journal times post
+    gazette herald tribune telegraph express mirror sharks rovers wanderers united city
+    athletic albion county rangers hotspur"""
+_ORG_LAST = frozenset(_ORG_LAST_WORDS.split())
 
 
 @functools.cache
@@ -249,8 +263,13 @@ def _not_a_persons_name(t: _Text, s: int, e: int) -> bool:
     none."""
     if s > 0 and not t.cap[s - 1] and t.w[s - 1].lower() in _ORG_BEFORE:
         return True
-    if e - s > 1 and t.w[e - 1].lower().rstrip(".") in _CLUB_ONLY:
-        return True
+    last = t.w[e - 1].lower().rstrip(".")
+    if (e - s > 1 or (s > 0 and is_title_word(t.w[s - 1]))) and last in _CLUB_ONLY | _ORG_LAST:
+        return True  # "Man Utd", "Deutsche Bank", "Yahoo Messenger", "[Premier] League"
+    if e - s > 1 and s > 0 and t.w[s - 1].lower() in ("a", "an", "the") and not is_first_name(
+        t.w[s]
+    ):
+        return True  # "A Beautiful Mind", "a Different Story": a title, not a name
     if any(t.num[k] or t.w[k].lower() in ("v", "v.", "vs", "vs.") for k in range(s, e)):
         return True  # "Norwich 1 Wolverhampton", "Birmingham v Barnsley": a result
     for k in range(s, e - 1):
@@ -260,6 +279,85 @@ def _not_a_persons_name(t: _Text, s: int, e: int) -> bool:
         ):
             return True
     return False
+
+
+#: Words for a person that also name firms, sides or things ("market leader Microsoft",
+#: "US partner Biogen Idec", "champion Arsenal"): a name after them needs more.
+_AMBIGUOUS_HEADS = frozenset({"leader", "partner", "rival", "owner", "holder", "producer",
+                              "publisher", "chief", "boss", "head", "chair", "champion",
+                              "winner", "general", "major", "private", "count", "delegate",
+                              "principal", "associate", "star", "veteran", "trustee",
+                              "engineer", "broker", "stockbroker", "investor", "consultant",
+                              "banker", "financier", "auditor", "accountant", "architect",
+                              "broadcaster"})
+
+
+def _titled_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
+    """People the model missed or took for something else, named right after a word that
+    names only a person: "rapper [Nelly]ORG", "Top of the Pops presenter Fearne Cotton",
+    "Suffolk Chief Constable Alastair McWhirter". One to three capitalised words, no place
+    the gazetteer knows, no club; each is a person, with the title as its role."""
+    n = len(t.w)
+    g = gazetteer.load()
+    owner: list[_Cand | None] = [None] * n
+    for c in cands:
+        for k in range(c.start, c.end):
+            owner[k] = c
+    found: list[_Cand] = []
+    replaced: set[int] = set()
+    for i in t.cap_idx:
+        if i == 0 or t.caps[i] or t.punct[i] or t.nl[i - 1] or t.space[i - 1]:
+            continue
+        before = t.w[i - 1]
+        low = before.lower().rstrip(".")
+        if low in _AMBIGUOUS_HEADS or low.endswith("s") or not (
+            is_head(before) or is_person_noun(before)
+        ):
+            continue
+        if t.cap[i - 1] and not (is_sure_title(before) or (
+            i > 1 and is_title_word(t.w[i - 2]) and t.cap[i - 2] and is_head(before)
+        )):
+            continue  # "Dean Jones": a capitalised word is a title only in a title's company
+        prev = owner[i - 1]
+        if prev is not None and prev.kind == PERSON:
+            continue
+        j = i
+        while (j < n and j - i < 3 and t.cap[j] and not t.punct[j] and not t.caps[j]
+               and not is_title_word(t.w[j]) and not is_honorific(t.w[j])):
+            j += 1
+        if j == i or (j < n and t.cap[j] and not t.punct[j]):
+            continue
+        o = owner[i]
+        if o is not None and (o.kind == PERSON or o.start != i or o.end != j
+                              or t.cap[i - 1] or low not in _ARTS_AND_SPORTS):
+            continue  # the model's own reading stands, but for "rapper [Nelly]ORG"
+        words = [t.w[k] for k in range(i, j)]
+        text = t.span_text(i, j)
+        if (g.lookup(text) or any(_is_demonym(w) or is_not_a_name(w) for w in words)
+                or words[-1].lower() in CLUB_WORDS or words[0].lower() in _stop_words()
+                or (j < n and t.w[j].lower() in _ORG_AFTER_NAME)):
+            continue
+        c = _Cand(i, j, PERSON, text)
+        c.strong = True
+        c.role = _role_before(t, i)
+        if o is not None:
+            replaced.add(id(o))
+        found.append(c)
+    return [c for c in cands if id(c) not in replaced] + found
+
+
+#: Words for people whose name the model often takes for a group's or a work's: "rapper
+#: [Nelly]ORG", "singer [Jamelia]GPE". (A firm is also a "broker", an "engineer" or an
+#: "investor".)
+_ARTS_AND_SPORTS_WORDS = """rapper singer presenter actor actress comedian comedienne dj mc
+    guitarist drummer
+    bassist vocalist pianist songwriter singer-songwriter novelist author poet playwright
+    artist painter sculptor photographer dancer footballer striker midfielder defender
+    goalkeeper keeper winger sprinter athlete boxer golfer jockey cyclist swimmer skater
+    skier vaulter hurdler jumper batsman bowler spokesman spokeswoman"""
+_ARTS_AND_SPORTS = frozenset(_ARTS_AND_SPORTS_WORDS.split())
+#: Words after a name that show it is a firm's: "chief executive Lloyds TSB shares".
+_ORG_AFTER_NAME = frozenset({"shares", "inc", "plc", "ltd", "group", "corp", "subsidiary"})
 
 
 def _coordinated_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
@@ -289,7 +387,28 @@ def _shared_roles(t: _Text, cands: list[_Cand]) -> None:
             continue
         role = a.role or b.role
         if role and not (a.role and b.role) and _plural(role):
-            a.role = b.role = role
+            a.role = b.role = _singular(role)
+
+
+#: Words that keep a shared role in the plural: "his two sons" are both of them.
+_COUNTING = frozenset({"two", "three", "four", "both", "twin", "pair"})
+
+
+def _singular(role: str) -> str:
+    """What a plural role shared by two people makes each of them: "Pop stars" -> "Pop
+    star", "the tycoons" -> "the tycoon"; "his two sons" stays as it is."""
+    words = role.split()
+    if any(w.lower() in _COUNTING or w[:1].isdigit() for w in words):
+        return role
+    for n in range(len(words) - 1, -1, -1):
+        w = words[n]
+        if is_head(w):
+            for stem in (w[:-1], w[:-2]):
+                if len(stem) > 2 and stem != w and is_head(stem) and not is_head(stem + "ss"):
+                    words[n] = stem
+                    return " ".join(words)
+            break
+    return role
 
 
 def _plural(role: str) -> bool:

@@ -195,6 +195,7 @@ def _subject_in_paragraph(verb: Token, inside: list[bool]) -> Token | None:
     verb on a headline ("Blair blasts …¶ Tony Blair has launched an attack …, saying")."""
     doc = verb.doc
     name = None  # else the nearest name of a person ("Tony Blair", parsed as an apposition)
+    hung = None  # else a noun hung on the headline ("Jackson film …¶ A PR expert has told")
     for k in range(verb.i - 1, max(verb.i - 60, -1), -1):
         t = doc[k]
         if t.is_space and "\n" in t.text:
@@ -206,7 +207,9 @@ def _subject_in_paragraph(verb: Token, inside: list[bool]) -> Token | None:
         if name is None and t.pos_ == "PROPN" and t.ent_type_ == "PERSON" \
                 and t.dep_ not in ("compound", "flat", "poss"):
             name = t
-    return name
+        if t.pos_ in ("NOUN", "PROPN") and t.head.i < k and "\n" in doc[t.head.i:k].text:
+            hung = t
+    return name or hung
 
 
 def _gerund_subject(verb: Token, inside: list[bool]) -> Token | None:

@@ -22,8 +22,11 @@ the parsed ``Doc`` (linear in its length; token facts are read once into lists):
 5. **Sports reports**: a city or county that is not where something happens is a team
    ("Leicestershire beat Somerset"), not a place; countries stay places.
 6. **People** are merged: "Austin" and "Mr Austin" join "Lloyd Austin". Roles come from
-   the title before the name ("US Secretary of State Antony Blinken") or an appositive
-   ("Rishi Sunak, the prime minister").
+   the title before the name ("US Secretary of State Antony Blinken", "Pole vaulter Yelena
+   Isinbayeva"), an appositive ("Rishi Sunak, the prime minister"), a description before
+   the name and a comma ("PwC's global chief executive, Samuel DiPiazza"), else a
+   description that refers back to the person ("... The 32-year-old Spaniard came through",
+   "said the American").
 7. **Every occurrence** of a name known in the document (a person's full name or surname,
    a place) is a mention, including those the model missed.
 8. The **dateline**'s place ("WASHINGTON –", "LONDON 1996-08-30") is always a mention.

@@ -58,6 +58,42 @@ HONORIFICS = frozenset(_HONORIFICS.split())
 HEADS = frozenset(_HEADS.split())
 MODIFIERS = frozenset(_MODIFIERS.split())
 
+#: Nouns that name only people (an occupation, a sport, a part someone plays), beside the
+#: offices of :data:`HEADS`: "pole vaulter Yelena Isinbayeva", "rapper Nelly". Words that
+#: also name firms or things ("producer", "publisher", "developer", "leader", "partner",
+#: "champion", "winner", "owner", "holder", "rival") are not here.
+_PERSON_NOUNS = """
+    vaulter hurdler jumper thrower swimmer cyclist rider jockey trainer boxer golfer skater
+    skier runner marathoner sprinter wrestler fighter batsman bowler spinner wicketkeeper
+    keeper goalkeeper winger forward fly-half scrum-half flanker hooker full-back
+    centre-back quarterback pitcher umpire referee midfielder striker defender skipper
+    dancer ballerina choreographer painter sculptor photographer film-maker filmmaker
+    screenwriter scriptwriter songwriter lyricist pianist violinist cellist saxophonist
+    keyboardist guitarist drummer bassist vocalist singer-songwriter crooner diva icon
+    supermodel celebrity newsreader anchorman anchorwoman entertainer impresario publicist
+    banker financier investor broker stockbroker accountant auditor consultant industrialist
+    magnate mogul billionaire millionaire politician backbencher frontbencher councillor
+    alderman campaigner lobbyist bureaucrat prosecutor defendant plaintiff juror
+    scientist researcher academic physician surgeon nurse psychologist psychiatrist
+    historian biographer engineer architect hacker blogger weblogger priest vicar chaplain
+    monk nun farmer headteacher headmaster headmistress pupil teenager schoolboy schoolgirl
+    soldier pilot astronaut novelist playwright poet rapper comedian comedienne presenter
+    broadcaster journalist reporter columnist commentator pundit actor actress singer
+    lawyer solicitor barrister attorney economist analyst strategist entrepreneur tycoon
+    businessman businesswoman spokesman spokeswoman spokesperson chairman chairwoman
+    director dj mc editor correspondent critic author founder co-founder boss adviser
+    advisor aide activist dissident veteran star
+    """
+PERSON_NOUNS = frozenset(_PERSON_NOUNS.split())
+
+
+def is_person_noun(word: str) -> bool:
+    """A noun that names only a person ("vaulter", "rapper", "chief executive"'s
+    "executive" aside), also in the plural."""
+    w = norm(word)
+    return w in PERSON_NOUNS or (len(w) > 3 and w.endswith("s") and w[:-1] in PERSON_NOUNS)
+
+
 #: Titles that, before a single word, surely make it a person's name ("President Biden");
 #: others ("General Election", "National Executive Committee") need more than one word.
 _SURE = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from index import gazetteer
-from index.entities_titles import is_honorific
+from index.entities_titles import is_head, is_honorific, is_person_noun
 from index.entity_text import (
     _DASHES,
     _POSSESSIVE,
@@ -33,6 +33,8 @@ _THING_AFTER_WORDS = """software program programs programme programmes service s
 _THING_AFTER = frozenset(_THING_AFTER_WORDS.split())
 _AT_WORDS = "in at from near outside across throughout inside into"
 _AT = frozenset(_AT_WORDS.split())
+#: Of those, the ones a person is hardly ever after ("from" and "at" are: "a letter from").
+_IN_PLACE = frozenset({"in", "near", "outside", "inside", "throughout", "across", "into"})
 _SPEECH_WORDS = """said says say told tells added adds explained insisted argued claimed
     warned admitted stressed noted commented replied asked declared announced"""
 _SPEECH = frozenset(_SPEECH_WORDS.split())
@@ -69,9 +71,13 @@ def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_
             counts["gaz"] = 1
         out.append(NameEvidence(key_of(p.name), "person", p.name, p.mentions, p.aliases, p.role,
                                 entry.kind if entry else None, _capped(counts)))
+    datelines = {t.char_span(c.start, c.end) for c in cands if c.dateline}
     for q in places:
         counts = _cues(t, q.mentions)
         counts["gaz"] = 1 if q.kind or g.lookup(q.name) else 0
+        for m in q.mentions:
+            counts["loc" if m in datelines or _located(t, m) else "bare"] += 1
+            counts["dateline"] += m in datelines
         out.append(NameEvidence(key_of(q.name), "place", q.name, q.mentions, q.aliases,
                                 None, q.kind, _capped(counts)))
     others: dict[str, tuple[str, list[Span], set[str]]] = {}
@@ -102,6 +108,88 @@ def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_
     return out
 
 
+#: Words before a name that put something in or at a place ("in the West Country", "near
+#: Ashford", "over Lockerbie").
+_LOC_BEFORE_WORDS = """in at from near outside across throughout inside into towards toward
+    via through around over between within off on beyond"""
+_LOC_BEFORE = frozenset(_LOC_BEFORE_WORDS.split())
+#: Words before "at", "from" or "on" that make what follows a firm or a thing.
+_NOT_AT_PLACE = frozenset({"pressure", "bid", "offer", "deal", "stake", "shares", "job",
+                           "jobs", "work", "working", "worked", "works", "staff", "team",
+                           "people", "colleagues", "someone", "sources", "source"})
+#: Nouns after a name that make it a place's: "the Pamir mountains", "Sikhin village".
+_PLACE_NOUNS_WORDS = """province region county state district valley coast river mountains
+    mountain village town city area border island islands capital suburb suburbs port
+    peninsula desert lake sea bay municipality prefecture governorate department"""
+_PLACE_NOUNS = frozenset(_PLACE_NOUNS_WORDS.split())
+#: Words that make a name a place's by themselves: "Upper Afan Valley", "Guantanamo Bay".
+_PLACE_NAME_WORDS_TEXT = """valley bay island islands county province coast mountains
+    river lake sea gulf strait straits peninsula desert heights hills republic city north south
+    east west upper lower greater central northern southern eastern western"""
+_PLACE_NAME_WORDS = frozenset(_PLACE_NAME_WORDS_TEXT.split())
+#: "the town of Tavildara", "the province of Yunnan".
+_PLACE_OF_WORDS = """town city village province region district capital outskirts suburb
+    suburbs port island state county towns cities villages provinces regions districts"""
+_PLACE_OF = frozenset(_PLACE_OF_WORDS.split())
+
+
+def _located(t: _Text, span: Span) -> bool:
+    """Whether the words around a mention of a name show it is somewhere: a preposition of
+    place before it (not inside a title: "Hot in Herre"), "the town of" before it, a
+    place noun or "-based" after it, another place beside it ("Badminton, Gloucestershire",
+    "Barentsburg and Pyramiden"), or a word of place in the name ("Upper Afan Valley")."""
+    i = t.tok_at_start.get(span[0])
+    last = t.tok_at_end.get(span[1])
+    if i is None or last is None:
+        return False
+    n = len(t.w)
+    g = gazetteer.load()
+    if any(t.w[k].lower() in _PLACE_NAME_WORDS for k in range(i, last + 1)) and (
+        last > i or (i > 0 and t.w[i - 1].lower() == "the")  # "the North"
+    ) and not (i > 0 and t.w[i - 1] in _POSSESSIVE):  # not "Iran's Islamic Republic"
+        return True
+    k = i - 1
+    if k > 0 and t.w[k].lower() == "the":
+        k -= 1
+    if k >= 0:
+        low = t.w[k].lower()
+        if low in _LOC_BEFORE and not (
+            k > 0 and t.cap[k - 1] and not t.sent[k - 1] and not t.punct[k - 1]
+            and not t.in_ent[k - 1] and not t.w[k - 1].isupper()
+        ) and not (  # not inside a title: "Hot in Herre"
+            k > 0 and low in ("at", "from", "on") and (
+                is_head(t.w[k - 1]) or is_person_noun(t.w[k - 1])
+                or t.w[k - 1].lower() in _NOT_AT_PLACE)
+        ):  # not "an executive at Xstrata", "pressure on Xstrata"
+            return True
+        if low == "of" and k > 0 and t.w[k - 1].lower() in _PLACE_OF:
+            return True
+    j = last + 1
+    if j < n:
+        nxt = t.w[j].lower()
+        if nxt in _PLACE_NOUNS or nxt == "-based" or (
+            nxt in _DASHES and j + 1 < n and t.w[j + 1].lower() in ("based", "born")
+        ):
+            return True
+        if nxt in (",", "and") and j + 1 < n and t.cap[j + 1] and _known_place_at(t, j + 1, g):
+            return True
+    return i > 1 and t.w[i - 1] in (",", "and") and _known_place_before(t, i - 1, g)
+
+
+def _known_place_at(t: _Text, k: int, g: gazetteer.Gazetteer) -> bool:
+    """Whether a place the gazetteer knows is named from token ``k`` on."""
+    upper = t.caps[k] and t.w[k].isupper()
+    return any(t.match(k, e.surface, upper) is not None for e in g.candidates(t.w[k], upper))
+
+
+def _known_place_before(t: _Text, k: int, g: gazetteer.Gazetteer) -> bool:
+    """Whether a place the gazetteer knows ends just before token ``k``."""
+    for start in range(max(0, k - 3), k):
+        if t.cap[start] and g.lookup(t.span_text(start, k)) is not None:
+            return True
+    return False
+
+
 def _capped(counts: Counter[str]) -> tuple[tuple[str, int], ...]:
     return tuple(sorted((f, min(n, CAP)) for f, n in counts.items() if n > 0))
 
@@ -127,6 +215,8 @@ def _cues(t: _Text, mentions: tuple[Span, ...]) -> Counter[str]:
                 counts["det"] += 1
             elif low in _AT:
                 counts["at"] += 1
+                if low in _IN_PLACE and not (j < n and t.w[j] in _POSSESSIVE):
+                    counts["in"] += 1  # "in Melton Mowbray": not "in Smith's view"
             elif low in ("its", "their") or (
                 prev in _POSSESSIVE and i > 1 and t.label(i - 2) in _ORG_LABELS
             ):

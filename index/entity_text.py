@@ -13,6 +13,7 @@ from index import gazetteer
 from index.entities_titles import (
     JOINERS,
     is_honorific,
+    is_person_noun,
     is_title_word,
 )
 from index.model import Span
@@ -203,8 +204,10 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
         or t.w[start].lower() in _LEADING_DROP
         or is_honorific(t.w[start])
         or (person and end - start > 1 and (is_title_word(t.w[start]) or _is_demonym(t.w[start])
+                                            or is_person_noun(t.w[start])
                                             or (t.w[start].lower() in JOINERS
-                                                and start > title_start)))
+                                                and start > title_start)
+                                            or _opening_word(t, start)))
     ):
         start += 1
     while end > start and (
@@ -216,6 +219,21 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
         end -= 1
     # A trailing "'s" glued by the tokenizer is its own token; "Reagan's" may not be.
     return title_start, start, end
+
+
+#: Words that open a sentence and never a name: "[Even Denzel]PERSON".
+_OPENING_WORDS_TEXT = """
+    even only also but and so then now still yet just however meanwhile indeed perhaps maybe
+    instead later earlier today yesterday tonight both either neither when while after
+    before if as since though although unlike like with without for from by at in on of to
+    what who where why how
+"""
+_OPENING_WORDS = frozenset(_OPENING_WORDS_TEXT.split())
+
+
+def _opening_word(t: _Text, k: int) -> bool:
+    """Whether token ``k`` opens its sentence with a word that is not part of a name."""
+    return (k == 0 or t.sent[k] or t.nl[k - 1]) and t.w[k].lower() in _OPENING_WORDS
 
 
 #: Words before a one-word name that make it a place: "in Tavildara", "near Arbil".

@@ -14,13 +14,17 @@ the article again). The cues, counted per article (at most :data:`CAP` each):
   a speech verb: said, told, added), ``listed`` (a name in a team sheet or results list
   of people);
 * against a person: ``det`` ("the Mac Mini"), ``owned`` ("Apple's Mac Mini", "its X"),
+  ``in`` (in, near, outside, into before it: "in Melton Mowbray"; also for a place),
   ``org`` (an organisation word after it: "Pirelli shares", "Yahoo spokesman", "Ltd"),
   ``thing`` (a product or work word after it: "Mac Mini computer", "Keane album"), ``it``
   (it, its, they or their refers back to it), ``based`` ("London-based");
 * ``placeword``: a word of a longer name is a place's, after a word that is not a first
   name ("Greenock Morton"): such a name, like a one-word name, needs a sign of a person;
 * for a place: ``at`` (in, at, from, near before it), ``gaz`` (the gazetteer knows it),
-  ``based``; for something else: ``team`` (a sports report reads it as a team);
+  ``based``; ``loc`` and ``bare`` (mentions that the words around put somewhere: "in the
+  West Country", "near Ashford", "Badminton, Gloucestershire", "the town of Uyo", a
+  dateline — and mentions that nothing puts anywhere), ``dateline``; for something else:
+  ``team`` (a sports report reads it as a team);
 * ``L:<label>``: mentions the model labelled so (``L:PERSON``, ``L:ORG``; recorded, not
   weighed).
 
@@ -55,6 +59,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
+from index.firstnames import is_first_name
 from index.model import Analysis, NameEvidence, Person, Place, Span, Statement
 
 #: Most an article counts of one cue: a long article does not outvote a library.
@@ -68,8 +73,9 @@ WEIGHTS: dict[str, dict[str, float]] = {
         "k:person": 2.0, "hon": 2.0, "role": 2.0, "first": 1.5, "listed": 1.5, "he": 1.0,
         "who": 1.0, "speech": 0.5,
         "det": -1.5, "owned": -1.0, "org": -1.5, "thing": -1.5, "it": -1.0, "based": -1.5,
+        "in": -2.0,
     },
-    "place": {"k:place": 2.0, "at": 1.0, "gaz": 1.0, "based": 1.0},
+    "place": {"k:place": 2.0, "at": 1.0, "gaz": 1.0, "based": 1.0, "in": 1.0},
     "other": {"k:other": 2.0, "org": 1.0, "thing": 1.0, "team": 2.0},
 }
 
@@ -195,7 +201,10 @@ def kind_in(e: NameEvidence, decisions: Decisions) -> str:
 
     The library decides whether a name is a person's; whether a name that is not is a
     place or a team, firm or paper named after one is read in the article alone ("New
-    York" beat Boston; a visit to New York), unless the gazetteer does not know the place.
+    York" beat Boston; a visit to New York), unless the gazetteer does not know the place:
+    then it is a place only if some article puts something in it ("loc") and the model
+    does not mostly read it as an organisation ("BT", "Xstrata", "both Tysabri and
+    Avonex"). A city named like a person ("Mary") needs such an article too.
     """
     local = dict(e.counts)
     local[f"k:{e.kind}"] = 1
@@ -209,8 +218,26 @@ def kind_in(e: NameEvidence, decisions: Decisions) -> str:
     if _best(both, e.kind) == "person" and not decisions.bare(e.key, total or local):
         return "person"
     if e.kind == "place" and not local.get("gaz"):
-        # A place no gazetteer knows ("BT", "Jupiter") is what the library mostly reads it as.
+        # A place no gazetteer knows ("BT", "Jupiter") is what the library mostly reads it
+        # as, and needs an article that puts something in it ("in Jonesboro", "Badminton,
+        # Gloucestershire"): not "both Tysabri and Avonex", "GTA: San Andreas".
+        lib_total = total or local
+        if lib_total.get("bare", 0) and not lib_total.get("loc", 0):
+            return "other"
+        if lib_total.get("L:ORG", 0) > lib_total.get("L:GPE", 0) + lib_total.get(
+            "L:LOC", 0
+        ) and not lib_total.get("dateline", 0):
+            return "other"  # "BT", "Xstrata": the model mostly reads a firm
         return "other" if both["other"] > both["place"] else "place"
+    seen = total or local
+    if e.kind == "place" and seen.get("bare", 0) and not seen.get("loc", 0) and (
+        (e.place_kind == "city" and is_first_name(e.name))
+        or (e.place_kind in ("city", "region") and seen.get("L:ORG", 0) > seen.get(
+            "L:GPE", 0) + seen.get("L:LOC", 0))
+    ):
+        # "Mary", "Florence"; "Amazon" that the model reads as a firm: a place only where
+        # something is put in it
+        return "other"
     if e.kind != "person":
         return e.kind
     # Not a person: a place only where a gazetteer knows it and the article puts

@@ -23,7 +23,7 @@ from index.entity_text import (
 )
 from index.firstnames import gender_of, is_first_name
 from index.model import Person
-from index.roles import _role_of
+from index.roles import _description_roles, _role_of
 
 _V = TypeVar("_V")
 
@@ -109,16 +109,18 @@ def _people(t: _Text, cands: list[_Cand], all_cands: list[_Cand]) -> list[Person
             _honorific_form(t, cl, i, t.span_text(i, end))
             for k in range(i, end):
                 owner[k] = True
-    people = []
     for cl in clusters:
-        mentions = tuple(sorted(set(cl.mentions)))
-        for a, b in mentions if cl.role is None else ():
+        for a, b in sorted(set(cl.mentions)) if cl.role is None else ():
             # "Mr Thomas, the information commissioner, said": a role at a later mention.
             at, upto = t.tok_at_start.get(a), t.tok_at_end.get(b)
             if at is not None and upto is not None and not t.caps[at]:
                 cl.role = _role_of(t, at, upto + 1)
                 if cl.role:
                     break
+    _description_roles(t, clusters)
+    people = []
+    for cl in clusters:
+        mentions = tuple(sorted(set(cl.mentions)))
         forms = {_display(f) for f in cl.forms} | cl.honorific_forms
         aliases = tuple(sorted(forms - {cl.name}))
         people.append(Person(cl.name, cl.role, aliases, mentions))

@@ -168,8 +168,16 @@ def _vote(t: _Text, cands: list[_Cand]) -> None:
             # A name the gazetteer knows counts once more as a place.
             kind = PLACE if c.kind == "?" else c.kind
             votes.setdefault(c.text.lower(), Counter())[kind] += 2 if c.strong else 1
+    # A name a title shows to be a person's ("rapper Nelly") is that person everywhere.
+    titled = {c.text.lower() for c in cands if c.kind == PERSON and c.strong}
     for c in cands:
         key = c.text.lower()
+        if key in titled and c.kind in (PERSON, OTHER, "?", PLACE) and not c.dateline and not (
+            c.kind == PLACE and c.place_kind in _STRONG_KINDS
+        ):
+            c.kind = PERSON
+            c.place_name = None
+            continue
         if c.end - c.start == 1 and key in parts and c.kind in (PERSON, PLACE, OTHER, "?") and (
             c.kind != PLACE or c.place_kind not in _STRONG_KINDS or key in surnames
         ) and not c.strong and not c.dateline:
@@ -250,10 +258,14 @@ def _places_in_names(t: _Text, cands: list[_Cand]) -> None:
         if not known and e + 2 < n and t.w[e].lower() in _AND | _OF:
             the = t.w[e + 1].lower() == "the"
             after = e + 2 if the else e + 1
-            if (t.cap[after] and not t.punct[after] and (the or t.w[e].lower() in _OF)
+            bare_and = t.w[e].lower() in _AND and kind_at[after] is None \
+                and not t.in_ent[after] and not t.caps[after]
+            if (t.cap[after] and not t.punct[after]
+                    and (the or t.w[e].lower() in _OF or bare_and)
                     and (kind_at[after] not in (PLACE, "?") or t.w[e].lower() in _OF)):
-                # "Echo and the Bunnymen", "Pirates of the Caribbean", "Espanyol of
-                # Barcelona": a place only the model knows, inside a longer name.
+                # "Echo and the Bunnymen", "Pirates of the Caribbean", "Bride and
+                # Prejudice", "Espanyol of Barcelona": a place only the model knows, inside
+                # a longer name.
                 inside = not (t.w[e].lower() in _OF and c.text.lower() in _PLACE_QUALIFIERS)
         if (i > 0 and t.w[i - 1].lower() in _POSSESSIVE_PRONOUN_WORDS and not known
                 and e < n and not t.cap[e] and t.pos()[e] == "NOUN"):

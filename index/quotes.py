@@ -30,7 +30,9 @@ quotation; parse attributes are read from arrays where every token would be touc
    person. A quotation with no cue of its own belongs to the speaker of its run; else to
    a person the sentence before introduces (``US coach Patrick McEnroe wants …. “I
    think …”``); else it continues the statement before it (``“…,” he said. “…”``) — one
-   quoted inside narrative only within its sentence.
+   quoted inside narrative only within its sentence. A speaker the text only describes
+   goes to the person whose role that description is (``A PR expert has told …``, where
+   the entity passes made "PR expert" the role of Ann Kite, named next).
 3. **Keep statements, drop the rest**: titles and nicknames (title case), one-word scare
    quotes, quoted words used as a name (``“two plus two” talks``) or as a subject, and
    two- or three-word phrases that no one in their clause says
@@ -151,12 +153,39 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
         if c.speaker is None and nxt is not None and nxt.speaker is not None \
                 and nxt.para == c.para:
             c.speaker, c.cue = nxt.speaker, nxt.cue
+    _described_speakers(kept, people)
     return [
         Statement(text[c.q.start:c.q.end], c.q.start, c.q.end,
                   (c.speaker or _Speaker(None, "unknown")).name,
                   (c.speaker or _Speaker(None, "unknown")).kind, c.cue)
         for c in kept
     ]
+
+
+def _described_speakers(kept: list[_Candidate], people: Sequence[Person]) -> None:
+    """A quotation said by someone the text describes ("A PR expert has told the trial …
+    was an “absolute disaster”") goes to the person whose role that description is (the
+    entity passes give Ann Kite, named in the next sentence, the role "PR expert")."""
+    by_role: dict[str, list[str]] = {}
+    for p in people:
+        if p.role:
+            by_role.setdefault(_bare_description(p.role), []).append(p.name)
+    for c in kept:
+        sp = c.speaker
+        if sp is None or sp.kind == "person" or not sp.name or not sp.described:
+            continue
+        names = by_role.get(_bare_description(sp.name), [])
+        if len(names) == 1:
+            c.speaker = _Speaker(names[0], "person")
+
+
+def _bare_description(words: str) -> str:
+    """"A PR expert" -> "pr expert"; "the Ofsted chief" -> "ofsted chief" (of a phrase
+    the parse ran into from the headline, its last line)."""
+    low = words.strip().split("\n")[-1].lower().split()
+    while low and low[0] in ("a", "an", "the"):
+        low.pop(0)
+    return " ".join(low)
 
 
 #: Verbs of a sentence that introduces the speaker of the quotation after it ("US coach

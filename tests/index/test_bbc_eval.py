@@ -230,9 +230,9 @@ def _all_gold() -> list[dict[str, Any]]:
     return [g for name in bbc_eval.SETS for g in load_gold(name)]
 
 
-def test_the_sets_hold_20_dev_and_10_test_articles_none_in_both() -> None:
+def test_the_sets_hold_30_dev_and_10_test_articles_none_in_both() -> None:
     dev, test = load_gold("dev"), load_gold("test")
-    assert (len(dev), len(test)) == (20, 10)
+    assert (len(dev), len(test)) == (30, 10)
     assert not {g["file"] for g in dev} & {g["file"] for g in test}
 
 

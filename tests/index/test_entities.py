@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from index.candidates import _singular
 from index.documents import document_from_text, load_document
 from index.entities import extract_entities
 from index.gazetteer import load as load_gazetteer
@@ -412,9 +413,13 @@ def test_a_bare_surname_goes_to_the_person_named_last(nlp) -> None:
 def test_a_role_in_the_plural_belongs_to_both_people(nlp) -> None:
     text = "Shares rose after the Irish horse racing tycoons John Magnier and Pat Dunne sold."
     people, _ = analyse(nlp, text)
+    # Each of them is one of the tycoons: the role in the singular.
     assert {p.name: p.role for p in people} == {
-        "John Magnier": "Irish horse racing tycoons", "Pat Dunne": "Irish horse racing tycoons"
+        "John Magnier": "Irish horse racing tycoon", "Pat Dunne": "Irish horse racing tycoon"
     }
+    # A number keeps it in the plural: each is one of "his two sons".
+    assert _singular("his two sons") == "his two sons"
+    assert _singular("Pop stars") == "Pop star"
     # A role in the singular stays with its own person.
     text = "Prime Minister Tony Blair and Gordon Brown met on Monday."
     people, _ = analyse(nlp, text)

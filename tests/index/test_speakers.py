@@ -397,3 +397,55 @@ def test_a_headline_names_no_one_that_the_body_does_not() -> None:
     headline_only = Person("Can Yahoo", None, (), ((0, 9),))
     eriksson = Person("Sven Eriksson", None, (), ((text.index("Sven"), text.index(" agreed")),))
     assert named_beyond_the_title([headline_only, eriksson], document) == [eriksson]
+
+
+# --- on whole articles, as the analyser reads them (selective parse) -------------------
+
+
+def _said(analyser, text: str) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from index.documents import document_from_text
+
+    analysis = analyser.analyse(document_from_text(text, Path("article.txt")))
+    return [(s.text[:20], s.speaker) for s in analysis.statements]
+
+
+@slow
+def test_a_description_in_the_first_sentence_is_the_person_the_next_one_names(
+    analyser,  # type: ignore[no-untyped-def]
+) -> None:
+    text = (
+        "Singer film 'absolute disaster'\n\n"
+        "A PR expert has told the Michael Jackson trial that the documentary was an "
+        "\"absolute disaster\".\n\n"
+        "Ann Kite told the court she was hired to manage the fallout.\n"
+    )
+    assert _said(analyser, text) == [("absolute disaster", "Ann Kite")]
+
+
+@slow
+def test_a_person_named_before_an_appositive_that_ends_at_the_cue(
+    analyser,  # type: ignore[no-untyped-def]
+) -> None:
+    text = (
+        "Reshuffle row\n\n"
+        "The first minister moved the health minister on Monday. Owen Pritchard, leader of "
+        "the Plaid Cymru group in the assembly, said: \"It is apparent that this reshuffle "
+        "was just changing the deckchairs on a sinking ship.\"\n"
+    )
+    assert speakers(_said(analyser, text)) == ["Owen Pritchard"]
+
+
+@slow
+def test_a_question_closing_a_quotation_is_not_attributed_to_the_next_sentence(
+    analyser,  # type: ignore[no-untyped-def]
+) -> None:
+    text = (
+        "Music to go\n\n"
+        "Paul Myers, chief executive of Wippit, is not convinced. \"We have offered our "
+        "service for three years and our customers know what they want,\" he said. \"Who "
+        "wants to download a track that will not play next month?\" Wippit offers a "
+        "service for five pounds a month.\n"
+    )
+    assert speakers(_said(analyser, text)) == ["Paul Myers", "Paul Myers"]

@@ -1,0 +1,191 @@
+"""Roles: what the text says a person is, wherever it says it.
+
+Each mechanism on a short article of our own, analysed as the program analyses it (the
+selective parse of :class:`index.analysis.Analyser`: most sentences have no parse, so the
+rules must hold on tokens, entities and sentence boundaries alone).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.analysis import Analyser
+from index.candidates import _not_a_persons_name, _singular
+from index.documents import document_from_text
+from index.entity_text import _Text
+from index.roles import _holds, _role_before
+
+pytestmark = pytest.mark.slow
+
+
+def roles(analyser: Analyser, text: str) -> dict[str, str | None]:
+    analysis = analyser.analyse(document_from_text(text, Path("article.txt")))
+    return {p.name: p.role for p in analysis.people}
+
+
+def test_a_title_of_occupation_words_and_numbers_before_the_name(analyser: Analyser) -> None:
+    text = (
+        "Records fall in France\n\n"
+        "Pole vaulter Yelena Petrova broke her own world record on Saturday. In the men's "
+        "race, former Olympic 100m champion Marcus Hale could only finish second.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Yelena Petrova"] == "Pole vaulter"
+    assert found["Marcus Hale"] == "former Olympic 100m champion"
+
+
+def test_a_description_opening_its_sentence_before_a_comma_and_the_name(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Bosses gloomy\n\n"
+        "Most firms are gloomy about next year, a survey suggests. But Acme's global chief "
+        "executive, Samuel Pardoe, said a growing number of companies were worried.\n"
+    )
+    assert roles(analyser, text)["Samuel Pardoe"] == "Acme's global chief executive"
+
+
+def test_a_clause_after_the_name_is_not_its_role(analyser: Analyser) -> None:
+    text = (
+        "Book prize\n\n"
+        "The prize went to a novel. Last year's honorary winner, Stephen Kingsley, accused "
+        "the industry during the ceremony of snobbery against popular writers.\n"
+    )
+    assert roles(analyser, text)["Stephen Kingsley"] == "Last year's honorary winner"
+
+
+def test_a_name_after_of_is_what_the_title_is_of(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Roger Bennett, director general of Elspa, said sales were good."
+    t = _Text(nlp(text), text)
+    elspa = t.w.index("Elspa")
+    assert _role_before(t, elspa) is None
+
+
+def test_a_plural_role_shared_by_two_is_each_one_in_the_singular() -> None:
+    assert _singular("Pop stars") == "Pop star"
+    assert _singular("Irish horse racing tycoons") == "Irish horse racing tycoon"
+    assert _singular("his two sons") == "his two sons"  # each is one of the two
+
+
+def test_a_description_refers_to_the_person_the_sentence_before_is_about(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Veteran wins in Thailand\n\n"
+        "Maria Sanchez won her first title in five years with victory over Petra Schmidt in "
+        "Pattaya. The 32-year-old Spaniard came through in three sets. Schmidt was the more "
+        "powerful player. \"It was my first final,\" said the German.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Maria Sanchez"] == "32-year-old Spaniard"
+    assert found["Petra Schmidt"] == "German"
+
+
+def test_an_office_held_by_title_is_not_given_to_someone_else(analyser: Analyser) -> None:
+    text = (
+        "Detainee claims\n\n"
+        "Martin Mubanga said he was questioned at the camp. The home secretary said he would "
+        "not launch an investigation. Later Home Secretary Charles Clarke told the BBC: \"I am "
+        "not organising an investigation.\"\n"
+    )
+    found = roles(analyser, text)
+    assert found["Martin Mubanga"] is None
+    assert found["Charles Clarke"] == "Home Secretary"
+    assert _holds("Home Secretary", "home secretary")
+    assert not _holds("Tory shadow chancellor", "Chancellor")
+
+
+def test_the_first_sentence_may_describe_the_person_the_next_one_names(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Health lessons\n\n"
+        "The new health minister for Wales says there are lessons to learn from England.\n\n"
+        "Dr Brian Gibbons, on his first full day in the job, admitted there were problems.\n"
+    )
+    assert roles(analyser, text)["Brian Gibbons"] == "new health minister for Wales"
+
+
+def test_a_sentence_that_says_who_the_description_is_gives_it_to_no_one_before(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Athletics\n\n"
+        "Kelly Holmes won the 1500m in Madrid on Sunday. The only men's finalist was Michael "
+        "Eastman in the 800m.\n"
+    )
+    assert roles(analyser, text)["Kelly Holmes"] is None
+
+
+def people(analyser: Analyser, text: str) -> dict[str, str | None]:
+    return roles(analyser, text)
+
+
+def test_a_name_after_a_word_for_a_person_is_a_person(analyser: Analyser) -> None:
+    text = (
+        "Church urges boycott\n\n"
+        "Ministers want to stop rapper Nelly performing in the town. They urged fans to "
+        "boycott Nelly's concert. Nelly has sold 30 million albums. Suffolk Chief Constable "
+        "Alastair McWhirter said the law would be enforced. A chart show with Top of the Pops "
+        "presenter Fearne Cotton followed.\n"
+    )
+    found = people(analyser, text)
+    assert found["Nelly"] == "rapper"
+    assert found["Alastair McWhirter"] == "Suffolk Chief Constable"
+    assert found["Fearne Cotton"] == "Top of the Pops presenter"
+
+
+def test_a_firm_after_a_word_that_also_names_firms_is_not_made_a_person(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Deal done\n\n"
+        "Satellite broadcaster Skyvale said it had signed the deal. Investment banker "
+        "Harrowgate advised the buyers.\n"
+    )
+    assert people(analyser, text) == {}
+
+
+def test_a_role_word_or_an_adverb_opening_a_sentence_is_not_part_of_a_name(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Vote row\n\n"
+        "Labour MPs were angry on Monday. Backbencher Stephen Pound said some MPs had "
+        "threatened to expose those behind the reports.\n"
+    )
+    assert people(analyser, text) == {"Stephen Pound": "Backbencher"}
+
+
+@pytest.mark.parametrize(("name", "person"), [
+    ("Nomad Digital", False), ("Deutsche Bank", False), ("Yahoo Messenger", False),
+    ("Vivendi Universal", False), ("Sale Sharks", False), ("Park Rangers", False),
+    ("Gordon Brown", True), ("Simon Hall", True),
+])
+def test_a_name_ending_in_a_word_for_a_firm_or_a_thing_is_no_persons(
+    nlp, name: str, person: bool  # type: ignore[no-untyped-def]
+) -> None:
+    text = f"On Monday {name} said the plans were ready."
+    t = _Text(nlp(text), text)
+    s = t.w.index(name.split()[0])
+    assert _not_a_persons_name(t, s, s + len(name.split())) is not person
+
+
+def test_a_title_of_a_work_after_an_article_is_no_persons_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "He starred in A Beautiful Mind and in the Jonathan Ross show."
+    t = _Text(nlp(text), text)
+    s = t.w.index("Beautiful")
+    assert _not_a_persons_name(t, s, s + 2)
+    s = t.w.index("Jonathan")
+    assert not _not_a_persons_name(t, s, s + 2)
+
+
+def test_a_plural_title_before_one_name_is_a_firms(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "Oil prices will rise, industry analysts Douglas-Westwood said."
+    t = _Text(nlp(text), text)
+    assert _role_before(t, t.w.index("Douglas")) is None
+    text = "Shares rose after the Irish tycoons John Magnier and Pat Dunne sold."
+    t = _Text(nlp(text), text)
+    assert _role_before(t, t.w.index("John")) == "Irish tycoons"
