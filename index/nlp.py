@@ -18,6 +18,14 @@ gives every layer an ``Ops`` whose ``gemm`` is numpy's (``NumpyOps(use_blis=Fals
 other kernels are thinc's own): NER and the parser's tok2vec take about a quarter less
 time, and the entities found are the same.
 
+**The transition loop in Python.** NER and the parser choose their actions one step at a
+time; spaCy 3.8 runs that loop in C with the GIL released, but each step's validity
+checks take the GIL back once per action (``StateC.B_``), and that churn was about a
+third of NER's time. :func:`predict` runs the same loop from Python (the model's step
+scores, then spaCy's own ``transition_states``, which holds the GIL): NER takes half the
+time, with the same entities, tags, heads and labels (``tests/index/test_analysis.py``
+checks them against spaCy's own loop).
+
 **Selective parsing** (:func:`parse`). The named entity recogniser has its own tok2vec
 layer; the tagger and the parser share the other one, and together (tok2vec, tagger,
 parser) they cost about as much as NER. The extractors read parse facts (``dep_``,
@@ -127,7 +135,8 @@ def parse(
     pos = nlp.get_pipe(FAST_POS)
     for batch in _batches(items, batch_size):
         docs = [nlp.make_doc(text) for text, _ in batch]
-        docs = list(ner.pipe(senter.pipe(docs, batch_size=len(docs)), batch_size=len(docs)))
+        docs = list(senter.pipe(docs, batch_size=len(docs)))
+        _annotate(ner, docs)
         jobs: list[tuple[int, Run]] = []
         subs: list[Doc] = []
         for k, doc in enumerate(docs):
@@ -142,9 +151,13 @@ def parse(
                 sub = Doc(doc.vocab, words=words, spaces=[bool(x) for x in cols[a:b, 1]])
                 subs.append(sub.from_array([NORM], cast(Any, cols[a:b, 2:3])))
                 jobs.append((k, (a, b)))
-        parsed: Iterable[Doc] = subs
-        for component in parsers:
-            parsed = component.pipe(parsed, batch_size=len(subs) or 1)
+        parsed: list[Doc] = subs
+        if subs:
+            for component in parsers:
+                if hasattr(component, "moves"):
+                    _annotate(component, parsed)
+                else:
+                    parsed = list(component.pipe(parsed, batch_size=len(subs)))
         by_doc: dict[int, list[tuple[Run, Doc]]] = {}
         for (k, run), sub in zip(jobs, parsed, strict=True):
             by_doc.setdefault(k, []).append((run, sub))
@@ -162,6 +175,28 @@ def parse(
                 # above set every token of a run-less stretch as not starting a sentence)
                 doc.from_array([SENT_START], cast(Any, sent.reshape(-1, 1)))
             yield pos(doc), batch[k][1]
+
+
+def _annotate(component: Any, docs: list[Doc]) -> None:
+    """Runs a transition-based component (NER, the parser) over ``docs`` as one batch, its
+    actions chosen by :func:`predict`."""
+    component.set_annotations(docs, predict(component, docs))
+
+
+def predict(component: Any, docs: list[Doc]) -> Any:
+    """What ``component.predict(docs)`` returns for a transition-based component with a
+    greedy search (``beam_width`` 1, as the model's), its loop run from Python (see the
+    module docstring); other searches are left to spaCy."""
+    if not any(len(doc) for doc in docs) or component.cfg.get("beam_width", 1) != 1:
+        return component.predict(docs)
+    component._ensure_labels_are_added(docs)
+    batch = component.moves.init_batch(docs)
+    model = component.model.predict(docs)
+    states = [state for state in batch if not state.is_final()]
+    while states:
+        states = component.transition_states(states, model.predict(states))
+    model.clear_memory()
+    return batch
 
 
 def _batches(items: Iterable[tuple[str, _C]], size: int) -> Iterator[list[tuple[str, _C]]]:

@@ -158,6 +158,9 @@ class Timed:
         self.times[self.name] += time.process_time() - start
         return out
 
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.component, name)
+
     def __call__(self, doc: Any) -> Any:
         start = time.process_time()
         out = self.component(doc)
@@ -181,6 +184,7 @@ def timed_function(module: Any, name: str, times: dict[str, float], label: str) 
 def worker(args: argparse.Namespace) -> dict[str, Any]:
     import index.analysis
     import index.entities
+    import index.nlp
     import index.quotes
     import index.speakers
     from index.documents import load_document
@@ -204,6 +208,14 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
             times["tokenizer"] += time.process_time() - start
 
     nlp.make_doc = timed_make_doc  # type: ignore[method-assign]
+    annotate = index.nlp._annotate
+
+    def timed_annotate(component: Any, docs: Any) -> None:
+        start = time.process_time()
+        annotate(component.component, docs)
+        times[component.name] += time.process_time() - start
+
+    index.nlp._annotate = timed_annotate
     parsed = total = 0
     select = index.analysis.parse_runs
 
