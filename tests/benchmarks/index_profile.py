@@ -233,7 +233,7 @@ def worker(args: argparse.Namespace) -> dict[str, Any]:
     timed_function(index.quotes, "extract_statements", times, "statements")
     timed_function(index.speakers, "add_quoted_people", times, "quoted_people")
     start = time.process_time()
-    for _ in index.analysis._analyse(nlp, iter(documents), 32):
+    for _ in index.analysis._analyse(nlp, iter(documents), args.batch):
         pass
     whole = time.process_time() - start
     figures: dict[str, Any] = {"articles": len(documents), "words": words,
@@ -254,6 +254,8 @@ def main() -> int:
     u.add_argument("--profile", type=int, default=0)
     w = sub.add_parser("worker")
     w.add_argument("--articles", type=int, default=300)
+    w.add_argument("--batch", type=int, default=16,
+                   help="documents through the pipeline at once (default: a worker's batch)")
     for p in (u, w):
         p.add_argument("--corpus", type=Path, default=CORPUS)
     args = parser.parse_args()
