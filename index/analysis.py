@@ -158,9 +158,9 @@ def parse_runs(doc: Doc) -> list[Run]:
     Speech verbs outside those sentences are not read: a statement is a quotation. On the
     development data (CoNLL++ and PolNeAR dev) the scores are those of parsing everything,
     to the third decimal; on BBC news, dense with quotations and with headlines run into
-    their first sentence, three tokens in four are still parsed (a sentence across a line
-    break and its neighbours are 45 % of all tokens; breaking the senter's sentences at line breaks instead
-    lowered the BBC dev set's places and roles)."""
+    their first sentence, three tokens in four are still parsed (the sentences across a
+    line break and their neighbours are 45 % of all tokens; breaking the senter's
+    sentences at line breaks instead lowered the BBC dev set's places and roles)."""
     from spacy.attrs import ENT_IOB, ENT_TYPE, IDX, SENT_START
 
     from index.entities_titles import is_head, is_honorific, is_title_word

@@ -147,7 +147,8 @@ class _AnalysisPhase:
                 now = time.monotonic()
                 if (pending >= COMMIT_EVERY or now - last >= COMMIT_SECONDS
                         or key in self.priority.requested):
-                    up.commit(writer, self.ix, self.state)
+                    # no merging: the last commit replaces these segments whole
+                    up.commit(writer, self.ix, self.state, merge=False)
                     up.analysed += pending
                     up.progress(Phase.COMMIT, up.analysis_done, up.analysis_total)
                     writer, pending, last = None, 0, time.monotonic()
@@ -173,7 +174,7 @@ class _AnalysisPhase:
             if close is not None:
                 close()
         if writer is not None:  # every article analysed is committed before the last,
-            up.commit(writer, self.ix, self.state)  # longer commit makes them whole
+            up.commit(writer, self.ix, self.state, merge=False)  # which makes them whole
             up.analysed += pending
             up.progress(Phase.COMMIT, up.analysis_done, up.analysis_total)
         return None

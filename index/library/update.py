@@ -252,10 +252,14 @@ class Update:
             raise LibraryLocked(locked_message(self.ctx.storage.data_dir)) from exc
 
     def commit(self, writer: Any, ix: Any, state: dict[str, dict[str, Any]],
-               segments: list[Any] | None = None) -> None:
+               segments: list[Any] | None = None, *, merge: bool = True) -> None:
         """Commits (with ``segments`` written apart: by worker processes, or the analysis's
-        whole articles) and records the manifest (articles and checksums) of the commit."""
-        if segments:
+        whole articles) and records the manifest (articles and checksums) of the commit.
+        ``merge=False`` (the analysis's batches, which its last commit replaces) merges
+        no segment but the tiny ones (:func:`_merge_tiny`)."""
+        if not merge:
+            writer.commit(mergetype=_merge_tiny)
+        elif segments:
             # SegmentWriter.commit, with the workers' segments added to the new table of
             # contents (as Whoosh's own multi-process writer does with multisegment=True).
             writer._check_state()
@@ -293,6 +297,27 @@ class Update:
         self.vocabulary.update(vocabulary_of(document.text))
         return document
 
+
+
+def _merge_tiny(writer: Any, segments: list[Any]) -> list[Any]:
+    """Drops the segments whose every document was replaced and merges those of fewer
+    than :data:`TINY_SEGMENT` documents (an article a reader asked for is committed
+    alone), leaving the rest as they are."""
+    from whoosh.reading import SegmentReader
+
+    live = [s for s in segments if s.deleted_count() < s.doc_count_all()]
+    tiny = [s for s in live if s.doc_count_all() < TINY_SEGMENT]
+    if len(tiny) < 2:
+        return live
+    for segment in tiny:
+        reader = SegmentReader(writer.storage, writer.schema, segment)
+        writer.add_reader(reader)
+        reader.close()
+    return [s for s in live if s.doc_count_all() >= TINY_SEGMENT]
+
+
+#: Segments of fewer documents than this are merged by every commit.
+TINY_SEGMENT = 10
 
 
 def _merge_policy(writer: Any, segments: list[Any]) -> list[Any]:
