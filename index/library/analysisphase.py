@@ -101,8 +101,9 @@ class _AnalysisPhase:
     def pair(self, bulk: _Bulk, keys: list[str]) -> None:
         """Writes the articles of ``keys`` that are committed without their word pairs
         whole into ``bulk``, from what the index stores (no NLP). It runs once every
-        article is analysed and committed: writing them whole meanwhile took a third of a
-        core from the analysis (its word pairs are the costliest part of indexing)."""
+        article is analysed and committed: written whole meanwhile, they took two fifths of
+        this process's CPU time during the analysis (400 BBC articles: 4.6 s against
+        2.6 s), on the cores the analysis workers need."""
         up = self.up
         for key in keys:
             if up.stop():
