@@ -10,9 +10,10 @@ text. Each is written twice: at once, with its people, places, statements and
 :data:`COMMIT_EVERY` articles or :data:`COMMIT_SECONDS`, and at once after an article a
 reader asked for (:func:`prioritise`), so readers see the analysis arrive; and, once every
 article is analysed (written whole meanwhile, they took two fifths of this process's CPU
-time during the analysis of 400 BBC articles, a core the analysis workers share), whole, word pairs too, into one segment of its own (:class:`_Bulk`) that the update's last
-commit puts in place of every copy before it — a library analysed at one go ends in one segment,
-as fast to search as can be, without merging the small ones. Each article's
+time during the analysis of 400 BBC articles, on the cores the analysis workers need),
+whole, word pairs too, into one segment of its own (:class:`_Bulk`) that the update's last
+commit puts in place of every copy before it — a library analysed at one go ends in one
+segment, as fast to search as can be, without merging the small ones. Each article's
 :data:`~index.library.schema.ANALYSED` field says which phase it has been through: a
 cancelled or killed analysis leaves every article searchable, and the next update goes on
 where it stopped.
