@@ -229,6 +229,29 @@ def test_parts_of_speech_match_the_models_attribute_ruler(nlp, seed_path: Path) 
 
 
 @pytest.mark.slow
+def test_parts_of_speech_looked_up_are_those_of_every_rule_tested(  # type: ignore[no-untyped-def]
+    nlp, seed_path: Path
+) -> None:
+    from spacy.tokens import Doc
+
+    from index.analysis import parse_runs
+    from index.nlp import _RULES, parse
+
+    texts = [seed_path.read_text(encoding="utf-8"), LONG[:10_000], ARTICLE]
+    with nlp.select_pipes(disable=["broadsheet_pos"]):
+        full = list(nlp.pipe(texts))
+    selective = [d for d, _ in parse(nlp, [(t, None) for t in texts], parse_runs)]
+    rules = _RULES[0]
+    assert rules is not None
+    for doc in full + selective:
+        looked_up, tested = (Doc(doc.vocab).from_bytes(doc.to_bytes()) for _ in range(2))
+        rules.apply(looked_up)
+        rules.apply_each(tested)
+        assert [t.pos_ for t in looked_up] == [t.pos_ for t in tested]
+        assert any(t.pos_ == "PROPN" for t in tested)
+
+
+@pytest.mark.slow
 def test_worker_processes_start_fresh_where_threads_run(analyser: Analyser) -> None:
     """In the window's process (threads running) workers are spawned, not forked."""
     import threading
