@@ -50,7 +50,10 @@ class _TextPhase:
         gen: Path | None = None
         if up.full:
             gen = ctx.storage.new_generation()
-            ix = whoosh.index.create_in(str(gen), S.make_schema())
+            whoosh.index.create_in(str(gen), S.make_schema())
+            # opened from disk, its analysers are those of a stored schema, with the
+            # patched stem cache (index.library.storage.patch_whoosh), not the module's
+            ix = whoosh.index.open_dir(str(gen))
             writer = ix.writer(limitmb=256)
         else:
             ix = ctx.ix
