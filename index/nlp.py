@@ -21,10 +21,10 @@ time, and the entities found are the same.
 **The transition loop in Python.** NER and the parser choose their actions one step at a
 time; spaCy 3.8 runs that loop in C with the GIL released, but each step's validity
 checks take the GIL back once per action (``StateC.B_``), and that churn was about a
-third of NER's time. :func:`predict` runs the same loop from Python (the model's step
-scores, then spaCy's own ``transition_states``, which holds the GIL): NER takes half the
-time, with the same entities, tags, heads and labels (``tests/index/test_analysis.py``
-checks them against spaCy's own loop).
+third of NER's time. :func:`predict` runs the same loop from Python (each step's scores
+computed as spaCy's step model does, then spaCy's own ``transition_states``, which holds
+the GIL): NER takes half the time, with the same entities, tags, heads and labels
+(``tests/index/test_analysis.py`` checks them against spaCy's own loop).
 
 **Selective parsing** (:func:`parse`). The named entity recogniser has its own tok2vec
 layer; the tagger and the parser share the other one, and together (tok2vec, tagger,
@@ -189,12 +189,30 @@ def predict(component: Any, docs: list[Doc]) -> Any:
     module docstring); other searches are left to spaCy."""
     if not any(len(doc) for doc in docs) or component.cfg.get("beam_width", 1) != 1:
         return component.predict(docs)
+    import numpy as np
+
     component._ensure_labels_are_added(docs)
     batch = component.moves.init_batch(docs)
     model = component.model.predict(docs)
     states = [state for state in batch if not state.is_final()]
+    upper = model.vec2scores if model.attrs["has_upper"] else None
+    if upper is None or upper.name != "linear":  # not the model's: spaCy's own step
+        while states:
+            states = component.transition_states(states, model.predict(states))
+        model.clear_memory()
+        return batch
+    # What model.predict(states) computes (spaCy's step_forward: the state's features'
+    # precomputed hidden layer, then thinc's Linear; unseen classes scored lowest),
+    # without building the training closures at every step.
+    weights, bias = upper.get_param("W"), upper.get_param("b")
+    unseen = model._class_mask == 0
+    hidden, token_ids = model.state2vec, model.get_token_ids
     while states:
-        states = component.transition_states(states, model.predict(states))
+        scores = np.dot(hidden.predict(token_ids(states)), weights.T)
+        scores += bias
+        if unseen.any():
+            scores[:, unseen] = np.nanmin(scores)
+        states = component.transition_states(states, scores)
     model.clear_memory()
     return batch
 
