@@ -1,5 +1,6 @@
 """An update's analysis phase: every article not analysed yet, written without its word
-pairs in batched commits (a reader's request first) and whole into one bulk segment."""
+pairs in batched commits (a reader's request first), then, once every one is analysed,
+whole into one bulk segment."""
 
 from __future__ import annotations
 
@@ -44,8 +45,9 @@ BULK_PREFIX = ".bulk-"
 
 class _AnalysisPhase:
     """Phase 2: every article not analysed yet, analysed from its stored text; written at
-    once without its word pairs (commits batched, a reader's request first) and whole
-    into one segment the last commit puts in place of every earlier copy."""
+    once without its word pairs (commits batched, a reader's request first), and, when
+    all are analysed, whole into one segment the last commit puts in place of every
+    earlier copy."""
 
     def __init__(self, up: Update, ix: Any, state: dict[str, dict[str, Any]],
                  waiting: list[str]) -> None:
@@ -57,6 +59,7 @@ class _AnalysisPhase:
         self.unpaired = [k for k in waiting if state[k].get(S.ANALYSED)]
         self.order: deque[str] = deque(k for k in waiting if not state[k].get(S.ANALYSED))
         self.priority = _Priority(up.ctx.storage.data_dir / PRIORITY_FILE)
+        self.analysed: list[str] = []  # by this update, in the order committed
         self.done = 0
         self.cancelled = False
         up.analysis_total = len(self.order)
@@ -79,34 +82,42 @@ class _AnalysisPhase:
             yield document_from_stored(fields)
 
     def run(self) -> None:
-        up = self.up
         bulk = _Bulk(self.ix)
-        writer: Any = None
         try:
-            for key in self.unpaired:
-                stored = up.ctx.stored_fields(key)
-                if stored is not None and stored.get(S.ANALYSED) == S.UNPAIRED:
-                    whole = fields_from_stored({**stored, S.ANALYSED: S.YES})
-                    bulk.add(key, whole)
-            self.analyse(bulk)
+            self.analyse()
+            self.pair(bulk, [*self.unpaired, *self.analysed])
             self.finish(bulk)
         except BaseException:
-            # What was analysed is kept (the analyser failed, or the update was killed):
-            # whole if the last commit can be made, else without its word pairs; the next
-            # update goes on from there.
+            # What was analysed is kept (see analyse): whole if the last commit can be
+            # made, else without its word pairs; the next update goes on from there.
             try:
-                if writer is not None:
-                    writer.cancel()
-                    writer = None
+                self.pair(bulk, self.analysed)
                 self.finish(bulk)
             except Exception:
                 with contextlib.suppress(Exception):
                     bulk.cancel()
             raise
 
-    def analyse(self, bulk: _Bulk) -> Any:
-        """Analyses, writing each article without its pairs (committed in batches, the
-        last one too) and whole into ``bulk``."""
+    def pair(self, bulk: _Bulk, keys: list[str]) -> None:
+        """Writes the articles of ``keys`` that are committed without their word pairs
+        whole into ``bulk``, from what the index stores (no NLP). It runs once every
+        article is analysed and committed: written whole meanwhile, they took two fifths of
+        this process's CPU time during the analysis (400 BBC articles: 4.6 s against
+        2.6 s), on the cores the analysis workers need."""
+        up = self.up
+        for key in keys:
+            if up.stop():
+                self.cancelled = True  # the rest is paired by the next update
+                break
+            if key in bulk.keys:
+                continue
+            stored = up.ctx.stored_fields(key)
+            if stored is not None and stored.get(S.ANALYSED) == S.UNPAIRED:
+                bulk.add(key, fields_from_stored({**stored, S.ANALYSED: S.YES}))
+
+    def analyse(self) -> Any:
+        """Analyses, writing each article without its word pairs (committed in batches,
+        the last one too); :attr:`analysed` lists them."""
         up = self.up
         if not self.order:
             return None
@@ -114,16 +125,17 @@ class _AnalysisPhase:
         analyses = up.ctx.analyser_for(len(self.order)).analyse_many(self.documents(queue))
         writer: Any = None
         pending = 0
+        was: dict[str, Any] = {}  # the state entries the uncommitted articles replace
         last = time.monotonic()
         try:
             for analysis in analyses:
                 key, fields = queue.popleft()
                 if writer is None:
                     writer = up.writer(self.ix)
-                whole = analysed_fields(fields, analysis)
-                bulk.add(key, whole)
-                seen = unpaired_fields(whole)
+                seen = unpaired_fields(analysed_fields(fields, analysis))
+                self.analysed.append(key)
                 writer.update_document(**seen)
+                was.setdefault(key, self.state.get(key))
                 self.state[key] = manifest_entry(seen)
                 pending += 1
                 self.done += 1
@@ -136,21 +148,34 @@ class _AnalysisPhase:
                 now = time.monotonic()
                 if (pending >= COMMIT_EVERY or now - last >= COMMIT_SECONDS
                         or key in self.priority.requested):
-                    up.commit(writer, self.ix, self.state)
+                    # no merging: the last commit replaces these segments whole
+                    up.commit(writer, self.ix, self.state, merge=False)
                     up.analysed += pending
                     up.progress(Phase.COMMIT, up.analysis_done, up.analysis_total)
                     writer, pending, last = None, 0, time.monotonic()
+                    was.clear()
         except BaseException:
+            # What was analysed is kept (the analyser failed, or the update was killed):
+            # committed without its word pairs, which the next update writes.
             if writer is not None:
-                with contextlib.suppress(Exception):
-                    writer.cancel()
+                try:
+                    up.commit(writer, self.ix, self.state)
+                    up.analysed += pending
+                except Exception:
+                    with contextlib.suppress(Exception):
+                        writer.cancel()
+                    for key, entry in was.items():
+                        if entry is None:
+                            self.state.pop(key, None)
+                        else:
+                            self.state[key] = entry
             raise
         finally:
             close = getattr(analyses, "close", None)
             if close is not None:
                 close()
         if writer is not None:  # every article analysed is committed before the last,
-            up.commit(writer, self.ix, self.state)  # longer commit makes them whole
+            up.commit(writer, self.ix, self.state, merge=False)  # which makes them whole
             up.analysed += pending
             up.progress(Phase.COMMIT, up.analysis_done, up.analysis_total)
         return None

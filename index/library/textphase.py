@@ -50,7 +50,10 @@ class _TextPhase:
         gen: Path | None = None
         if up.full:
             gen = ctx.storage.new_generation()
-            ix = whoosh.index.create_in(str(gen), S.make_schema())
+            whoosh.index.create_in(str(gen), S.make_schema())
+            # opened from disk, its analysers are those of a stored schema, with the
+            # patched stem cache (index.library.storage.patch_whoosh), not the module's
+            ix = whoosh.index.open_dir(str(gen))
             writer = ix.writer(limitmb=256)
         else:
             ix = ctx.ix
@@ -182,6 +185,11 @@ class _TextPhase:
             process.start()
             send.close()
             workers.append((chunk, counter, receive, process))
+        if up.analyse:
+            # The analysis's model, loaded while the workers index (where it is loaded in
+            # this process at all); if that fails, the analysis says why, after the commit.
+            with contextlib.suppress(Exception):
+                getattr(up.ctx.analyser_for(len(to_index)), "prepare", lambda: None)()
         results: dict[int, Any] = {}
         try:
             while len(results) < len(workers):

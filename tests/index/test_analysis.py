@@ -173,6 +173,26 @@ def test_sentences_far_from_quotations_and_roles_are_not_parsed(nlp) -> None:  #
 
 
 @pytest.mark.slow
+def test_the_transition_loop_run_from_python_chooses_what_spacy_chooses(  # type: ignore[no-untyped-def]
+    nlp, seed_path: Path
+) -> None:
+    from index.nlp import _annotate
+
+    texts = [load_document(seed_path).text, LONG[:20_000], ARTICLE, ""]
+    theirs = list(nlp.pipe(texts))
+    ours = [nlp.make_doc(t) for t in texts]
+    for name in ("tok2vec", "tagger"):
+        ours = list(nlp.get_pipe(name).pipe(ours, batch_size=len(ours)))
+    _annotate(nlp.get_pipe("parser"), ours)
+    _annotate(nlp.get_pipe("ner"), ours)
+    for a, b in zip(theirs, ours, strict=True):
+        assert [(e.start, e.end, e.label_) for e in a.ents] == \
+            [(e.start, e.end, e.label_) for e in b.ents]
+        assert [(t.head.i, t.dep_, t.tag_) for t in a] == [(t.head.i, t.dep_, t.tag_) for t in b]
+    assert sum(len(d.ents) for d in ours) > 50
+
+
+@pytest.mark.slow
 def test_copies_get_the_analysis_of_their_original_in_order(analyser: Analyser) -> None:
     a = doc(ARTICLE, "a", sha="aaa")
     b = doc("Angela Merkel flew to Paris.", "b", sha="bbb")
@@ -206,6 +226,29 @@ def test_parts_of_speech_match_the_models_attribute_ruler(nlp, seed_path: Path) 
     theirs = [(t.text, t.pos_) for t in reference(text)]
     assert "attribute_ruler" not in nlp.pipe_names
     assert ours == theirs
+
+
+@pytest.mark.slow
+def test_parts_of_speech_looked_up_are_those_of_every_rule_tested(  # type: ignore[no-untyped-def]
+    nlp, seed_path: Path
+) -> None:
+    from spacy.tokens import Doc
+
+    from index.analysis import parse_runs
+    from index.nlp import _RULES, parse
+
+    texts = [seed_path.read_text(encoding="utf-8"), LONG[:10_000], ARTICLE]
+    with nlp.select_pipes(disable=["broadsheet_pos"]):
+        full = list(nlp.pipe(texts))
+    selective = [d for d, _ in parse(nlp, [(t, None) for t in texts], parse_runs)]
+    rules = _RULES[0]
+    assert rules is not None
+    for doc in full + selective:
+        looked_up, tested = (Doc(doc.vocab).from_bytes(doc.to_bytes()) for _ in range(2))
+        rules.apply(looked_up)
+        rules.apply_each(tested)
+        assert [t.pos_ for t in looked_up] == [t.pos_ for t in tested]
+        assert any(t.pos_ == "PROPN" for t in tested)
 
 
 @pytest.mark.slow
