@@ -1,26 +1,23 @@
 """The window's actions, toolbar and menus, and the About box they lead to.
 
 :class:`desktop.mainwindow.MainWindow` calls :func:`build_actions` and :func:`build_menus`
-while it builds its frame, :func:`build_article_shortcut` after the first paint, and connects
-the actions in its ``_connect_signals``.
+while it builds its frame, :func:`build_shortcuts` after the first paint, and connects the
+actions in its ``_connect_signals``.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from PySide6 import QtCore
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QWidget
 
 from desktop import APP_NAME
 
 if TYPE_CHECKING:
     from desktop.mainwindow import MainWindow
-
-Shortcut = QKeySequence.StandardKey | str | Sequence[QKeySequence | str]
 
 
 class WindowActions:
@@ -53,67 +50,49 @@ class WindowActions:
     view_menu: QMenu
 
 
-def make_action(window: QMainWindow, text: str, *, shortcut: Shortcut | None = None,
-                tip: str = "", checkable: bool = False) -> QAction:
-    """An action of the window's, its shortcuts working even when the menu bar is
-    hidden."""
+def make_action(window: QMainWindow, text: str, *, tip: str = "",
+                checkable: bool = False) -> QAction:
+    """An action of the window's, its keys (:func:`build_shortcuts`) working even when the
+    menu bar is hidden."""
     action = QAction(text, window)
-    # setShortcuts([key]), which Qt's setShortcut(key) calls: PySide's setShortcut() weighs
-    # an overload taking a Qt.Key, and so loads the ``Qt`` namespace (see desktop.app).
-    if isinstance(shortcut, str | QKeySequence.StandardKey):
-        action.setShortcuts([QKeySequence(shortcut)])
-    elif shortcut is not None:
-        action.setShortcuts([s if isinstance(s, QKeySequence) else QKeySequence(s)
-                             for s in shortcut])
     action.setCheckable(checkable)
     if tip:
         action.setStatusTip(tip)
         action.setToolTip(tip)
-    window.addAction(action)  # shortcuts work even when the menu bar is hidden
+    window.addAction(action)  # keys work even when the menu bar is hidden
     return action
 
 
 def build_actions(window: MainWindow) -> None:
     """The window's actions (``window.<name>_action``) and its toolbar."""
-    SK = QKeySequence.StandardKey
     a = functools.partial(make_action, window)
-    window.add_folder_action = a("Add &folder…", shortcut="Ctrl+Shift+O",
-                                 tip="Add a folder of articles to the library")
-    window.add_files_action = a("Add &files…", shortcut=SK.Open,
-                                tip="Add article files to the library")
-    window.update_action = a("&Update library", shortcut=SK.Refresh,
-                             tip="Re-index new and changed files")
+    window.add_folder_action = a("Add &folder…", tip="Add a folder of articles to the library")
+    window.add_files_action = a("Add &files…", tip="Add article files to the library")
+    window.update_action = a("&Update library", tip="Re-index new and changed files")
     window.cancel_action = a("&Cancel indexing", tip="Stop indexing (what is done is kept)")
     window.export_action = a("&Export bookmarks…", tip="Save every bookmark to a Markdown file")
-    window.quit_action = a("&Quit", shortcut=SK.Quit)
+    window.quit_action = a("&Quit")
     window.undo_action = window.undo_stack.createUndoAction(window, "&Undo")
-    window.undo_action.setShortcuts([QKeySequence(SK.Undo)])
     window.redo_action = window.undo_stack.createRedoAction(window, "&Redo")
-    window.redo_action.setShortcuts([QKeySequence(SK.Redo)])
     window.addAction(window.undo_action)
     window.addAction(window.redo_action)
-    window.copy_action = a("&Copy", shortcut=SK.Copy)
-    window.select_all_action = a("Select &all", shortcut=SK.SelectAll)
-    window.bookmark_action = a("&Bookmark selection…", shortcut="Ctrl+D",
+    window.copy_action = a("&Copy")
+    window.select_all_action = a("Select &all")
+    window.bookmark_action = a("&Bookmark selection…",
                                tip="Bookmark the selected passage (Ctrl+D)")
-    window.search_action = a("&Search library", shortcut="Ctrl+K",
-                             tip="Search the whole library (Ctrl+K)")
-    window.find_action = a("&Find in article", shortcut=SK.Find,
-                           tip="Search this article (Ctrl+F)")
-    window.next_action = a("&Next mark", shortcut=SK.FindNext)
-    window.previous_action = a("&Previous mark", shortcut=SK.FindPrevious)
-    window.clear_marks_action = a("C&lear marks")  # Esc: see build_article_shortcut
-    window.removeAction(window.clear_marks_action)
-    window.highlight_action = a("&Highlight people, places and statements",
-                                shortcut="Ctrl+Shift+H", checkable=True,
+    window.search_action = a("&Search library", tip="Search the whole library (Ctrl+K)")
+    window.find_action = a("&Find in article", tip="Search this article (Ctrl+F)")
+    window.next_action = a("&Next mark")
+    window.previous_action = a("&Previous mark")
+    window.clear_marks_action = a("C&lear marks")
+    window.removeAction(window.clear_marks_action)  # the article's: see build_shortcuts
+    window.highlight_action = a("&Highlight people, places and statements", checkable=True,
                                 tip="Mark every person, place and statement at once")
-    window.zoom_in_action = a("Zoom &in", shortcut=[QKeySequence(SK.ZoomIn), "Ctrl+="])
-    window.zoom_out_action = a("Zoom &out", shortcut=SK.ZoomOut)
-    window.zoom_reset_action = a("&Actual size", shortcut="Ctrl+0")
-    window.back_action = a("&Back", shortcut=SK.Back,
-                           tip="Back to the previous article or page (Alt+Left)")
-    window.forward_action = a("&Forward", shortcut=SK.Forward,
-                              tip="Forward again (Alt+Right)")
+    window.zoom_in_action = a("Zoom &in")
+    window.zoom_out_action = a("Zoom &out")
+    window.zoom_reset_action = a("&Actual size")
+    window.back_action = a("&Back", tip="Back to the previous article or page (Alt+Left)")
+    window.forward_action = a("&Forward", tip="Forward again (Alt+Right)")
     window.back_action.setEnabled(False)
     window.forward_action.setEnabled(False)
     window.about_action = a("&About Broadsheet")
@@ -134,14 +113,41 @@ def build_actions(window: MainWindow) -> None:
     window.toolbar.addWidget(window.search_box)
 
 
-def build_article_shortcut(window: MainWindow) -> None:
-    """Esc clears the marks: it belongs to the article (and its find bar); elsewhere it
-    closes what it closes. Given after the first paint, which must not pay for the ``Qt``
-    namespace that holds the shortcut's context (see :mod:`desktop.app`)."""
-    action = window.clear_marks_action
-    action.setShortcut(QKeySequence("Esc"))
-    action.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
-    window.pane.addAction(action)
+def build_shortcuts(window: MainWindow) -> None:
+    """Every action's keys, given after the first paint: no key is seen in it, and
+    QKeySequence (seventy standard keys, each an enum member) would cost it a hundredth of
+    a bare window's start-up (see :mod:`desktop.app`). Esc belongs to the article (and its
+    find bar); elsewhere it closes what it closes."""
+    from PySide6.QtGui import QKeySequence
+
+    SK = QKeySequence.StandardKey
+    keys: list[tuple[QAction, list[QKeySequence.StandardKey | str]]] = [
+        (window.add_folder_action, ["Ctrl+Shift+O"]),
+        (window.add_files_action, [SK.Open]),
+        (window.update_action, [SK.Refresh]),
+        (window.quit_action, [SK.Quit]),
+        (window.undo_action, [SK.Undo]),
+        (window.redo_action, [SK.Redo]),
+        (window.copy_action, [SK.Copy]),
+        (window.select_all_action, [SK.SelectAll]),
+        (window.bookmark_action, ["Ctrl+D"]),
+        (window.search_action, ["Ctrl+K"]),
+        (window.find_action, [SK.Find]),
+        (window.next_action, [SK.FindNext]),
+        (window.previous_action, [SK.FindPrevious]),
+        (window.clear_marks_action, ["Esc"]),
+        (window.highlight_action, ["Ctrl+Shift+H"]),
+        (window.zoom_in_action, [SK.ZoomIn, "Ctrl+="]),
+        (window.zoom_out_action, [SK.ZoomOut]),
+        (window.zoom_reset_action, ["Ctrl+0"]),
+        (window.back_action, [SK.Back]),
+        (window.forward_action, [SK.Forward]),
+    ]
+    for action, sequences in keys:
+        action.setShortcuts([QKeySequence(key) for key in sequences])
+    window.clear_marks_action.setShortcutContext(
+        QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
+    window.pane.addAction(window.clear_marks_action)
 
 
 def build_menus(window: MainWindow) -> None:

@@ -19,7 +19,8 @@ namespace, whose first use builds a hundred enums (the frame's modules reach it 
 classes the frame does not make (PySide loads every ``QWidget`` subclass to type a plain
 ``QWidget`` it returns, such as a scroll area's viewport); the icon theme (the search
 field's clear button); the icon's large sizes (X11 hands every size of it to the window
-manager); :mod:`dataclasses`, :mod:`json`, :mod:`hashlib`, :mod:`socket`.
+manager); the empty reader's font, and the actions' keys (``QFont``, ``QKeySequence``);
+:mod:`dataclasses`, :mod:`json`, :mod:`hashlib`, :mod:`socket`.
 ``tests/desktop/test_app.py`` checks what is loaded at the first paint.
 
 ``BROADSHEET_TRACE_STARTUP=1`` prints ``broadsheet: first-paint <unix time>`` on stderr

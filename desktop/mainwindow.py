@@ -44,8 +44,8 @@ from desktop import APP_NAME
 from desktop.actions import (
     WindowActions,
     build_actions,
-    build_article_shortcut,
     build_menus,
+    build_shortcuts,
     show_about,
 )
 from desktop.kinds import EntryKind, Scope
@@ -232,7 +232,7 @@ class MainWindow(QMainWindow, WindowActions):
     # -- construction: what is behind the frame (after the first paint) ---------------
 
     def _build_contents(self) -> None:
-        """The docks' contents, the library's threads and the behaviours."""
+        """The docks' contents, the library's threads, the behaviours and the keys."""
         from desktop.bookmarks import Bookmarks
         from desktop.bookmarkspanel import BookmarksPanel
         from desktop.curation import Curator
@@ -290,7 +290,7 @@ class MainWindow(QMainWindow, WindowActions):
         status.addPermanentWidget(self.updates.progress)
         status.addPermanentWidget(self.updates.cancel_button)
         self._connect_signals()
-        build_article_shortcut(self)
+        build_shortcuts(self)
         self.search_box.finish()
         self.reading.set_highlighter(self.highlight_action.isChecked())
 

@@ -10,9 +10,10 @@ Nothing is fetched while rendering (``loadResource`` refuses every URL); a link 
 the system browser only when it is clicked.
 
 The view is part of the window's first frame, which pays only for what it shows (see
-:mod:`desktop.app`): the ``Qt`` namespace, the text formats and cursors, the menus and the
-:class:`Mark` dataclass (in :mod:`desktop.marks`) are reached at call time (``QtCore.Qt``,
-``QtGui.QTextCursor``), never when the view is made.
+:mod:`desktop.app`): the frame's reader is empty, so the text's font and margin are set with
+the first article, and the ``Qt`` namespace, the fonts, text formats and cursors, the menus
+and the :class:`Mark` dataclass (in :mod:`desktop.marks`) are reached at call time
+(``QtCore.Qt``, ``QtGui.QTextCursor``), never when the view is made.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import QEvent, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QTextBrowser, QTextEdit, QWidget
 
 from desktop.textpos import PositionMap
@@ -116,16 +117,15 @@ class ReaderView(QTextBrowser):
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
         self.setReadOnly(True)
-        self.document().setDocumentMargin(28)
         self.text = ""
         self._viewport_width: int | None = None  # as the viewport's last resize gave it
         self.pmap = PositionMap("")
         self.zoom_step = 0
+        self._font_step: int | None = None  # the zoom step of the text's font, once set
         self._layers: dict[Layer, list[Mark]] = {}
         self._context_actions: list[QAction] = []
         self._context_fillers: list[Callable[[QMenu, int | None], None]] = []
         self.anchorClicked.connect(self._open_link)
-        self._apply_font()
 
     # -- content --------------------------------------------------------------------
 
@@ -139,6 +139,8 @@ class ReaderView(QTextBrowser):
         # The widget's current char format (that of the old article's first character, a
         # dateline, say) would otherwise be applied to the whole new text.
         self.setCurrentCharFormat(QtGui.QTextCharFormat())
+        if self._font_step != self.zoom_step:  # the first article
+            self._apply_font()
         self.setPlainText(text)
         flag = QtCore.Qt.TextInteractionFlag  # an empty view has nothing to select
         self.setTextInteractionFlags(flag.TextSelectableByMouse | flag.TextSelectableByKeyboard
@@ -156,8 +158,8 @@ class ReaderView(QTextBrowser):
             self._format_block(block)
         if dateline_span:
             fmt = QtGui.QTextCharFormat()
-            fmt.setFontWeight(QFont.Weight.Bold)
-            fmt.setFontCapitalization(QFont.Capitalization.SmallCaps)
+            fmt.setFontWeight(QtGui.QFont.Weight.Bold)
+            fmt.setFontCapitalization(QtGui.QFont.Capitalization.SmallCaps)
             self._merge_chars(dateline_span[0], dateline_span[1], fmt)
         for m in re.finditer(_URL, text):
             fmt = QtGui.QTextCharFormat()
@@ -186,13 +188,13 @@ class ReaderView(QTextBrowser):
         if kind in ("title", "heading"):
             size = 3 if kind == "title" else max(0, 3 - level)
             cfmt.setProperty(QtGui.QTextFormat.Property.FontSizeAdjustment, size)
-            cfmt.setFontWeight(QFont.Weight.Bold)
+            cfmt.setFontWeight(QtGui.QFont.Weight.Bold)
             bfmt.setTopMargin(12)
             bfmt.setBottomMargin(6)
             bfmt.setHeadingLevel(1 if kind == "title" else level)
         elif kind == "dateline":
-            cfmt.setFontWeight(QFont.Weight.Bold)
-            cfmt.setFontCapitalization(QFont.Capitalization.SmallCaps)
+            cfmt.setFontWeight(QtGui.QFont.Weight.Bold)
+            cfmt.setFontCapitalization(QtGui.QFont.Capitalization.SmallCaps)
         elif kind == "quote":
             bfmt.setLeftMargin(28)
             bfmt.setRightMargin(28)
@@ -271,8 +273,12 @@ class ReaderView(QTextBrowser):
     # -- zoom and layout ------------------------------------------------------------
 
     def set_zoom(self, step: int) -> None:
+        """The zoom step (0 is the base size). The text's font follows at once, or with the
+        first article: the frame's empty reader has no text to set it for (see the module
+        docstring)."""
         self.zoom_step = max(-6, min(step, 12))
-        self._apply_font()
+        if self.text:
+            self._apply_font()
         self.zoomChanged.emit(self.zoom_step)
 
     def zoom_in(self) -> None:
@@ -285,11 +291,15 @@ class ReaderView(QTextBrowser):
         self.set_zoom(0)
 
     def _apply_font(self) -> None:
-        font = QFont()
+        """The text's font at the zoom step, and its margin."""
+        font = QtGui.QFont()
         font.setFamilies(["DejaVu Serif", "Noto Serif", "Georgia", "serif"])
-        font.setStyleHint(QFont.StyleHint.Serif)
+        font.setStyleHint(QtGui.QFont.StyleHint.Serif)
         font.setPointSizeF(self.BASE_POINT_SIZE * (1.1 ** self.zoom_step))
-        self.document().setDefaultFont(font)
+        doc = self.document()
+        doc.setDocumentMargin(28)
+        doc.setDefaultFont(font)
+        self._font_step = self.zoom_step
         self._centre_column()
 
     def _centre_column(self) -> None:

@@ -303,12 +303,13 @@ def test_the_socket_is_the_users_alone(data_dir) -> None:  # type: ignore[no-unt
 def test_the_first_frame_loads_only_what_it_shows(data_dir) -> None:  # type: ignore[no-untyped-def]
     """Before the first paint, start-up loads nothing the frame does not show (see
     desktop.app): not QtNetwork, nor the ``Qt`` namespace (its hundred enums), nor the
-    modules the library, the marks and the hand-over need. The real launcher and window,
-    up to its first paint; start() only reports."""
+    fonts and keys, nor the modules the library, the marks and the hand-over need. The
+    real launcher and window, up to its first paint; start() only reports."""
     code = textwrap.dedent(f"""
         import os, sys
         from pathlib import Path
         import PySide6.QtCore as QtCore
+        import PySide6.QtGui as QtGui
         from desktop import app, launch
         from desktop.mainwindow import MainWindow
 
@@ -317,7 +318,8 @@ def test_the_first_frame_loads_only_what_it_shows(data_dir) -> None:  # type: ig
 
             def paintEvent(self, event):
                 if self.loaded is None:  # the first frame
-                    self.loaded = set(sys.modules) | ({{"Qt"}} & set(vars(QtCore)))
+                    self.loaded = (set(sys.modules) | ({{"Qt"}} & set(vars(QtCore)))
+                                   | {{f"QtGui.{{name}}" for name in vars(QtGui)}})
                 super().paintEvent(event)
 
             def start(self):
@@ -327,8 +329,9 @@ def test_the_first_frame_loads_only_what_it_shows(data_dir) -> None:  # type: ig
         app._main_window_class = lambda: Frame
         launch.main(["--data-dir", {str(data_dir)!r}])
     """)
-    unwanted = ["Qt", "PySide6.QtNetwork", "socket", "hashlib", "json", "dataclasses",
-                "platformdirs", "html", "whoosh", "spacy", "index.library", "desktop.service"]
+    unwanted = ["Qt", "QtGui.QFont", "QtGui.QKeySequence", "QtGui.QTextDocument",
+                "PySide6.QtNetwork", "socket", "hashlib", "json", "dataclasses", "platformdirs",
+                "html", "whoosh", "spacy", "index.library", "desktop.service"]
     out = subprocess.run([sys.executable, "-c", code, *unwanted], cwd=REPO, env=_env(),
                          capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr

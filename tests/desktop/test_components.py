@@ -87,13 +87,27 @@ def test_reader_renders_structure_without_changing_the_text(qtbot) -> None:  # t
 def test_zoom_steps(qtbot) -> None:  # type: ignore[no-untyped-def]
     view = ReaderView()
     qtbot.addWidget(view)
+    view.set_article("A few words.")
     size = view.document().defaultFont().pointSizeF()
+    assert size == ReaderView.BASE_POINT_SIZE
     with qtbot.waitSignal(view.zoomChanged) as sig:
         view.zoom_in()
     assert sig.args == [1]
     assert view.document().defaultFont().pointSizeF() > size
     view.zoom_reset()
     assert view.document().defaultFont().pointSizeF() == size
+
+
+def test_a_zoom_restored_before_the_first_article_applies_to_it(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The window's frame restores the zoom into an empty reader (no font is set before
+    the first paint); the first article is shown at that zoom."""
+    view = ReaderView()
+    qtbot.addWidget(view)
+    view.set_zoom(2)
+    view.set_article("A few words.")
+    assert view.document().defaultFont().pointSizeF() == pytest.approx(
+        ReaderView.BASE_POINT_SIZE * 1.1 ** 2)
+    assert view.document().documentMargin() == 28
 
 
 def test_mark_colours_follow_the_palette(qtbot) -> None:  # type: ignore[no-untyped-def]
