@@ -189,3 +189,15 @@ def test_a_plural_title_before_one_name_is_a_firms(nlp) -> None:  # type: ignore
     text = "Shares rose after the Irish tycoons John Magnier and Pat Dunne sold."
     t = _Text(nlp(text), text)
     assert _role_before(t, t.w.index("John")) == "Irish tycoons"
+
+
+def test_a_description_with_of_before_a_title_and_the_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    from index.roles import _role_of
+
+    text = ("He was charged with insulting the founder of Iran's Islamic Republic, Ayatollah "
+            "Ruhollah Khomeini, and others. Manuel Millan, a native of San Diego, says so.")
+    t = _Text(nlp(text), text)
+    k = t.w.index("Ruhollah")
+    assert _role_of(t, k, k + 2, k - 1) == "founder of Iran's Islamic Republic"
+    m = t.w.index("Manuel")
+    assert _role_of(t, m, m + 2) == "native of San Diego"
