@@ -333,7 +333,10 @@ def _titled_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
             continue  # the model's own reading stands, but for "rapper [Nelly]ORG"
         words = [t.w[k] for k in range(i, j)]
         text = t.span_text(i, j)
-        if (g.lookup(text) or any(_is_demonym(w) or is_not_a_name(w) for w in words)
+        entry = g.lookup(text)
+        if ((entry is not None and not (entry.kind not in _STRONG_KINDS and not t.cap[i - 1]
+                                        and low in _ARTS_AND_SPORTS))
+                or any(_is_demonym(w) or is_not_a_name(w) for w in words)
                 or words[-1].lower() in CLUB_WORDS or words[0].lower() in _stop_words()
                 or (j < n and t.w[j].lower() in _ORG_AFTER_NAME)):
             continue

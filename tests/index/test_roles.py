@@ -127,12 +127,14 @@ def test_a_name_after_a_word_for_a_person_is_a_person(analyser: Analyser) -> Non
     text = (
         "Church urges boycott\n\n"
         "Ministers want to stop rapper Nelly performing in the town. They urged fans to "
-        "boycott Nelly's concert. Nelly has sold 30 million albums. Suffolk Chief Constable "
+        "boycott Nelly's concert. Nelly has sold 30 million albums, more than UK rapper Kano. "
+        "Suffolk Chief Constable "
         "Alastair McWhirter said the law would be enforced. A chart show with Top of the Pops "
         "presenter Fearne Cotton followed.\n"
     )
     found = people(analyser, text)
     assert found["Nelly"] == "rapper"
+    assert found["Kano"] == "UK rapper"  # also a city in Nigeria
     assert found["Alastair McWhirter"] == "Suffolk Chief Constable"
     assert found["Fearne Cotton"] == "Top of the Pops presenter"
 
