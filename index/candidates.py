@@ -333,7 +333,10 @@ def _titled_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
             continue  # the model's own reading stands, but for "rapper [Nelly]ORG"
         words = [t.w[k] for k in range(i, j)]
         text = t.span_text(i, j)
-        if (g.lookup(text) or any(_is_demonym(w) or is_not_a_name(w) for w in words)
+        entry = g.lookup(text)
+        if ((entry is not None and not (entry.kind not in _STRONG_KINDS and not t.cap[i - 1]
+                                        and low in _ARTS_AND_SPORTS))
+                or any(_is_demonym(w) or is_not_a_name(w) for w in words)
                 or words[-1].lower() in CLUB_WORDS or words[0].lower() in _stop_words()
                 or (j < n and t.w[j].lower() in _ORG_AFTER_NAME)):
             continue
@@ -361,18 +364,22 @@ _ORG_AFTER_NAME = frozenset({"shares", "inc", "plc", "ltd", "group", "corp", "su
 
 
 def _coordinated_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
-    """A first name the model missed beside a person it found: "his sons, Avi and Joel"."""
+    """A person the model missed beside a person it found: "his sons, Avi and Joel"; "the
+    tycoons John Magnier and JP McManus" where "Mr McManus" is a person later on."""
     n = len(t.w)
     found = []
+    surnames = {t.w[c.end - 1] for c in cands if c.kind == PERSON}
     for c in cands:
         k = c.end + 1
         if c.kind != PERSON or k >= n or t.w[c.end].lower() not in ("and", "&"):
             continue
-        if t.in_ent[k] or not t.cap[k] or t.caps[k] or not is_first_name(t.w[k]):
+        if t.in_ent[k] or not t.cap[k] or t.caps[k] or t.punct[k]:
             continue
         e = k + 1
         while e < n and e - k < 3 and t.cap[e] and not t.in_ent[e] and not t.punct[e]:
             e += 1
+        if not (is_first_name(t.w[k]) or (e - k > 1 and t.w[e - 1] in surnames)):
+            continue
         found.append(_Cand(k, e, PERSON, t.span_text(k, e)))
     return found
 

@@ -18,6 +18,7 @@ from index.entities_titles import (
     is_head,
     is_honorific,
     is_person_noun,
+    is_sure_title,
     is_title_word,
 )
 from index.entity_text import (
@@ -155,6 +156,8 @@ def _person_noun(t: _Text, k: int) -> bool:
     if is_head(w) or is_person_noun(w):
         return True
     low = w.lower()
+    if low == "native" and k + 1 < len(t.w) and t.w[k + 1] == "of":
+        return True  # "a native of San Diego"
     return (not t.cap[k] and t.pos()[k] == "NOUN" and low.endswith(_PERSON_SUFFIXES)
             and not low.endswith(("ment", "ter", "ber", "ance", "ence")) and len(low) > 4)
 
@@ -201,7 +204,12 @@ _GLUE = frozenset({"'s", "’s", "'", "’", "-", "&", "/"})
 
 def _role_of(t: _Text, start: int, end: int, inside: int | None = None) -> str | None:
     """The role the words around a name give it, if any."""
-    return (_role_before(t, start, inside) or _role_appos(t, start, end)
+    before = _role_before(t, start, inside)
+    if before and " " not in before and is_sure_title(before):
+        # "insulting the founder of Iran's Islamic Republic, Ayatollah Ruhollah Khomeini":
+        # a description says more than a bare title
+        return _role_described(t, inside if inside is not None else start) or before
+    return (before or _role_appos(t, start, end)
             or _role_after(t, start, end) or _role_described(t, start))
 
 
@@ -236,6 +244,9 @@ def _role_described(t: _Text, start: int) -> str | None:
     k = start - 2
     lo = -1
     while k >= 0 and start - k <= 10:
+        if t.w[k].lower() in ("of", "for", "at") and k > 0 and _person_noun(t, k - 1):
+            k -= 1  # "the founder of Iran's Islamic Republic, Ayatollah Khomeini"
+            continue
         if t.w[k].lower() in ("the", "a", "an") or pos[k] in ("ADP", "VERB", "AUX") or (
             t.w[k].lower() in _POSSESSIVE_PRONOUNS
         ):

@@ -127,12 +127,14 @@ def test_a_name_after_a_word_for_a_person_is_a_person(analyser: Analyser) -> Non
     text = (
         "Church urges boycott\n\n"
         "Ministers want to stop rapper Nelly performing in the town. They urged fans to "
-        "boycott Nelly's concert. Nelly has sold 30 million albums. Suffolk Chief Constable "
+        "boycott Nelly's concert. Nelly has sold 30 million albums, more than UK rapper Kano. "
+        "Suffolk Chief Constable "
         "Alastair McWhirter said the law would be enforced. A chart show with Top of the Pops "
         "presenter Fearne Cotton followed.\n"
     )
     found = people(analyser, text)
     assert found["Nelly"] == "rapper"
+    assert found["Kano"] == "UK rapper"  # also a city in Nigeria
     assert found["Alastair McWhirter"] == "Suffolk Chief Constable"
     assert found["Fearne Cotton"] == "Top of the Pops presenter"
 
@@ -189,3 +191,15 @@ def test_a_plural_title_before_one_name_is_a_firms(nlp) -> None:  # type: ignore
     text = "Shares rose after the Irish tycoons John Magnier and Pat Dunne sold."
     t = _Text(nlp(text), text)
     assert _role_before(t, t.w.index("John")) == "Irish tycoons"
+
+
+def test_a_description_with_of_before_a_title_and_the_name(nlp) -> None:  # type: ignore[no-untyped-def]
+    from index.roles import _role_of
+
+    text = ("He was charged with insulting the founder of Iran's Islamic Republic, Ayatollah "
+            "Ruhollah Khomeini, and others. Manuel Millan, a native of San Diego, says so.")
+    t = _Text(nlp(text), text)
+    k = t.w.index("Ruhollah")
+    assert _role_of(t, k, k + 2, k - 1) == "founder of Iran's Islamic Republic"
+    m = t.w.index("Manuel")
+    assert _role_of(t, m, m + 2) == "native of San Diego"
