@@ -80,7 +80,9 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
             i -= 1
             continue
         if first < start and any(_is_role_head(t.w[k]) for k in range(first, start)) and (
-            t.num[i] or (t.pos()[i] in ("NOUN", "ADJ", "PROPN", "NUM") and not t.punct[i])
+            # (a number and its unit also where the sentence is not parsed: "100" "m")
+            t.num[i] or (i > 0 and t.num[i - 1] and t.idx[i] == t.end[i - 1])
+            or (t.pos()[i] in ("NOUN", "ADJ", "PROPN", "NUM") and not t.punct[i])
         ):
             first = i  # "horse racing tycoon", "school inspection chief", "100m champion"
             i -= 1

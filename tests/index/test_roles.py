@@ -203,3 +203,13 @@ def test_a_description_with_of_before_a_title_and_the_name(nlp) -> None:  # type
     assert _role_of(t, k, k + 2, k - 1) == "founder of Iran's Islamic Republic"
     m = t.w.index("Manuel")
     assert _role_of(t, m, m + 2) == "native of San Diego"
+
+
+def test_a_number_and_its_unit_in_a_title_where_the_sentence_is_not_parsed(nlp) -> None:  # type: ignore[no-untyped-def]
+    from index.nlp import parse
+
+    text = "In the men's race, former Olympic 100m champion Marcus Hale finished second."
+    doc, _ = next(parse(nlp, [(text, 0)], lambda d: []))  # no sentence parsed
+    t = _Text(doc)
+    assert not any(t.pos())  # no parts of speech to read
+    assert _role_before(t, t.w.index("Marcus")) == "former Olympic 100m champion"
