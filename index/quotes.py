@@ -67,7 +67,7 @@ from index.attribution import (
 from index.cues import _GROUP_PRONOUNS, _PERSON_PRONOUNS, _clause_subject, _is_cue, _subject_of
 from index.model import Person, Statement
 from index.quotations import _PARA_RE, find_quotations
-from index.scare_quotes import _is_statement, _quote_is_subject
+from index.scare_quotes import _is_fragment, _is_statement, _quote_is_subject
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -158,7 +158,7 @@ def extract_statements(doc: Doc, people: Sequence[Person]) -> list[Statement]:
         Statement(text[c.q.start:c.q.end], c.q.start, c.q.end,
                   (c.speaker or _Speaker(None, "unknown")).name,
                   (c.speaker or _Speaker(None, "unknown")).kind, c.cue)
-        for c in kept
+        for c in kept if not _is_fragment(c, text)
     ]
 
 

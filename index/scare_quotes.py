@@ -13,6 +13,11 @@ if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
 
+#: Quoted text shorter than this (characters) is a statement only as a sentence of its own
+#: beside its cue (“No,” she said); ../shared/eval counts quotations from 12 characters on
+#: for the same reason: "skip scare quotes of a word or two".
+FRAGMENT = 12
+
 _WORD_RE = re.compile(r"[\w'’-]+")
 _SENT_END = frozenset(".!?…")
 _SMALL_WORDS = frozenset({"a", "an", "the", "of", "and", "or", "in", "on", "at", "to", "for",
@@ -58,6 +63,18 @@ def _is_statement(c: _Candidate, text: str, doc: Doc, inside: list[bool]) -> boo
             and doc[after].idx - c.q.end <= 2:
         return False  # “two plus two” talks: a name used as a modifier
     return _said_by_someone(c, doc, inside)
+
+
+def _is_fragment(c: _Candidate, text: str) -> bool:
+    """A word or two quoted inside reported speech ("called her “disgusting”", "it was “a
+    mistake”"): the report is the writer's, the quoted words a fragment of it, not a
+    statement of its own. It still counts for who speaks next (a run goes on through it);
+    the statements listed leave it out."""
+    body = text[c.q.start:c.q.end].strip()
+    if len(body) >= FRAGMENT or c.q.paragraphs > 1:
+        return False
+    whole = body[:1].isupper() and (body[-1:] in _SENT_END or body[-1:] == ",")
+    return not (whole and c.adjacent)
 
 
 def _quote_head(c: _Candidate, doc: Doc, inside: list[bool]) -> Token | None:

@@ -449,3 +449,16 @@ def test_a_question_closing_a_quotation_is_not_attributed_to_the_next_sentence(
         "service for five pounds a month.\n"
     )
     assert speakers(_said(analyser, text)) == ["Paul Myers", "Paul Myers"]
+
+
+@slow
+def test_a_word_or_two_quoted_in_reported_speech_is_no_statement_but_keeps_the_run(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Mary Stone said there were still “some people” who disagreed, “but not among the "
+        "members of this party.”\n\n"
+        "She called the plan “a mistake” on Monday.\n\n"
+        "“Not yet,” she said when asked if she would resign."
+    )
+    found = said(nlp, text, person(text, "Mary Stone", "Stone"))
+    assert [quote for quote, _ in found] == ["but not among the me", "Not yet,"]
+    assert speakers(found) == ["Mary Stone", "Mary Stone"]
