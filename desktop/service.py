@@ -4,9 +4,11 @@
 its own :class:`index.library.Library` on the same data directory (the library is built for
 several readers and one writer):
 
-* the **writer** opens the library, adds and removes sources, runs ``update()`` (the
-  Whoosh writer; it may start spaCy processes), forgets problems, and looks at the disk for
-  the window (which files were handed over, which folders to watch, a first-run preview);
+* the **writer** opens the library, adds and removes sources, runs an update in a child
+  process (:mod:`index.library.worker`: the Whoosh writers, spaCy and their memory never
+  enter the window's process) and relays its progress, forgets problems, and looks at the
+  disk for the window (which files were handed over, which folders to watch, a first-run
+  preview);
 * the **reader** answers searches, hits in an article, article loads and the library-wide
   people, places and statements, a person's or place's page, makes the reader's
   corrections (and undoes them), and polls :meth:`Library.state_token` so that an update
@@ -49,10 +51,9 @@ log = logging.getLogger(__name__)
 def default_library(data_dir: Path) -> Library:
     from index.library import Library  # imported in a worker thread: Whoosh is not cheap
 
-    # processes=None: a batch of hundreds of articles (a folder added) is analysed in two
-    # worker processes, started fresh (this process has threads), so the window's own
-    # process only writes the index.
-    return Library(data_dir, processes=None)
+    # The threads' library reads, adds and removes sources; updates run in a child process
+    # (index.library.worker), which opens its own with the analysis in one process per core.
+    return Library(data_dir)
 
 
 
@@ -84,14 +85,15 @@ class LibraryService(Answers):
     def __init__(self, data_dir: Path, factory: LibraryFactory | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
-        factory = factory or default_library
+        # The update's child process opens the library with ``factory`` as given (None:
+        # the real analyser), so a factory given must be picklable.
+        self.writer = Writer(data_dir, factory or default_library, factory)
         self.writer_thread = QThread()
         self.writer_thread.setObjectName("broadsheet-writer")
-        self.writer = Writer(data_dir, factory)
         self.writer.moveToThread(self.writer_thread)
         self.reader_thread = QThread()
         self.reader_thread.setObjectName("broadsheet-reader")
-        self.reader = Reader(data_dir, factory)
+        self.reader = Reader(data_dir, factory or default_library)
         self.reader.moveToThread(self.reader_thread)
         self.busy = False
         # The poll's clock runs here: a timer in the reader's thread was seen to stop
@@ -122,6 +124,10 @@ class LibraryService(Answers):
         for source in (self.writer, self.reader):
             for theirs, ours in zip(source.answers(), self.answers(), strict=True):
                 theirs.connect(ours)  # queued: another thread
+        # An update's commit: the reader sends the new article list and says "committed"
+        # now, not at its next poll; its end: the reader lists, then says it ended.
+        self.writer.commitMade.connect(self._poll)
+        self.writer.updated.connect(self.reader.update_done)
         self.writer_thread.finished.connect(self.writer.deleteLater)
         self.reader_thread.finished.connect(self.reader.deleteLater)
         self.updateFinished.connect(self._update_done)

@@ -8,6 +8,7 @@ library call's failure into the answer that says so.
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,6 +19,7 @@ from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 from index.curation import Correction
 from index.model import (
     Article,
+    ArticleInfo,
     EntityKind,
     EntityPage,
     LibraryError,
@@ -130,6 +132,11 @@ class Worker(Answers):
             with self._guard("Opening the library"):
                 self.library = self.factory(self.data_dir)
         return self.library
+
+    def _emit_watch(self, docs: list[ArticleInfo]) -> None:
+        """The folders holding ``docs`` that exist (this thread looks at the disk)."""
+        folders = {os.path.dirname(d.path) for d in docs}
+        self.watchFolders.emit(sorted(f for f in folders if os.path.isdir(f)))
 
     @Slot()
     def close(self) -> None:

@@ -1,5 +1,6 @@
 """The reader thread's worker: searches, article loads, library-wide lists, pages and
-corrections, and the poll that notices another process's updates."""
+corrections, the poll that notices updates (the window's, at each of their commits, and
+another process's), and the article list after the window's update."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from PySide6.QtCore import Slot
 
 from desktop.curation import CorrectionLedger
 from desktop.service_answers import LibraryFactory, Worker
-from index.model import EntityKind, QueryError, SearchCancelled
+from index.model import EntityKind, QueryError, SearchCancelled, UpdateReport
 
 #: How often the reader asks whether another process has committed an update (ms).
 POLL_MS = 2000
@@ -44,6 +45,20 @@ class Reader(Worker):
                 if not first:
                     self.committed.emit()
                     self.analysisState.emit(*library.analysis_state())
+
+    @Slot(UpdateReport)
+    def update_done(self, report: UpdateReport) -> None:
+        """After an update (run by the writer's child process): the article list, the
+        problems and the folders to watch, then ``updateFinished`` — in that order, so
+        that the window opens a file handed over from a list that holds it."""
+        library = self._open()
+        if library is not None:
+            with self._guard("Listing the library"):
+                docs = library.documents()
+                self.documentsChanged.emit(docs)
+                self.problemsChanged.emit(library.problems())
+                self._emit_watch(docs)
+        self.updateFinished.emit(report)
 
     @Slot(int, str)
     def load_article(self, generation: int, key: str) -> None:

@@ -1,14 +1,21 @@
-"""The writer thread's worker: opening, adding, removing, updating the library."""
+"""The writer thread's worker: opening, adding, removing, updating the library.
+
+An update runs in a child process (:func:`index.library.worker.update_in_child`): the
+Whoosh writers, the analysis and their memory stay out of the window's process, and this
+thread relays the child's progress, passes the Cancel button on, and says what the update
+did or why it failed. The article list is the reader's to send, at each of the update's
+commits and after it (:meth:`desktop.service_reader.Reader.update_done`); this thread's own
+library (adding and removing sources, the list when the window opens) is closed once the
+window has its first list, so the window's process holds one copy of it, the reader's."""
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import Signal, Slot
 
 from desktop.service_answers import LibraryFactory, Worker
 from index.model import Analysis, Article, ArticleInfo, Phase, Progress, UpdateReport
@@ -18,10 +25,24 @@ if TYPE_CHECKING:
 
 
 class Writer(Worker):
-    """Opening, adding, removing, updating: the thread that holds the writer."""
+    """Opening, adding, removing, updating: the thread that holds the writer.
 
-    def __init__(self, data_dir: Path, factory: LibraryFactory) -> None:
+    Signals (besides those of :class:`Answers`):
+        commitMade(): the running update committed (the reader looks at the library at
+            once, rather than at its next poll).
+        updated(UpdateReport): the update ended; the reader lists the library, then says
+            ``updateFinished``.
+    """
+
+    commitMade = Signal()
+    updated = Signal(UpdateReport)
+
+    def __init__(self, data_dir: Path, factory: LibraryFactory,
+                 update_factory: LibraryFactory | None = None) -> None:
         super().__init__(data_dir, factory)
+        #: What the update's child process opens the library with (None: the real
+        #: analyser, one process per core); it must be picklable.
+        self.update_factory = update_factory
         self.cancel_event = threading.Event()
 
     @Slot()
@@ -36,6 +57,7 @@ class Writer(Worker):
             self._emit_watch(docs)
             if not docs:
                 self._preview_first(library)
+        self.close()  # the reader's library is the one that stays open (this one reopens)
 
     def _preview_first(self, library: Library) -> None:
         from index.documents import DocumentError, load_document
@@ -82,10 +104,10 @@ class Writer(Worker):
 
     @Slot()
     def update(self) -> None:
-        library = self._open()
-        if library is None:
-            self.updateFinished.emit(UpdateReport(cancelled=True))
-            return
+        """Runs an update in a child process, relaying its progress; ``updated`` at the
+        end (also when it failed: what it did is kept)."""
+        from index.library.worker import update_in_child
+
         self.cancel_event.clear()
         last_time, last_phase = 0.0, ""
 
@@ -96,20 +118,12 @@ class Writer(Worker):
             if p.phase != last_phase or now - last_time > 0.1 or p.phase == Phase.DONE:
                 self.progress.emit(p)
                 if p.phase == Phase.COMMIT and p.phase != last_phase:
-                    self.documentsChanged.emit(library.documents())
+                    self.commitMade.emit()
                 last_time, last_phase = now, p.phase
 
         report = UpdateReport(cancelled=True)
         with self._guard("Updating the library"):
-            report = library.update(progress, self.cancel_event.is_set)
-        with self._guard("Listing the library"):
-            docs = library.documents()
-            self.documentsChanged.emit(docs)
-            self.problemsChanged.emit(library.problems())
-            self._emit_watch(docs)
-        self.updateFinished.emit(report)
-
-    def _emit_watch(self, docs: list[ArticleInfo]) -> None:
-        folders = {os.path.dirname(d.path) for d in docs}
-        self.watchFolders.emit(sorted(f for f in folders if os.path.isdir(f)))
+            report = update_in_child(self.data_dir, progress, self.cancel_event.is_set,
+                                     factory=self.update_factory)
+        self.updated.emit(report)
 

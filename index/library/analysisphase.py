@@ -36,7 +36,8 @@ COMMIT_EVERY = 500
 #: see the analysis arrive (each commit costs a new Whoosh segment and a manifest).
 COMMIT_SECONDS = 10.0
 #: Memory (MB) the whole-article segment of an analysis may use before Whoosh sorts its
-#: postings on disk: the update may run in the window's process.
+#: postings on disk (the window's update runs in a child process of its own:
+#: :mod:`index.library.worker`).
 BULK_MB = 64
 #: The folder (in the generation) where that segment is written; a killed update's is
 #: removed by the next.

@@ -213,10 +213,16 @@ class Library(_Updating):
         (:mod:`index.evidence`), from one read of the stored articles per index state."""
         self._fresh_searcher()  # forgets what it knew if the index changed
         if "documents" not in self._cache:
-            fields = list(self._stored())
+            stored: list[tuple[ArticleInfo, str]] = []
+
+            def each() -> Iterator[dict[str, Any]]:  # one article's fields at a time
+                for f in self._stored():
+                    stored.append((_info(f), f.get(S.SHA256) or ""))
+                    yield f
+
             # after a commit only the articles that changed are parsed again
-            self._cache.setdefault("decisions", self._decision_cache.decisions(fields))
-            stored = [(_info(f), f.get(S.SHA256) or "") for f in fields]
+            decisions = self._decision_cache.decisions(each())
+            self._cache.setdefault("decisions", decisions)
             by_content: dict[str, list[ArticleInfo]] = defaultdict(list)
             infos: list[ArticleInfo] = []
             copies: dict[str, tuple[str, ...]] = {}
@@ -402,7 +408,10 @@ class Library(_Updating):
         self._fresh_searcher()  # forgets what it knew if the index changed
         curation = self._curation()
         if "entities" not in self._cache:
-            self._cache.update(aggregate(self._stored(), curation))
+            # The decisions of the article list (kept up to date cheaply), so that the
+            # stored articles are read one at a time.
+            decisions = self._listing()["decisions"]
+            self._cache.update(aggregate(self._stored(), curation, decisions))
         return self._cache
 
     def entities(self, kind: EntityKind | str, *, hidden: bool = False) -> list[LibraryEntity]:

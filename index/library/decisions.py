@@ -31,7 +31,10 @@ class DecisionCache:
         for f in stored:
             key = f[S.KEY]
             live.add(key)
-            stamp = (f.get(S.SHA256), f.get(S.ANALYSED), len(f.get(S.ANALYSIS) or ""))
+            # Analysed or not: an article written again whole (its word pairs added, the
+            # analysis the same) is not parsed again.
+            stamp = (f.get(S.SHA256), f.get(S.ANALYSED, S.NO) != S.NO,
+                     len(f.get(S.ANALYSIS) or ""))
             if self._seen.get(key) != stamp:
                 self._seen[key] = stamp
                 self._evidence[key] = _evidence_of(f.get(S.ANALYSIS))

@@ -64,10 +64,12 @@ def _snippet(text: str, span: Span) -> str:
     return ("…" if start else "") + cut + ("…" if end < len(text) else "")
 
 
-def aggregate(stored: Iterable[Mapping[str, Any]], curation: Curation) -> dict[str, Any]:
+def aggregate(stored: Iterable[Mapping[str, Any]], curation: Curation,
+              decisions: evidence.Decisions | None = None) -> dict[str, Any]:
     """Every entry and statement of the library, as the library's evidence decides and the
     corrections have them; ``decisions`` (:class:`index.evidence.Decisions`) for reading
-    one article the same way."""
+    one article the same way. Given the ``decisions`` of the same articles, ``stored`` is
+    read one article at a time; else every article is held until they are decided."""
     tables: dict[str, dict[tuple[EntityKind, str], _Entry]] = {"entities": {}, "hidden": {}}
     statements: list[LibraryStatement] = []
     names: set[str] = set()
@@ -90,11 +92,14 @@ def aggregate(stored: Iterable[Mapping[str, Any]], curation: Curation) -> dict[s
         if e.mentions and key not in entry.first:
             entry.first[key] = (e.mentions[0], _snippet(text, e.mentions[0]))
 
-    articles = [(f[S.KEY], f.get(S.TITLE) or "", f.get(S.TEXT) or "",
-                 Analysis.from_dict(analysis_dict(dict(f)))) for f in stored]
-    # What each name is, decided with every article's evidence (index.evidence): the
-    # panels show that decision, then the reader's corrections.
-    decisions = evidence.decide(a for *_, a in articles)
+    articles: Iterable[tuple[str, str, str, Analysis]] = (
+        (f[S.KEY], f.get(S.TITLE) or "", f.get(S.TEXT) or "",
+         Analysis.from_dict(analysis_dict(dict(f)))) for f in stored)
+    if decisions is None:
+        # What each name is, decided with every article's evidence (index.evidence): the
+        # panels show that decision, then the reader's corrections.
+        articles = list(articles)
+        decisions = evidence.decide(a for *_, a in articles)
     for key, title, text, raw in articles:
         raw_entries: list[tuple[str, Person | Place]] = [
             *((S.PERSON, p) for p in raw.people), *((S.PLACE, p) for p in raw.places)

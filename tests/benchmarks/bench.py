@@ -306,8 +306,9 @@ def startup_ratio() -> float | None:
 
 
 def gui_rss_mb(corpus: Path, timeout: float = 900.0) -> float | None:
-    """The window's peak resident memory (VmHWM of its own process; the analysis runs in
-    worker processes) while it indexes ``corpus`` from an empty data directory, opened as
+    """The window's peak resident memory (VmHWM of its own process; its update runs in a
+    child process, the analysis in that one's workers) while it indexes ``corpus`` from an
+    empty data directory, opened as
     a user would (``broadsheet FOLDER``) on the offscreen platform; None where /proc or
     the platform is missing."""
     program = Path(sys.executable).with_name("broadsheet")

@@ -9,6 +9,9 @@ holds its answers to the real analyser's rules.
 
 from __future__ import annotations
 
+import functools
+import multiprocessing
+import os
 import re
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -69,12 +72,17 @@ def analyse(text: str) -> Analysis:
 
 class FakeAnalyser:
     """``analyse_many`` as :class:`index.analysis.Analyser` has it, by :func:`analyse`;
-    ``delay`` seconds per document make an update slow enough to cancel."""
+    ``delay`` seconds per document make an update slow enough to cancel; ``record``: a
+    file each run appends its process id to."""
 
-    def __init__(self, delay: float = 0.0) -> None:
+    def __init__(self, delay: float = 0.0, record: Path | None = None) -> None:
         self.delay = delay
+        self.record = record
 
     def analyse_many(self, documents: Iterable[Document]) -> Iterator[Analysis]:
+        if self.record is not None:
+            with self.record.open("a", encoding="ascii") as f:
+                f.write(f"{os.getpid()}\n")
         for document in documents:
             if self.delay:
                 time.sleep(self.delay)
@@ -82,12 +90,19 @@ class FakeAnalyser:
 
 
 def library_factory(*, with_seeds: bool = True, delay: float = 0.0,
-                    lock_timeout: float = 10.0) -> Callable[[Path], Library]:
-    """What ``MainWindow(library_factory=...)`` calls in each thread: the real library
-    with the fake analyser."""
+                    lock_timeout: float = 10.0, record: Path | None = None,
+                    die_in_child: bool = False) -> Callable[[Path], Library]:
+    """What ``MainWindow(library_factory=...)`` calls in each thread and its updates' child
+    process: the real library with the fake analyser (picklable, for the child).
+    ``die_in_child``: the update's child process dies (exit code 3) as it opens it."""
+    return functools.partial(_library, with_seeds=with_seeds, delay=delay,
+                             lock_timeout=lock_timeout, record=record,
+                             die_in_child=die_in_child)
 
-    def make(data_dir: Path) -> Library:
-        return Library(data_dir, with_seeds=with_seeds, analyser=FakeAnalyser(delay),
-                       processes=1, lock_timeout=lock_timeout)
 
-    return make
+def _library(data_dir: Path, *, with_seeds: bool, delay: float, lock_timeout: float,
+             record: Path | None, die_in_child: bool) -> Library:
+    if die_in_child and multiprocessing.parent_process() is not None:
+        os._exit(3)
+    return Library(data_dir, with_seeds=with_seeds, analyser=FakeAnalyser(delay, record),
+                   processes=1, lock_timeout=lock_timeout)

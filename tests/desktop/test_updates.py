@@ -5,6 +5,7 @@ analyser."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -198,5 +199,47 @@ def test_a_start_resumes_an_interrupted_analysis(  # type: ignore[no-untyped-def
     qtbot.waitUntil(lambda: len(w.reading.listing) == 3, timeout=TIMEOUT)
     qtbot.waitUntil(lambda: all(d.analysed for d in w.reading.listing.values()),
                     timeout=TIMEOUT)
-    assert "3 searchable · 3 of 3 analysed" in lines
+    # The counts moved as the child's commits landed, then the report (the seed and news).
+    w.close()
+
+
+def test_the_update_runs_outside_the_window_s_process(  # type: ignore[no-untyped-def]
+        qtbot, data_dir: Path, news: Path, tmp_path: Path) -> None:
+    """The window's update (the Whoosh writers, the analysis) runs in a child process, whose
+    progress the status bar shows: the window's own process never analyses."""
+    record = tmp_path / "analysed-in.txt"
+    w = MainWindow(data_dir, library_factory=library_factory(record=record))
+    qtbot.addWidget(w)
+    w.show()
+    lines: list[str] = []
+    w.statusBar().messageChanged.connect(lines.append)
+    with qtbot.waitSignals([w.articleShown, w.updateFinished], timeout=TIMEOUT):
+        w.start()
+        w.open_paths([news])
+    qtbot.waitUntil(lambda: not w.service.busy, timeout=TIMEOUT)
+    qtbot.waitUntil(lambda: w.library_panel.count.text() == "3 articles", timeout=TIMEOUT)
+    pids = {int(p) for p in record.read_text("ascii").split()}
+    assert pids and os.getpid() not in pids
+    # The counts moved as the child's commits landed, then the report (the seed and news).
+    searchable = lines.index("3 searchable · 0 of 3 analysed")
+    analysed = lines.index("3 searchable · 3 of 3 analysed")
+    assert searchable < analysed < len(lines) - 1
+    assert lines[-1] == "Library up to date: 3 added"
+    w.close()
+
+
+def test_an_update_whose_process_dies_says_so(  # type: ignore[no-untyped-def]
+        qtbot, data_dir: Path, news: Path) -> None:
+    w = MainWindow(data_dir, library_factory=library_factory(die_in_child=True))
+    qtbot.addWidget(w)
+    w.show()
+    lines: list[str] = []
+    w.statusBar().messageChanged.connect(lines.append)
+    with qtbot.waitSignal(w.updateFinished, timeout=TIMEOUT) as finished:
+        w.start()
+    assert finished.args[0].cancelled
+    assert not w.updates.progress.isVisible() and not w.updates.cancel_button.isVisible()
+    assert any("the update's process stopped unexpectedly (exit code 3)" in line
+               for line in lines), lines
+    assert not w.service.busy  # the next update can run
     w.close()

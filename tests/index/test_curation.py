@@ -325,3 +325,53 @@ def test_the_decision_cache_follows_the_library(data_dir: Path, tmp_path: Path) 
     library.update()
     cached, full = both()
     assert cached == full
+
+
+def test_an_article_written_again_whole_is_not_parsed_again(data_dir: Path,
+                                                            tmp_path: Path) -> None:
+    """The analysis's last commit writes every article again with its word pairs (the
+    analysis the same): the decisions after it need no article parsed again."""
+    from index.library import Library
+    from index.library import schema as S
+    from index.library.decisions import DecisionCache
+
+    write(tmp_path / "macs" / "a.txt", "Apple news\n\nMac Mini said nothing.\n")
+    library = Library(data_dir, with_seeds=False, analyser=EvidenceAnalyser())
+    library.add_sources([tmp_path / "macs"])
+    library.update()
+    [whole] = list(library._fresh_searcher().reader().all_stored_fields())
+    assert whole[S.ANALYSED] == S.YES
+    cache = DecisionCache()
+    cache.decisions([{**whole, S.ANALYSED: S.UNPAIRED}])
+    parsed = cache._evidence[whole[S.KEY]]
+    assert parsed
+    cache.decisions([whole])
+    assert cache._evidence[whole[S.KEY]] is parsed
+    cache.decisions([{**whole, S.ANALYSED: S.NO, S.ANALYSIS: "{}"}])
+    assert cache._evidence[whole[S.KEY]] == ()
+
+
+def test_the_library_wide_view_read_one_article_at_a_time_is_the_same(
+        data_dir: Path, tmp_path: Path) -> None:
+    """Given the article list's decisions, the library-wide view reads the stored articles
+    one at a time (not all held until decided): the same view, corrections applied."""
+    from index.library import Library
+    from index.library.entities import aggregate
+
+    folder = tmp_path / "macs"
+    write(folder / "a.txt", "Apple news\n\nMac Mini said nothing.\n")
+    write(folder / "b.txt", "Review\n\nWe tried the Mac Mini computer.\n")
+    write(folder / "c.txt", "Prices\n\nPrices of the Mac Mini fell.\n")
+    library = Library(data_dir, with_seeds=False, analyser=EvidenceAnalyser())
+    library.add_sources([folder])
+    library.update()
+    library.correct("rename", "Mac Mini", "The Mac Mini")
+    stored = list(library._fresh_searcher().reader().all_stored_fields())
+    curation = library._curation()
+    decisions = library._listing()["decisions"]
+    held = aggregate(stored, curation)
+    streamed = aggregate(iter(stored), curation, decisions)
+    assert held["decisions"].totals == streamed["decisions"].totals
+    for key in ("entities", "hidden", "statements", "names", "forms", "cooccur", "first"):
+        assert held[key] == streamed[key], key
+    assert held["entities"]
