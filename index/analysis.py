@@ -263,14 +263,6 @@ class Analyser:
     def analyse(self, document: Document) -> Analysis:
         return next(self.analyse_many([document]))
 
-    def prepare(self) -> None:
-        """Loads the model now if :meth:`analyse_many` will fork its workers from this
-        process (so that a caller with other work under way, the library's text phase,
-        overlaps the load with it); else does nothing: spawned workers load their own,
-        and a process with other threads (the window's) never loads spaCy itself."""
-        if self.n_process > 1 and threading.active_count() == 1:
-            load_pipeline()
-
     def analyse_many(self, documents: Iterable[Document]) -> Iterator[Analysis]:
         """Yields one :class:`Analysis` per document, in order, lazily: documents are
         taken from ``documents`` only as the analysis needs them."""

@@ -185,11 +185,6 @@ class _TextPhase:
             process.start()
             send.close()
             workers.append((chunk, counter, receive, process))
-        if up.analyse:
-            # The analysis's model, loaded while the workers index (where it is loaded in
-            # this process at all); if that fails, the analysis says why, after the commit.
-            with contextlib.suppress(Exception):
-                getattr(up.ctx.analyser_for(len(to_index)), "prepare", lambda: None)()
         results: dict[int, Any] = {}
         try:
             while len(results) < len(workers):
