@@ -52,7 +52,7 @@ class _TextPhase:
             gen = ctx.storage.new_generation()
             whoosh.index.create_in(str(gen), S.make_schema())
             # opened from disk, its analysers are those of a stored schema, with the
-            # patched stem cache (index.library.storage.patch_whoosh), not the module's
+            # patched stem cache (index.library.whoosh_fixes.patch_whoosh), not the module's
             ix = whoosh.index.open_dir(str(gen))
             writer = ix.writer(limitmb=256)
         else:
@@ -259,7 +259,7 @@ def _index_chunk(folder: str, jobs: list[tuple[str, str, str, int, float]], want
     try:
         from whoosh.writing import PostingPool, SegmentWriter
 
-        from index.library.storage import patch_whoosh
+        from index.library.whoosh_fixes import patch_whoosh
 
         patch_whoosh()
         ix = whoosh.index.open_dir(folder)

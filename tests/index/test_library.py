@@ -783,7 +783,7 @@ def test_an_analysis_ends_in_one_segment_and_merges_give_the_same_answers(
 ) -> None:
     """An analysis in several commits ends with its whole articles in one segment; a
     library built in several updates has several segments, with short postings lists
-    inlined in the term table (index.library.storage.patch_whoosh), and merging them
+    inlined in the term table (index.library.whoosh_fixes.patch_whoosh), and merging them
     reads those back: every kind of query answers the same in all three."""
     import whoosh.index
 

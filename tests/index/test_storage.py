@@ -1,4 +1,4 @@
-"""The fixes :func:`index.library.storage.patch_whoosh` makes to Whoosh: here, that a file
+"""The fixes :func:`index.library.whoosh_fixes.patch_whoosh` makes to Whoosh: here, that a file
 inside a compound segment is read from the segment's memory map, not copied whole."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import whoosh.query
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.filedb.structfile import BufferFile
 
-from index.library.storage import _MappedFile, patch_whoosh
+from index.library.whoosh_fixes import _MappedFile, patch_whoosh
 
 
 def test_a_mapped_file_reads_as_bytesio_does() -> None:
