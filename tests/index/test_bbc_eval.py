@@ -230,9 +230,9 @@ def _all_gold() -> list[dict[str, Any]]:
     return [g for name in bbc_eval.SETS for g in load_gold(name)]
 
 
-def test_the_sets_hold_30_dev_and_10_test_articles_none_in_both() -> None:
+def test_the_sets_hold_50_dev_and_10_test_articles_none_in_both() -> None:
     dev, test = load_gold("dev"), load_gold("test")
-    assert (len(dev), len(test)) == (30, 10)
+    assert (len(dev), len(test)) == (50, 10)
     assert not {g["file"] for g in dev} & {g["file"] for g in test}
 
 
@@ -272,14 +272,14 @@ def test_gold_offsets_land_on_the_names_they_claim() -> None:
 # --- the analyser on real news -------------------------------------------------------
 
 #: Today's scores minus 0.02 (measured 2026-12-02 on the accuracy branch with
-#: `python tests/index/bbc_eval.py`; dev has 30 articles since ten were added). Raise them
-#: as the analyser improves.
+#: `python tests/index/bbc_eval.py`; dev has 50 articles since twenty more were added).
+#: Raise them as the analyser improves.
 FLOORS = {
-    # measured dev: people P .918 R .935; places P .990 R .908; roles .896;
-    #               quotes P .990 R .923; speakers .990; named speakers .911
-    "dev": {"people_p": 0.898, "people_r": 0.915, "places_p": 0.97, "places_r": 0.888,
-            "roles": 0.876, "quotes_p": 0.97, "quotes_r": 0.903, "speakers": 0.97,
-            "named_speakers": 0.891},
+    # measured dev (50 articles): people P .921 R .928; places P .925 R .896; roles .820;
+    #                             quotes P .990 R .918; speakers .974; named speakers .897
+    "dev": {"people_p": 0.90, "people_r": 0.908, "places_p": 0.905, "places_r": 0.876,
+            "roles": 0.80, "quotes_p": 0.97, "quotes_r": 0.898, "speakers": 0.954,
+            "named_speakers": 0.877},
     # measured test: people P .905 R .950; places P .846 R .846; roles .680;
     #                quotes P 1.000 R .977; speakers .857; named speakers .846
     "test": {"people_p": 0.885, "people_r": 0.93, "places_p": 0.826, "places_r": 0.826,
