@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from index import gazetteer
+from index.common_words import is_common_word
 from index.entities_titles import is_head, is_honorific, is_person_noun
 from index.entity_text import (
     _DASHES,
@@ -66,6 +67,10 @@ def _evidence(t: _Text, people: list[Person], places: list[Place], cands: list[_
             (x := g.lookup(w)) is not None and x.kind in ("city", "country") for w in words
         ):
             counts["placeword"] = 1  # "Greenock Morton", "Chittagong Cement"
+        if len(words) > 1 and not is_first_name(words[0]) and all(
+            len(w) > 1 and is_common_word(w) for w in words
+        ):
+            counts["common"] = 1  # "Cast Away", "Twin Peaks", "Snow Patrol"
         entry = g.lookup(p.name)
         if entry is not None:
             counts["gaz"] = 1

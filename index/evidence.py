@@ -19,7 +19,9 @@ the article again). The cues, counted per article (at most :data:`CAP` each):
   ``thing`` (a product or work word after it: "Mac Mini computer", "Keane album"), ``it``
   (it, its, they or their refers back to it), ``based`` ("London-based");
 * ``placeword``: a word of a longer name is a place's, after a word that is not a first
-  name ("Greenock Morton"): such a name, like a one-word name, needs a sign of a person;
+  name ("Greenock Morton"); ``common``: every word of a longer name is a common English word
+  and the first is no first name ("Cast Away", "Twin Peaks", "Danger Mouse"): such a name,
+  like a one-word name, needs a sign of a person;
 * for a place: ``at`` (in, at, from, near before it), ``gaz`` (the gazetteer knows it),
   ``based``; ``loc`` and ``bare`` (mentions that the words around put somewhere: "in the
   West Country", "near Ashford", "Badminton, Gloucestershire", "the town of Uyo", a
@@ -152,15 +154,16 @@ class Decisions:
 
     def bare(self, key: str, total: Mapping[str, int]) -> bool:
         """Whether ``key`` is one word (or a longer name with a place's name in it, after a
-        word that is not a first name: "Greenock Morton") that nothing shows to be a
-        person's name: no article
+        word that is not a first name: "Greenock Morton"; or one of common words only:
+        "Twin Peaks") that nothing shows to be a person's name: no article
         gives it a first name, an honorific, a role or a "who" or lists it among people; no
         "he" or "she" refers back to it and no speech verb has it as subject, or "it" refers
         back to it too; and no person in the library has it as a surname ("Keane",
         "Garfield", "Euronext")."""
         if " " in key:
-            # Longer names need a sign only when a word of theirs is a place's name.
-            if not total.get("placeword"):
+            # Longer names need a sign only when a word of theirs is a place's name, or
+            # all of them are common words.
+            if not (total.get("placeword") or total.get("common")):
                 return False
         elif self.surnames.get(key):
             return False

@@ -135,3 +135,12 @@ def test_a_longer_name_with_a_place_in_it_needs_a_sign_of_a_person() -> None:
     # "Jack London" with "he" and a first name is a person all the same.
     writer = article(name("Jack London", "person", [(0, 11)], placeword=1, first=1, he=1))
     assert evidence.apply(writer, evidence.decide([writer])).people != ()
+
+
+def test_a_name_of_common_words_only_needs_a_sign_of_a_person() -> None:
+    # "Twin Peaks" (no first name, every word in the dictionary): a show, not a person.
+    show = article(name("Twin Peaks", "person", [(0, 10)], common=1))
+    assert evidence.apply(show, evidence.decide([show])).people == ()
+    # "Tiger Woods" with a role and "he" is a person all the same.
+    golfer = article(name("Tiger Woods", "person", [(0, 11)], common=1, role=1, he=1))
+    assert evidence.apply(golfer, evidence.decide([golfer])).people != ()
