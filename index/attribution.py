@@ -135,7 +135,8 @@ class _Attributor:
             while t.head.i != t.i and a <= t.head.idx < b:
                 t = t.head
             weight = _weight(t)
-            if name not in spans:
+            if name not in spans and not _in_phrase(t):
+                # someone new, unless named in passing ("the likes of X and Y")
                 weight = max(weight, speakers.INTRODUCED)
             mentions.append(speakers.Mention(a, self.sent_no[i], name, weight))
             spans.setdefault(name, []).append((a, b))
@@ -334,6 +335,21 @@ class _Attributor:
 
 _GENDER_OF_PRONOUN = {"he": "male", "him": "male", "his": "male", "she": "female",
                       "her": "female"}
+
+
+def _in_phrase(t: Token) -> bool:
+    """Whether ``t`` is the object of a preposition after its clause's verb, or joined to
+    one ("... as the likes of Jonny Wilkinson and Brian O'Driscoll"; not "For Allen
+    Weiner, ...", which puts him first)."""
+    while t.dep_ in ("conj", "appos") and t.head.i != t.i:
+        t = t.head
+    if t.dep_ != "pobj" or t.head.lower_ in ("by", "to"):
+        return False
+    prep = t.head
+    while prep.dep_ in ("prep", "pobj", "pcomp") and prep.head.i != prep.i and \
+            prep.head.pos_ not in ("VERB", "AUX"):
+        prep = prep.head
+    return prep.head.i < prep.i
 
 
 def _weight(t: Token) -> float:

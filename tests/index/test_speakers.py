@@ -462,3 +462,16 @@ def test_a_word_or_two_quoted_in_reported_speech_is_no_statement_but_keeps_the_r
     found = said(nlp, text, person(text, "Mary Stone", "Stone"))
     assert [quote for quote, _ in found] == ["but not among the me", "Not yet,"]
     assert speakers(found) == ["Mary Stone", "Mary Stone"]
+
+
+@slow
+def test_he_said_goes_past_names_mentioned_in_passing(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Few players have risen as fast as Owen Pryce this season. "
+        "None more so than Pryce, who can now expect the same attention as the likes of "
+        "Jonny Wilkinson and Brian O'Driscoll. "
+        "“I like pressure on me,” he said."
+    )
+    people = (person(text, "Owen Pryce", "Pryce"), person(text, "Jonny Wilkinson"),
+              person(text, "Brian O'Driscoll"))
+    assert speakers(said(nlp, text, *people)) == ["Owen Pryce"]
