@@ -35,7 +35,7 @@ _HEADS = """
     organiser organizer expert associate lawyer solicitor barrister blogger weblogger sprinter
     athlete footballer cricketer player musician guitarist drummer bassist vocalist frontman
     frontwoman broadcaster producer designer writer playwright composer conductor chef
-    campaigner activist dissident lord baroness peer
+    campaigner activist dissident lord baroness peer candidate nominee agent
     son daughter wife husband mother widow widower partner
     """
 
@@ -65,7 +65,7 @@ MODIFIERS = frozenset(_MODIFIERS.split())
 _PERSON_NOUNS = """
     vaulter hurdler jumper thrower swimmer cyclist rider jockey trainer boxer golfer skater
     skier runner marathoner sprinter wrestler fighter batsman bowler spinner wicketkeeper
-    keeper goalkeeper winger forward fly-half scrum-half flanker hooker full-back
+    keeper goalkeeper winger forward fly-half scrum-half flanker hooker full-back prop
     centre-back quarterback pitcher umpire referee midfielder striker defender skipper
     dancer ballerina choreographer painter sculptor photographer film-maker filmmaker
     screenwriter scriptwriter songwriter lyricist pianist violinist cellist saxophonist

@@ -59,6 +59,11 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
         # for a name of its own still belongs to the title.
         titled = t.person[i] and (is_title_word(w) or is_person_noun(w)) and not (
             i > 0 and t.person[i - 1])
+        # "[Bath prop Matt Stevens]PERSON": the capitalised word before a title the entity
+        # holds is the title's too
+        titled = titled or (t.person[i] and (_is_cap(w) or w == "-" or _is_role_word(w))
+                            and first == i + 1 and any(
+            _is_role_head(_compound(t, k)) for k in range(first, start)))
         if t.space[i] or (t.punct[i] and w not in {"-", "."}) or (
             t.person[i] and i < inside and not titled
         ):
@@ -67,7 +72,13 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
             i -= 1
             first = i + 1
             continue
-        if _is_role_word(w) or _is_cap(w) or w.lower() in JOINERS or w in {"-"}:
+        if _compound(t, i) != w and _is_role_word(_compound(t, i)):
+            first = i - 2  # "Wales fly-half Stephen Jones"
+            i -= 3
+            continue
+        if _is_role_word(w) or _is_cap(w) or w.lower() in JOINERS or w in {"-"} or (
+            w.lower().startswith("ex-") and w[3:4].isupper()  # "ex-Yukos boss"
+        ):
             if w.lower() in JOINERS:
                 # "Secretary of State", "Top of the Pops presenter": joiners between words
                 # of the title
@@ -79,7 +90,7 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
             first = i
             i -= 1
             continue
-        if first < start and any(_is_role_head(t.w[k]) for k in range(first, start)) and (
+        if first < start and any(_is_role_head(_compound(t, k)) for k in range(first, start)) and (
             # (a number and its unit also where the sentence is not parsed: "100" "m")
             t.num[i] or (i > 0 and t.num[i - 1] and t.idx[i] == t.end[i - 1])
             or (t.pos()[i] in ("NOUN", "ADJ", "PROPN", "NUM") and not t.punct[i])
@@ -103,14 +114,22 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
         words.pop(0)
     while words and t.w[words[-1]].lower() in JOINERS:
         words.pop()
-    if not any(_is_role_head(t.w[k]) for k in words) or len(words) > 8:
+    if not any(_is_role_head(_compound(t, k)) for k in words) or len(words) > 8:
         return None
-    heads = [k for k in words if _is_role_head(t.w[k])]
+    heads = [k for k in words if _is_role_head(_compound(t, k))]
     if _plural_word(t.w[heads[-1]]) and not (
         start < len(t.w) and t.w[start].lower() in ("and", "&", ",")
     ) and not any(t.w[k].lower() in ("and", "&") for k in range(start, min(len(t.w), start + 4))):
         return None  # "industry analysts Douglas-Westwood": a firm, not one person
     return t.text[t.idx[words[0]] : t.end[words[-1]]]
+
+
+def _compound(t: _Text, k: int) -> str:
+    """Token ``k``'s word, or the hyphenated word it ends ("fly - half" -> "fly-half")."""
+    if k >= 2 and t.w[k - 1] == "-" and t.idx[k] == t.end[k - 1] and \
+            t.idx[k - 1] == t.end[k - 2]:
+        return f"{t.w[k - 2]}-{t.w[k]}"
+    return t.w[k]
 
 
 def _plural_word(word: str) -> bool:
@@ -221,19 +240,30 @@ _COPULA = frozenset({"is", "was", "becomes", "became"})
 
 
 def _role_after(t: _Text, start: int, end: int) -> str | None:
-    """A descriptive phrase after the name, between commas or dashes or after "is":
-    "Brian McBride, managing director of T-Mobile in the UK, said"; "Lord Bingham - a
-    senior law lord - said"; "Clark Boyd is technology correspondent for The World"."""
+    """A descriptive phrase after the name, between commas or dashes or after "is" or ",
+    who is": "Brian McBride, managing director of T-Mobile in the UK, said"; "Lord Bingham
+    - a senior law lord - said"; "Clark Boyd is technology correspondent for The World"."""
     n = len(t.w)
     if end + 1 >= n or not (t.w[end] in _OPENERS or t.w[end].lower() in _COPULA):
         return None
-    k = end + 1
-    while (k < n and k - end <= 13 and t.w[k].lower() not in _PHRASE_STOPS
+    a = end + 1
+    if t.w[end] == "," and t.w[a].lower() == "who" and a + 1 < n:
+        # "Edward Leigh, who is chairman of the public accounts committee, warned"
+        a += 1
+        if t.w[a].lower() in ("has", "had") and a + 1 < n and t.w[a + 1].lower() == "been":
+            a += 1
+        elif t.w[a].lower() not in _COPULA:
+            return None
+        a += 1
+    k = a
+    while (k < n and k - a <= 12 and t.w[k].lower() not in _PHRASE_STOPS
            and t.w[k] not in _CLOSERS):
         k += 1
     if k >= n or (t.w[k].lower() not in _CLOSERS and t.w[k].lower() not in {"said", "says"}):
         return None
-    return _phrase(t, end + 1, k)
+    if t.w[end].lower() in _COPULA and any(t.person[j] for j in range(a, k)):
+        return None  # "Putin is hostile to former Yukos boss Mikhail Khodorkovsky"
+    return _phrase(t, a, k)
 
 
 def _role_described(t: _Text, start: int) -> str | None:

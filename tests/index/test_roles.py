@@ -213,3 +213,34 @@ def test_a_number_and_its_unit_in_a_title_where_the_sentence_is_not_parsed(nlp) 
     t = _Text(doc)
     assert not any(t.pos())  # no parts of speech to read
     assert _role_before(t, t.w.index("Marcus")) == "former Olympic 100m champion"
+
+
+def test_positions_clubs_and_modifiers_joined_to_the_title(analyser: Analyser) -> None:
+    text = (
+        "Team named\n\n"
+        "England have named Bath prop Tom Harker in the team. Wales fly-half Rhys Morgan "
+        "will start. Critics of the deal include ex-Acme boss Mikhail Orlov.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Tom Harker"] == "Bath prop"
+    assert found["Rhys Morgan"] == "Wales fly-half"
+    assert found["Mikhail Orlov"] == "ex-Acme boss"
+
+
+def test_a_role_in_a_who_is_clause_after_the_name(analyser: Analyser) -> None:
+    text = (
+        "Dome sale\n\n"
+        "But Edwin Marsh, who is chairman of the public accounts committee, warned the "
+        "government would have to work hard. The previous candidate, Robert Oakes, was "
+        "sacked.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Edwin Marsh"] == "chairman of the public accounts committee"
+    assert found["Robert Oakes"] == "previous candidate"
+
+
+def test_a_predicate_naming_someone_else_is_no_role(analyser: Analyser) -> None:
+    text = "Oil dispute\n\nViktor Pashin is hostile to former Acme boss Mikhail Orlov.\n"
+    found = roles(analyser, text)
+    assert found.get("Viktor Pashin") is None
+    assert found["Mikhail Orlov"] == "former Acme boss"
