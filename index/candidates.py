@@ -245,7 +245,7 @@ _ORG_LAST_WORDS = """group bank service services airport stadium university coll
     trust fund museum theatre league union federation ministry department commission
     authority board police army navy exchange index magazine newspaper journal times post
     gazette herald tribune telegraph express mirror sharks rovers wanderers united city
-    athletic albion county rangers hotspur"""
+    athletic albion county rangers hotspur square towers avenue gardens palace abbey"""
 _ORG_LAST = frozenset(_ORG_LAST_WORDS.split())
 
 

@@ -459,3 +459,14 @@ def test_a_result_is_not_a_person(nlp) -> None:
     text = "Results on Saturday :\nNorwich 1 Wolverhampton 0\nBirmingham v Barnsley postponed\n"
     people, _ = analyse(nlp, text)
     assert not any(any(ch.isdigit() for ch in p.name) or " v " in p.name for p in people)
+
+
+def test_names_ending_in_a_square_or_towers_are_not_people(analyser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Attractions\n\n"
+        "Visitors went to Alton Towers and Trafalgar Square this year, said Mary Keller.\n"
+    )
+    analysis = analyser.analyse(document_from_text(text, Path("a.txt")))
+    names = [p.name for p in analysis.people]
+    assert "Alton Towers" not in names and "Trafalgar Square" not in names
+    assert "Mary Keller" in names

@@ -124,3 +124,29 @@ def test_a_name_something_is_in_is_not_a_persons() -> None:
     person = NameEvidence("judith moritz", "person", "Judith Moritz", ((0, 13),),
                           counts=(("first", 1), ("speech", 1)))
     assert evidence.kind_in(person, evidence.decide([[person]])) == "person"
+
+
+def test_a_place_in_the_name_of_a_body_is_not_a_place(analyser: Analyser) -> None:
+    text = (
+        "Election costs\n\n"
+        "The report covers the Northern Ireland Assembly and the Welsh Assembly. The UK "
+        "Internet Forum is worried about the plan. Voters in Belfast were asked.\n"
+    )
+    [found] = places(analyser, text)
+    assert "Northern Ireland" not in found and "United Kingdom" not in found
+    assert "Belfast" in found
+
+
+def test_a_team_sheet_without_scores_is_a_sports_report(analyser: Analyser) -> None:
+    text = (
+        "Hale named in England line-up\n\n"
+        "England have named prop Tom Hale in the starting line-up for their Six Nations "
+        "match in Dublin on Sunday. Coach Andy Kerr makes one change to the team that lost "
+        "the last match. Kerr said the squad was ready. The captain is fit.\n\n"
+        "J Fenton (Sale, capt); M Cole (Newcastle), J Nash (Bath), O Barr (Leicester), "
+        "T Hale (Bath).\n\n"
+        "Replacements: S Pike (Northampton), D Bell (Bath).\n"
+    )
+    [found] = places(analyser, text)
+    assert "Newcastle" not in found and "Northampton" not in found
+    assert "Dublin" in found
