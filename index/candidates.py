@@ -141,6 +141,8 @@ def _candidates(t: _Text) -> list[_Cand]:
             continue  # the model reads capitals badly: known names are matched below
         entry = g.lookup(text) if (caps or text in g.by_name) else None
         if person:
+            if e - s == 1 and _is_demonym(text):
+                continue  # "all four [Britons]PERSON"
             kind = PERSON
         elif label in _PLACE_LABELS:
             kind = PLACE

@@ -139,11 +139,16 @@ def _honorific_gender(t: _Text, i: int) -> str | None:
     return _HONORIFIC_GENDER.get(t.w[i - 1].lower().rstrip(".")) if i > 0 else None
 
 
+#: Honorifics written only before a surname (unlike "Sir Elton", "Lady Diana").
+_SURNAME_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "mx", "dr", "prof", "messrs"})
+
+
 def _bare_owner(t: _Text, clusters: list[_Cluster], i: int) -> _Cluster | None:
     """The person a one-word name at token ``i`` refers to: of the people with that surname
     (or that one-word name), the one named most recently before it, of the gender its
     honorific gives. "Mrs Howard" after "Michael Howard" is another person, new here; None
-    where nobody has the name yet."""
+    where nobody has the name yet, and for "Mr Howard" where Howard is only someone's first
+    name."""
     w = t.w[i].lower()
     pos = t.idx[i]
     named = [x for x in clusters if len(x.tokens) > 1 and (
@@ -152,6 +157,8 @@ def _bare_owner(t: _Text, clusters: list[_Cluster], i: int) -> _Cluster | None:
     if not named:
         return None
     surname = [x for x in named if x.tokens[-1].lower() == w]
+    if not surname and i > 0 and t.w[i - 1].lower().rstrip(".") in _SURNAME_HONORIFICS:
+        return None  # "Mr Howard" is not Howard Flight: Mr goes with a surname
     named = surname or named
     gender = _honorific_gender(t, i)
     fits = [x for x in named if not (gender and x.gender and x.gender != gender)]

@@ -308,6 +308,8 @@ def add_quoted_people(text: str, people: Sequence[Person],
         words = name.split()
         if not words or not all(w[:1].isupper() for w in words[-1:]):
             continue
+        if len(words) == 1 and _is_demonym(name):
+            continue  # "The Britons were detained as part of the 'war on terror'"
         spans = _occurrences(text, name)
         if not spans:
             continue

@@ -470,3 +470,15 @@ def test_names_ending_in_a_square_or_towers_are_not_people(analyser) -> None:  #
     names = [p.name for p in analysis.people]
     assert "Alton Towers" not in names and "Trafalgar Square" not in names
     assert "Mary Keller" in names
+
+
+def test_mr_goes_with_a_surname_not_with_a_first_name(analyser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Tories reject MP\n\n"
+        "Sacked MP Howard Fleet will not be the party's candidate. Mr Fleet said he would "
+        "fight on. At a news conference, Mr Howard insisted he had played by the rules.\n"
+    )
+    analysis = analyser.analyse(document_from_text(text, Path("a.txt")))
+    fleet = next(p for p in analysis.people if p.name == "Howard Fleet")
+    assert "Mr Howard" not in fleet.aliases
+    assert any(p.name != "Howard Fleet" and "Howard" in p.name for p in analysis.people)

@@ -123,6 +123,12 @@ def test_groups_and_unknown_speakers_are_not_added_to_people() -> None:
     assert add_quoted_people(text, [], statements) == []
 
 
+def test_a_nationality_given_as_speaker_is_not_added_to_people() -> None:
+    text = "The Britons were held in the \"war on terror\"."
+    statements = [Statement("war on terror", 29, 42, "Britons", "person", "")]
+    assert add_quoted_people(text, [], statements) == []
+
+
 # --------------------------------------------------------------------------------------------
 # With the model
 
