@@ -400,8 +400,12 @@ def _descriptions(t: _Text) -> Iterator[tuple[int, int, int]]:
                 if nxt < n and not t.punct[nxt] and (
                     _is_role_head(t.w[nxt]) or _description_head(t, nxt)
                     or (pos[nxt] == "NOUN" and not t.cap[nxt])
+                    or (nxt + 1 < n and (t.cap[nxt] or pos[nxt] == "ADJ")
+                        and not t.punct[nxt + 1] and _is_role_head(t.w[nxt + 1]))
                 ):
-                    j += 1  # "the star player", "the 32-year-old Spaniard": the head is later
+                    # "the star player", "the 32-year-old Spaniard", "The 34-year-old Dutch
+                    # midfielder": the head is later
+                    j += 1
                     continue
                 head = j
                 break

@@ -244,3 +244,15 @@ def test_a_predicate_naming_someone_else_is_no_role(analyser: Analyser) -> None:
     found = roles(analyser, text)
     assert found.get("Viktor Pashin") is None
     assert found["Mikhail Orlov"] == "former Acme boss"
+
+
+def test_a_description_with_an_age_and_a_nationality_before_its_head(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Bosman optimistic over new deal\n\n"
+        "Manchester City's Paul Bosman will find out within a month whether he is to be "
+        "offered a new deal.\n\n"
+        "The 34-year-old Dutch midfielder is out of contract in the summer.\n"
+    )
+    assert roles(analyser, text)["Paul Bosman"] == "34-year-old Dutch midfielder"
