@@ -41,7 +41,7 @@ def _is_statement(c: _Candidate, text: str, doc: Doc, inside: list[bool]) -> boo
         return n >= 2 or ends_sentence
     if title_case:
         return False
-    if 2 <= n <= 3 and body.lstrip()[:1].islower() and _cue_above(c, doc, inside):
+    if n <= 3 and body.lstrip()[:1].islower() and _cue_above(c, doc, inside):
         # "he said he was “considering”", "accused Mr Blair of “misrepresenting”": a word
         # or two that someone is reported to have said
         return True

@@ -193,6 +193,19 @@ def test_scare_quotes_titles_and_nicknames_are_not_statements(nlp) -> None:  # t
 
 
 @pytest.mark.slow
+def test_a_long_word_a_speech_verb_reports_is_a_statement(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "On Saturday, Tory spokesman David Dale said the Tories would fund the cuts by "
+        "removing “inefficiencies” in the health service. The so-called “smart” meters were "
+        "installed."
+    )
+    dale = Person("David Dale", mentions=((28, 38),))
+    assert [(s.text, s.speaker) for s in _statements(nlp, text, (dale,))] == [
+        ("inefficiencies", "David Dale")
+    ]
+
+
+@pytest.mark.slow
 def test_people_list_gives_the_canonical_name(nlp) -> None:  # type: ignore[no-untyped-def]
     text = "Mr Ward spoke last. “It is time to go home and rest,” Mr Ward said."
     ward = Person("Samuel Ward", aliases=("Mr Ward", "Ward"), mentions=((0, 7), (55, 62)))
