@@ -35,7 +35,7 @@ _HEADS = """
     organiser organizer expert associate lawyer solicitor barrister blogger weblogger sprinter
     athlete footballer cricketer player musician guitarist drummer bassist vocalist frontman
     frontwoman broadcaster producer designer writer playwright composer conductor chef
-    campaigner activist dissident lord baroness peer candidate nominee agent
+    campaigner activist dissident lord baroness peer candidate nominee agent comic
     son daughter wife husband mother widow widower partner
     """
 

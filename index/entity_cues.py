@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from index import gazetteer
@@ -44,6 +45,14 @@ _HE = frozenset(_HE_WORDS.split())
 _IT_WORDS = "it its itself they their them themselves"
 _IT = frozenset(_IT_WORDS.split())
 _DET = frozenset({"the", "a", "an"})
+#: Verbs in the plural right after a name: no one person's ("Franz Ferdinand have").
+_PLURAL_VERBS = frozenset({"are", "were", "have", "'ve", "’ve"})
+_COORDINATORS = frozenset({"and", "&", ",", "or", "nor"})
+_YEAR = re.compile(r"(?:19|20)\d\d")
+#: Works a name can stand in apposition to: "the pantomime, Dick Whittington".
+_WORK_NOUNS = frozenset({"pantomime", "film", "movie", "play", "musical", "show", "series",
+                         "album", "single", "song", "book", "novel", "opera", "sitcom",
+                         "programme", "cartoon", "game", "band", "group"})
 _SUBJECT = frozenset({"nsubj", "nsubjpass"})
 _ORG_LABELS = frozenset({"ORG", "PRODUCT", "NORP"})
 
@@ -226,8 +235,14 @@ def _cues(t: _Text, mentions: tuple[Span, ...]) -> Counter[str]:
                 prev in _POSSESSIVE and i > 1 and t.label(i - 2) in _ORG_LABELS
             ):
                 counts["owned"] += 1
+            elif prev in _POSSESSIVE and i > 1 and _YEAR.fullmatch(t.w[i - 2]):
+                counts["work"] += 1  # "1947's Nicholas Nickleby": a film, a season
+            elif prev == "," and i > 1 and t.w[i - 2].lower() in _WORK_NOUNS:
+                counts["work"] += 1  # "the first televised pantomime, Dick Whittington"
         if j < n:
             nxt = t.w[j].lower()
+            if nxt in _PLURAL_VERBS and not (i > 0 and t.w[i - 1].lower() in _COORDINATORS):
+                counts["they"] += 1  # "Franz Ferdinand are", "Keane have": a band, a side
             if nxt in _ORG_AFTER:
                 counts["org"] += 1
             elif nxt in _THING_AFTER:

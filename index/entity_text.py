@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from index import gazetteer
+from index.common_words import is_common_word
 from index.entities_titles import (
     JOINERS,
     is_honorific,
     is_person_noun,
     is_title_word,
 )
+from index.firstnames import is_first_name
 from index.model import Span
 
 if TYPE_CHECKING:
@@ -207,7 +209,8 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
                                             or is_person_noun(t.w[start])
                                             or (t.w[start].lower() in JOINERS
                                                 and start > title_start)
-                                            or _opening_word(t, start)))
+                                            or _opening_word(t, start)
+                                            or _glued_word(t, start, end)))
     ):
         start += 1
     while end > start and (
@@ -219,6 +222,15 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
         end -= 1
     # A trailing "'s" glued by the tokenizer is its own token; "Reagan's" may not be.
     return title_start, start, end
+
+
+def _glued_word(t: _Text, k: int, end: int) -> bool:
+    """Whether token ``k``, first of a name of three words or more, is a common word glued
+    to a name that starts with a first name: "[Unseeded Nicolas Almagro]PERSON",
+    "[Model Anna Nicole Smith]PERSON"."""
+    w = t.w[k]
+    return (end - k >= 3 and not is_first_name(w) and is_common_word(w)
+            and is_first_name(t.w[k + 1]))
 
 
 #: Words that open a sentence and never a name: "[Even Denzel]PERSON".

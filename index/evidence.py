@@ -17,7 +17,10 @@ the article again). The cues, counted per article (at most :data:`CAP` each):
   ``in`` (in, near, outside, into before it: "in Melton Mowbray"; also for a place),
   ``org`` (an organisation word after it: "Pirelli shares", "Yahoo spokesman", "Ltd"),
   ``thing`` (a product or work word after it: "Mac Mini computer", "Keane album"), ``it``
-  (it, its, they or their refers back to it), ``based`` ("London-based");
+  (it, its, they or their refers back to it), ``based`` ("London-based"), ``they`` (a
+  verb in the plural after it: "Franz Ferdinand have"), ``work`` (a year's possessive
+  before it or a work in apposition: "1947's Nicholas Nickleby", "the pantomime, Dick
+  Whittington"; it outweighs a first name);
 * ``placeword``: a word of a longer name is a place's, after a word that is not a first
   name ("Greenock Morton"); ``common``: every word of a longer name is a common English word
   and the first is no first name ("Cast Away", "Twin Peaks", "Danger Mouse"): such a name,
@@ -75,10 +78,10 @@ WEIGHTS: dict[str, dict[str, float]] = {
         "k:person": 2.0, "hon": 2.0, "role": 2.0, "first": 1.5, "listed": 1.5, "he": 1.0,
         "who": 1.0, "speech": 0.5,
         "det": -1.5, "owned": -1.0, "org": -1.5, "thing": -1.5, "it": -1.0, "based": -1.5,
-        "in": -2.0,
+        "in": -2.0, "they": -2.0, "work": -4.0,
     },
     "place": {"k:place": 2.0, "at": 1.0, "gaz": 1.0, "based": 1.0, "in": 1.0},
-    "other": {"k:other": 2.0, "org": 1.0, "thing": 1.0, "team": 2.0},
+    "other": {"k:other": 2.0, "org": 1.0, "thing": 1.0, "team": 2.0, "they": 1.0, "work": 2.0},
 }
 
 FEATURES = frozenset(f for weights in WEIGHTS.values() for f in weights) | {"L:"}

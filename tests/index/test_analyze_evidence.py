@@ -37,3 +37,19 @@ def test_files_given_together_share_their_evidence(
     assert main(["analyze", "--json", str(concert), str(interview)]) == 0
     assert people(capsys.readouterr().out) == {"concert.txt": ["Keane"],
                                                "interview.txt": ["Tom Keane"]}
+
+
+def test_a_work_in_apposition_or_after_a_years_possessive_is_not_a_person(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    obituary = tmp_path / "obituary.txt"
+    obituary.write_text(
+        "Comic Cyril Lane dies\n\n"
+        "Cyril Lane played the king in the first televised pantomime, Dick Whittington. "
+        "He appeared in several films, including 1947's Nicholas Nickleby. He married "
+        "actress Betty Astor in 1941, his agent Tom Reed said.\n"
+    )
+    assert main(["analyze", "--json", str(obituary)]) == 0
+    found = people(capsys.readouterr().out)["obituary.txt"]
+    assert "Dick Whittington" not in found and "Nicholas Nickleby" not in found
+    assert "Cyril Lane" in found

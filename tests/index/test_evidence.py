@@ -144,3 +144,12 @@ def test_a_name_of_common_words_only_needs_a_sign_of_a_person() -> None:
     # "Tiger Woods" with a role and "he" is a person all the same.
     golfer = article(name("Tiger Woods", "person", [(0, 11)], common=1, role=1, he=1))
     assert evidence.apply(golfer, evidence.decide([golfer])).people != ()
+
+
+def test_a_plural_verb_or_a_work_outweighs_a_first_name() -> None:
+    band = article(name("Franz Ferdinand", "person", [(0, 15)], first=1, they=2))
+    assert evidence.apply(band, evidence.decide([band])).people == ()
+    film = article(name("Nicholas Nickleby", "person", [(0, 17)], first=1, work=1))
+    assert evidence.apply(film, evidence.decide([film])).people == ()
+    singer = article(name("Franz Keller", "person", [(0, 12)], first=1, he=1))
+    assert evidence.apply(singer, evidence.decide([singer])).people != ()
