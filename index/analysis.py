@@ -328,6 +328,7 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int,
     docstring); a document with the bytes of an earlier one reuses its analysis."""
     from index.entities import analyse_entities
     from index.quotes import extract_statements
+    from index.roles import give_roles
     from index.speakers import add_quoted_people
 
     pending: deque[tuple[Document, bool]] = deque()  # (document, sent to the parser)
@@ -361,7 +362,7 @@ def _analyse(nlp: Any, documents: Iterable[Document], batch_size: int,
         if n == 1:  # (a long document's first piece may hold little but its title)
             people = named_beyond_the_title(people, document)
         statements = extract_statements(doc, people)
-        people = add_quoted_people(doc.text, people, statements)
+        people = give_roles(doc, add_quoted_people(doc.text, people, statements), len(people))
         del doc
         if n == 1:
             analysis = Analysis(tuple(people), tuple(places), tuple(statements), tuple(evidence))

@@ -82,7 +82,9 @@ _PERSON_NOUNS = """
     lawyer solicitor barrister attorney economist analyst strategist entrepreneur tycoon
     businessman businesswoman spokesman spokeswoman spokesperson chairman chairwoman
     director dj mc editor correspondent critic author founder co-founder boss adviser
-    advisor aide activist dissident veteran star
+    advisor aide activist dissident veteran star uncle aunt cousin nephew niece grandson
+    granddaughter grandfather grandmother fiancee fiancée fiance fiancé girlfriend boyfriend
+    killer murderer jeweller jeweler creator inventor
     """
 PERSON_NOUNS = frozenset(_PERSON_NOUNS.split())
 

@@ -23,7 +23,8 @@ from index.entity_text import (
 )
 from index.firstnames import gender_of, is_first_name
 from index.model import Person
-from index.roles import _description_roles, _role_of
+from index.role_descriptions import _description_roles
+from index.roles import _role_of
 
 _V = TypeVar("_V")
 

@@ -15,7 +15,8 @@ from index.analysis import Analyser
 from index.candidates import _not_a_persons_name, _singular
 from index.documents import document_from_text
 from index.entity_text import _Text
-from index.roles import _holds, _role_before
+from index.role_descriptions import _holds
+from index.roles import _role_before
 
 pytestmark = pytest.mark.slow
 
@@ -256,3 +257,28 @@ def test_a_description_with_an_age_and_a_nationality_before_its_head(
         "The 34-year-old Dutch midfielder is out of contract in the summer.\n"
     )
     assert roles(analyser, text)["Paul Bosman"] == "34-year-old Dutch midfielder"
+
+
+def test_appositives_with_and_a_bracket_or_a_possessive(analyser: Analyser) -> None:
+    text = (
+        "Music sales\n\n"
+        "Digital sales are booming, said Jack Kendall, chief executive of the International "
+        "Federation of Music Industries (IFMI). Theresa Hale, Tory shadow work and pensions "
+        "secretary, spoke later.\n\n"
+        "Amanda's uncle, Lewis Brook, told the BBC that the plan would fail.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Jack Kendall"] == (
+        "chief executive of the International Federation of Music Industries")
+    assert found["Theresa Hale"] == "Tory shadow work and pensions secretary"
+    assert found["Lewis Brook"] == "Amanda's uncle"
+
+
+def test_a_speaker_the_entity_passes_missed_gets_the_title_before_the_name(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Voters worried\n\n"
+        "“It is the greater problem,” said Nottingham City Councillor Brian Parbutt.\n"
+    )
+    assert roles(analyser, text)["Brian Parbutt"] == "Nottingham City Councillor"
