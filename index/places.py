@@ -275,6 +275,8 @@ def _places_in_names(t: _Text, cands: list[_Cand]) -> None:
             and t.w[k].lower() not in _NAME_PARTICLES for k in range(i, e)
         ):
             inside = True  # "[Bosvelt joined City]GPE": a name has no verb in it
+        if e - i > 1 and t.w[e - 1].lower() in _BODY_LAST:
+            inside = True  # "[Santa Barbara County Superior Court]GPE"
         if not inside and _names_a_body_after(t, e):
             inside = True  # "Northern Ireland Assembly", "UK Internet Forum"
         if inside:
@@ -289,6 +291,12 @@ _BODY_WORDS_TEXT = """assembly forum parliament congress committee commission co
     university college school hospital airport stadium police airways airlines times post
     herald telegraph tribune gazette journal corporation company group"""
 _BODY_WORDS = frozenset(_BODY_WORDS_TEXT.split())
+#: Of those, the ones that never end a place's own name (unlike "West Bank", "Soviet Union",
+#: "Russian Federation", "Palestinian Authority").
+_BODY_LAST_TEXT = """court council committee commission assembly parliament association
+    society institute university college school hospital airport stadium police museum
+    theatre festival marathon awards exchange corporation company"""
+_BODY_LAST = frozenset(_BODY_LAST_TEXT.split())
 
 
 def _names_a_body_after(t: _Text, e: int) -> bool:

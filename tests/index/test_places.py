@@ -150,3 +150,14 @@ def test_a_team_sheet_without_scores_is_a_sports_report(analyser: Analyser) -> N
     [found] = places(analyser, text)
     assert "Newcastle" not in found and "Northampton" not in found
     assert "Dublin" in found
+
+
+def test_a_court_named_after_a_place_is_not_a_place(analyser: Analyser) -> None:
+    text = (
+        "Trial costs\n\n"
+        "The trial will cost the county up to $4m, Santa Barbara County Superior Court said "
+        "on Monday in Santa Maria, California.\n"
+    )
+    [found] = places(analyser, text)
+    assert not any("Court" in name for name in found)
+    assert "Santa Maria" in found
