@@ -66,6 +66,7 @@ _PERSON_NOUNS = """
     vaulter hurdler jumper thrower swimmer cyclist rider jockey trainer boxer golfer skater
     skier runner marathoner sprinter wrestler fighter batsman bowler spinner wicketkeeper
     keeper goalkeeper winger forward fly-half scrum-half flanker hooker full-back prop
+    wing centre center lock
     centre-back quarterback pitcher umpire referee midfielder striker defender skipper
     dancer ballerina choreographer painter sculptor photographer film-maker filmmaker
     screenwriter scriptwriter songwriter lyricist pianist violinist cellist saxophonist

@@ -275,8 +275,11 @@ def _role_after(t: _Text, start: int, end: int) -> str | None:
     if t.w[end] == "," and t.w[a].lower() == "who" and a + 1 < n:
         # "Edward Leigh, who is chairman of the public accounts committee, warned"
         a += 1
-        if t.w[a].lower() in ("has", "had") and a + 1 < n and t.w[a + 1].lower() == "been":
-            a += 1
+        if (t.w[a].lower() in ("has", "had") and a + 1 < n and t.w[a + 1].lower() == "been") or (
+            t.w[a].lower() in ("will", "would") and a + 1 < n
+            and t.w[a + 1].lower() in ("be", "become")
+        ):
+            a += 1  # ", who has been", ", who will become"
         elif t.w[a].lower() not in _COPULA:
             return None
         a += 1
@@ -308,6 +311,10 @@ def _role_described(t: _Text, start: int) -> str | None:
     while k >= 0 and start - k <= 10:
         if t.w[k].lower() in ("of", "for", "at") and k > 0 and _person_noun(t, k - 1):
             k -= 1  # "the founder of Iran's Islamic Republic, Ayatollah Khomeini"
+            continue
+        if t.w[k].lower() == "the" and k > 1 and t.w[k - 1].lower() in ("of", "for", "at") \
+                and _person_noun(t, k - 2):
+            k -= 2  # "the President of the European Parliament, Josep Borrell"
             continue
         if t.w[k].lower() in ("the", "a", "an") or pos[k] in ("ADP", "VERB", "AUX") or (
             t.w[k].lower() in _POSSESSIVE_PRONOUNS

@@ -282,3 +282,14 @@ def test_a_speaker_the_entity_passes_missed_gets_the_title_before_the_name(
         "“It is the greater problem,” said Nottingham City Councillor Brian Parbutt.\n"
     )
     assert roles(analyser, text)["Brian Parbutt"] == "Nottingham City Councillor"
+
+
+def test_positions_and_a_title_of_something_before_a_comma(analyser: Analyser) -> None:
+    text = (
+        "Squad named\n\n"
+        "Lock Simon Hale and Wasps wing Tom Vance are recalled. In a letter, the minister "
+        "wrote to the President of the European Parliament, Josep Borrell, about the plan.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Tom Vance"] == "Wasps wing"
+    assert found["Josep Borrell"] == "President of the European Parliament"
