@@ -25,6 +25,7 @@ from index.cues import (
     _subject_in_paragraph,
     _subject_of,
 )
+from index.entity_text import POST_NOMINALS
 from index.model import Person
 from index.quotations import Quotation
 from index.quote_names import _clean_name, _Names
@@ -178,6 +179,8 @@ class _Attributor:
             if low == "it":
                 return self.org_before(tok.idx)
             return _Speaker(None, "unknown")
+        if tok.text in POST_NOMINALS and tok.i > 0 and tok.doc[tok.i - 1].pos_ == "PROPN":
+            tok = tok.doc[tok.i - 1]  # "[Ken Macdonald] QC said": the name, not its letters
         np = _noun_phrase(tok, self.inside)
         person = self.names.person_at(tok.idx, tok.idx + len(tok.text))
         if person is None and tok.ent_type_ == "PERSON":

@@ -38,8 +38,10 @@ from index.firstnames import is_first_name
 from index.places import _is_sports
 from index.roles import (
     _NOT_ROLE_START,
+    _plural,
     _role_before,
     _role_of,
+    _singular,
 )
 
 _AT_PLACE = frozenset({"in", "near", "outside", "around"})
@@ -387,45 +389,27 @@ def _coordinated_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
 
 
 def _shared_roles(t: _Text, cands: list[_Cand]) -> None:
-    """A role in the plural belongs to both people of a pair: "the tycoons John Magnier and
-    JP McManus", "his two sons, Avi and Joel", "Pop stars Robbie Williams and Kylie
-    Minogue". ("Prime Minister Tony Blair and Gordon Brown" shares nothing.)"""
+    """A role in the plural before a pair or a list belongs to each of them: "the tycoons John
+    Magnier and JP McManus", "his two sons, Avi and Joel", "World Cup winners Lawrence
+    Dallaglio, Neil Back and Martin Johnson". ("Prime Minister Tony Blair and Gordon Brown"
+    shares nothing.)"""
     people = sorted((c for c in cands if c.kind == PERSON), key=lambda c: c.start)
+    runs: list[list[_Cand]] = []
     for a, b in itertools.pairwise(people):
-        if b.start != a.end + 1 or t.w[a.end].lower() not in ("and", "&"):
+        joined = b.start == a.end + 1 and t.w[a.end].lower() in ("and", "&", ",")
+        if joined and runs and runs[-1][-1] is a:
+            runs[-1].append(b)
+        elif joined:
+            runs.append([a, b])
+    for run in runs:
+        # a list ends with "and": "World Cup winners Lawrence Dallaglio, Neil Back and
+        # Martin Johnson"
+        if t.w[run[-2].end].lower() not in ("and", "&"):
             continue
-        role = a.role or b.role
-        if role and not (a.role and b.role) and _plural(role):
-            a.role = b.role = _singular(role)
-
-
-#: Words that keep a shared role in the plural: "his two sons" are both of them.
-_COUNTING = frozenset({"two", "three", "four", "both", "twin", "pair"})
-
-
-def _singular(role: str) -> str:
-    """What a plural role shared by two people makes each of them: "Pop stars" -> "Pop
-    star", "the tycoons" -> "the tycoon"; "his two sons" stays as it is."""
-    words = role.split()
-    if any(w.lower() in _COUNTING or w[:1].isdigit() for w in words):
-        return role
-    for n in range(len(words) - 1, -1, -1):
-        w = words[n]
-        if is_head(w):
-            for stem in (w[:-1], w[:-2]):
-                if len(stem) > 2 and stem != w and is_head(stem) and not is_head(stem + "ss"):
-                    words[n] = stem
-                    return " ".join(words)
-            break
-    return role
-
-
-def _plural(role: str) -> bool:
-    """Whether the office a role names is in the plural ("tycoons", "two sons")."""
-    words = [w.lower().rstrip(".") for w in re.split(r"[\s,]+", role) if w]
-    heads = [w for w in words if is_head(w)]
-    head = heads[-1] if heads else words[-1]
-    return head.endswith("s") and not head.endswith("ss") and is_head(head[:-1])
+        roles = [c.role for c in run if c.role]
+        if len(roles) == 1 and _plural(roles[0]) and (run[0].role or len(run) == 2):
+            for c in run:
+                c.role = _singular(roles[0])
 
 
 _SEPARATORS = frozenset({",", ";", ":"})

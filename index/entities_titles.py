@@ -40,7 +40,8 @@ _HEADS = """
     """
 
 _MODIFIERS = """
-    vice deputy acting interim former ex- ex co co- shadow first second prime foreign defence
+    vice deputy acting interim former ex- ex co co- late shadow first second prime foreign
+    defence
     defense finance
     interior home trade economy economic justice health education energy environment
     agriculture transport labour labor culture information communications industry
@@ -85,7 +86,7 @@ _PERSON_NOUNS = """
     director dj mc editor correspondent critic author founder co-founder boss adviser
     advisor aide activist dissident veteran star uncle aunt cousin nephew niece grandson
     granddaughter grandfather grandmother fiancee fiancée fiance fiancé girlfriend boyfriend
-    killer murderer jeweller jeweler creator inventor
+    killer murderer jeweller jeweler creator inventor hostage captive detainee
     """
 PERSON_NOUNS = frozenset(_PERSON_NOUNS.split())
 

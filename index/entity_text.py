@@ -216,6 +216,7 @@ def _clean(t: _Text, start: int, end: int, person: bool) -> tuple[int, int, int]
     while end > start and (
         t.w[end - 1] in _POSSESSIVE or t.punct[end - 1] or t.num[end - 1]
         or t.space[end - 1]
+        or (person and end - start > 2 and t.w[end - 1] in POST_NOMINALS)
         or (person and not t.cap[end - 1] and t.w[end - 1].lower() not in _NAME_PARTICLES
             and end - 1 > start and t.idx[end - 1] > t.end[end - 2])  # not "Song-ho"
     ):
@@ -231,6 +232,11 @@ def _glued_word(t: _Text, k: int, end: int) -> bool:
     w = t.w[k]
     return (end - k >= 3 and not is_first_name(w) and is_common_word(w)
             and is_first_name(t.w[k + 1]))
+
+
+#: Letters after a name that are no part of it: "Ken Macdonald QC", "Tony Lloyd MP".
+POST_NOMINALS = frozenset({"QC", "KC", "MP", "MEP", "MSP", "AM", "OBE", "MBE", "CBE", "KBE",
+                           "DBE", "JP", "PhD", "Jr", "Jr."})
 
 
 #: Words that open a sentence and never a name: "[Even Denzel]PERSON".

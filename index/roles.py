@@ -9,6 +9,7 @@ hold on the words themselves (office and occupation words, capitals, punctuation
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -65,7 +66,7 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
         # holds is the title's too
         titled = titled or (t.person[i] and (_is_cap(w) or w == "-" or _is_role_word(w))
                             and first == i + 1 and any(
-            _is_role_head(_compound(t, k)) for k in range(first, start)))
+            _head_at(t, k) for k in range(first, start)))
         if t.space[i] or (t.punct[i] and w not in {"-", "."}) or (
             t.person[i] and i < inside and not titled
         ):
@@ -92,7 +93,7 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
             first = i
             i -= 1
             continue
-        if first < start and any(_is_role_head(_compound(t, k)) for k in range(first, start)) and (
+        if first < start and any(_head_at(t, k) for k in range(first, start)) and (
             # (a number and its unit also where the sentence is not parsed: "100" "m")
             t.num[i] or (i > 0 and t.num[i - 1] and t.idx[i] == t.end[i - 1])
             or (t.pos()[i] in ("NOUN", "ADJ", "PROPN", "NUM") and not t.punct[i])
@@ -112,16 +113,20 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
     # not the sentence's first word, a day or an article before it.
     while words and (not t.cap[words[0]] or t.w[words[0]].lower() in _NOT_ROLE_START) and not (
         is_title_word(t.w[words[0]]) or is_person_noun(t.w[words[0]])
+        or (len(words) > 1 and t.w[words[1]] == "-" and t.end[words[0]] == t.idx[words[1]])
     ):
-        words.pop(0)
+        words.pop(0)  # (not the first part of a compound: "soul-singer")
     while words and t.w[words[-1]].lower() in JOINERS:
         words.pop()
-    if not any(_is_role_head(_compound(t, k)) for k in words) or len(words) > 8:
+    if not any(_head_at(t, k) for k in words) or len(words) > 8:
         return None
-    heads = [k for k in words if _is_role_head(_compound(t, k))]
+    heads = [k for k in words if _head_at(t, k)]
+    n = len(t.w)
+    listed = any(t.w[k] == "," for k in range(start, min(n, start + 4)))
     if _plural_word(t.w[heads[-1]]) and not (
-        start < len(t.w) and t.w[start].lower() in ("and", "&", ",")
-    ) and not any(t.w[k].lower() in ("and", "&") for k in range(start, min(len(t.w), start + 4))):
+        start < n and t.w[start].lower() in ("and", "&", ",")
+    ) and not any(t.w[k].lower() in ("and", "&")
+                  for k in range(start, min(n, start + (12 if listed else 4)))):
         return None  # "industry analysts Douglas-Westwood": a firm, not one person
     return t.text[t.idx[words[0]] : t.end[words[-1]]]
 
@@ -132,6 +137,12 @@ def _compound(t: _Text, k: int) -> str:
             t.idx[k - 1] == t.end[k - 2]:
         return f"{t.w[k - 2]}-{t.w[k]}"
     return t.w[k]
+
+
+def _head_at(t: _Text, k: int) -> bool:
+    """Whether token ``k`` ends a person's word: "director", "fly-half", "co-star",
+    "soul-singer"."""
+    return _is_role_head(t.w[k]) or _is_role_head(_compound(t, k))
 
 
 def _plural_word(word: str) -> bool:
@@ -162,7 +173,11 @@ def _role_appos(t: _Text, start: int, end: int) -> str | None:
                 while sub and sub[-1].is_punct:
                     sub.pop()
                 if sub:
-                    return t.text[sub[0].idx : sub[-1].idx + len(sub[-1].text)]
+                    a = sub[0].i
+                    while a >= 2 and t.w[a - 1] == "-" and t.idx[a] == t.end[a - 1] and \
+                            t.idx[a - 1] == t.end[a - 2] and a - 2 >= end:
+                        a -= 2  # "co-founder of Blinkx": the parse hangs "co -" elsewhere
+                    return t.text[t.idx[a] : sub[-1].idx + len(sub[-1].text)]
     return None
 
 
@@ -202,12 +217,14 @@ def _phrase(t: _Text, a: int, b: int) -> str | None:
                      or t.w[a].lower() in _POSSESSIVE_PRONOUNS
                      or t.w[a].lower() in _PHRASE_LEAD):
         a += 1
-    if not 0 < b - a <= 12:
-        return None
+    if not 0 < b - a <= 12 or _title_of_a_name(t, a, b):
+        return None  # (not a list of names: "World Cup winners Lawrence Dallaglio, Neil Back")
     heads = [k for k in range(a, b) if _person_noun(t, k)]
     if not heads or heads[0] - a > 6:
         return None
-    verb = next((k for k in range(a, b) if pos[k] in ("VERB", "AUX", "PRON") or t.nl[k]), b)
+    verb = next((k for k in range(a, b) if (pos[k] in ("VERB", "AUX", "PRON") and not (
+        k > a and t.w[k - 1] == "-" and t.idx[k] == t.end[k - 1]  # "union-backed"
+    )) or t.nl[k]), b)
     if verb < b:
         if verb <= heads[0] + 1 or t.nl[verb]:
             return None
@@ -233,6 +250,15 @@ def _phrase(t: _Text, a: int, b: int) -> str | None:
 
 
 _GLUE = frozenset({"'s", "’s", "'", "’", "-", "&", "/"})
+
+
+def _title_of_a_name(t: _Text, a: int, b: int) -> bool:
+    """Whether the phrase ``a:b`` ends in a person's name right after a title: the title is
+    that person's ("World Cup winners Lawrence Dallaglio"), not a role of someone else."""
+    p = b
+    while p > a and t.person[p - 1]:
+        p -= 1
+    return a < p < b and _head_at(t, p - 1)
 
 
 def _role_of(t: _Text, start: int, end: int, inside: int | None = None) -> str | None:
@@ -316,9 +342,14 @@ def _role_described(t: _Text, start: int) -> str | None:
                 and _person_noun(t, k - 2):
             k -= 2  # "the President of the European Parliament, Josep Borrell"
             continue
-        if t.w[k].lower() in ("the", "a", "an") or pos[k] in ("ADP", "VERB", "AUX") or (
-            t.w[k].lower() in _POSSESSIVE_PRONOUNS
+        if t.w[k].lower() in ("of", "and", "&") and k > 0 and (
+            (t.cap[k - 1] and t.cap[k + 1]) or _and_inside_title(t, k)
         ):
+            k -= 1  # "director of the Victims of Crime Trust", "rapper and songwriter"
+            continue
+        if t.w[k].lower() in ("the", "a", "an", "aka") or pos[k] in ("ADP", "VERB", "AUX") or (
+            t.w[k].lower() in _POSSESSIVE_PRONOUNS
+        ) or (t.w[k].lower() in ("but", "and") and (k == 0 or t.nl[k - 1])):
             lo = k
             break
         if t.sent[k] and not t.punct[k]:
@@ -354,3 +385,32 @@ def give_roles(doc: Doc, people: list[Person], known: int) -> list[Person]:
                     break
         out.append(p if role == p.role else replace(p, role=role))
     return out
+
+
+#: Words that keep a shared role in the plural: "his two sons" are both of them.
+_COUNTING = frozenset({"two", "three", "four", "both", "twin", "pair"})
+
+
+def _singular(role: str) -> str:
+    """What a plural role shared by two people makes each of them: "Pop stars" -> "Pop
+    star", "the tycoons" -> "the tycoon"; "his two sons" stays as it is."""
+    words = role.split()
+    if any(w.lower() in _COUNTING or w[:1].isdigit() for w in words):
+        return role
+    for n in range(len(words) - 1, -1, -1):
+        w = words[n]
+        if is_head(w):
+            for stem in (w[:-1], w[:-2]):
+                if len(stem) > 2 and stem != w and is_head(stem) and not is_head(stem + "ss"):
+                    words[n] = stem
+                    return " ".join(words)
+            break
+    return role
+
+
+def _plural(role: str) -> bool:
+    """Whether the office a role names is in the plural ("tycoons", "two sons")."""
+    words = [w.lower().rstrip(".") for w in re.split(r"[\s,]+", role) if w]
+    heads = [w for w in words if is_head(w)]
+    head = heads[-1] if heads else words[-1]
+    return head.endswith("s") and not head.endswith("ss") and is_head(head[:-1])

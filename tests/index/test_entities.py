@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from index.candidates import _singular
 from index.documents import document_from_text, load_document
 from index.entities import extract_entities
 from index.gazetteer import load as load_gazetteer
 from index.model import Person, Place
+from index.roles import _singular
 
 pytestmark = pytest.mark.slow
 

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from index.analysis import Analyser
-from index.candidates import _not_a_persons_name, _singular
+from index.candidates import _not_a_persons_name
 from index.documents import document_from_text
 from index.entity_text import _Text
 from index.role_descriptions import _holds
-from index.roles import _role_before
+from index.roles import _role_before, _singular
 
 pytestmark = pytest.mark.slow
 
@@ -293,3 +293,39 @@ def test_positions_and_a_title_of_something_before_a_comma(analyser: Analyser) -
     found = roles(analyser, text)
     assert found["Tom Vance"] == "Wasps wing"
     assert found["Josep Borrell"] == "President of the European Parliament"
+
+
+def test_hyphenated_titles_and_their_modifiers(analyser: Analyser) -> None:
+    text = (
+        "Awards\n\n"
+        "Swank was full of praise for her director and co-star Clint Eastwood. Foxx played "
+        "late soul-singer Ray Charles. \"We need better search,\" said Kathy Rittweger, "
+        "co-founder of Blinkx.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Clint Eastwood"] == "co-star"
+    assert found["Ray Charles"] == "late soul-singer"
+    assert found["Kathy Rittweger"] == "co-founder of Blinkx"
+
+
+def test_descriptions_before_a_comma_with_of_and_and_in_them(analyser: Analyser) -> None:
+    text = (
+        "Crime\n\n"
+        "But director of the Victims of Crime Trust, Norman Brennan, accused the judges of "
+        "contempt. The Streets, aka British rapper and songwriter, Mike Skinner have topped a "
+        "poll.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Norman Brennan"] == "director of the Victims of Crime Trust"
+    assert found["Mike Skinner"] == "British rapper and songwriter"
+
+
+def test_a_plural_title_before_a_list_is_each_ones(analyser: Analyser) -> None:
+    text = (
+        "Rugby\n\n"
+        "World Cup winners Lawrence Dallaglio, Neil Back and Martin Johnson have all said they "
+        "will play.\n"
+    )
+    found = roles(analyser, text)
+    assert found == {"Lawrence Dallaglio": "World Cup winner", "Neil Back": "World Cup winner",
+                     "Martin Johnson": "World Cup winner"}

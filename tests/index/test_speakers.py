@@ -481,3 +481,10 @@ def test_he_said_goes_past_names_mentioned_in_passing(nlp) -> None:  # type: ign
     people = (person(text, "Owen Pryce", "Pryce"), person(text, "Jonny Wilkinson"),
               person(text, "Brian O'Driscoll"))
     assert speakers(said(nlp, text, *people)) == ["Owen Pryce"]
+
+
+@slow
+def test_letters_after_a_name_are_not_part_of_the_speaker(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = "“The new guideline is tougher,” said Ken Macdonald QC."
+    people = (person(text, "Ken Macdonald"),)
+    assert speakers(said(nlp, text, *people)) == ["Ken Macdonald"]
