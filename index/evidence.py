@@ -172,9 +172,11 @@ class Decisions:
             return False
         if any(total.get(f) for f in PERSON_CUES if f not in ("he", "speech")):
             return False
-        # "he" and a speech verb show a person only where "it" does not refer back to it too:
-        # firms say things as well ("Euronext said it would ...").
-        return not (total.get("he", 0) + total.get("speech", 0)) or total.get("it", 0) > 0
+        # "he" and a speech verb show a person only where "it" does not refer back to it as
+        # often: firms say things as well ("Euronext said it would ..."); one stray "it"
+        # does not outweigh "Parry said ... he" three times.
+        shown = total.get("he", 0) + total.get("speech", 0)
+        return not shown or total.get("it", 0) * 2 >= shown
 
     def articles(self, name: str) -> int:
         """How many of the articles added use ``name``."""

@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from index import entities_titles, gazetteer
+from index.entity_text import POST_NOMINALS
 from index.firstnames import gender_of, is_first_name
 from index.model import Person, Statement
 
@@ -135,6 +136,8 @@ def first_name_names(text: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for m in _CAP_RUN.finditer(text):
         words = m.group().split()
+        while len(words) > 2 and words[-1] in POST_NOMINALS:
+            words.pop()  # "Ken Macdonald QC"
         # "England coach Sven-Goran Eriksson": the name starts at its first name
         for k, w in enumerate(words[:-1]):
             if is_first_name(w) and w.lower() not in _NOT_FIRST and words[-1][:1].isupper():

@@ -153,3 +153,12 @@ def test_a_plural_verb_or_a_work_outweighs_a_first_name() -> None:
     assert evidence.apply(film, evidence.decide([film])).people == ()
     singer = article(name("Franz Keller", "person", [(0, 12)], first=1, he=1))
     assert evidence.apply(singer, evidence.decide([singer])).people != ()
+
+
+def test_one_stray_it_does_not_outweigh_a_name_that_often_speaks_as_he() -> None:
+    # "Parry said ... he" three times and one "it" after the name: a person.
+    chief = article(name("Parry", "person", [(0, 5)], he=3, speech=3, it=1))
+    assert evidence.apply(chief, evidence.decide([chief])).people != ()
+    # "Euronext said it would ...": as often "it" as a sign of a person: not one.
+    firm = article(name("Euronext", "person", [(0, 8)], speech=1, it=1))
+    assert evidence.apply(firm, evidence.decide([firm])).people == ()

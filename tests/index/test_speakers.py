@@ -488,3 +488,8 @@ def test_letters_after_a_name_are_not_part_of_the_speaker(nlp) -> None:  # type:
     text = "“The new guideline is tougher,” said Ken Macdonald QC."
     people = (person(text, "Ken Macdonald"),)
     assert speakers(said(nlp, text, *people)) == ["Ken Macdonald"]
+
+
+def test_full_names_read_from_the_text_leave_letters_after_them_out() -> None:
+    assert first_name_names("Director of Public Prosecutions Ken Macdonald QC said") == {
+        "macdonald": "Ken Macdonald"}
