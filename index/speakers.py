@@ -269,7 +269,9 @@ class Discourse:
             return not qualifiers or any(w in role_words for w in qualifiers)
         if entities_titles.is_head(head) and any(entities_titles.is_head(w)
                                                  for w in role_words):
-            return None  # "the coach" is not the captain
+            # "the coach" is not the captain, nor "the England coach" the England captain;
+            # "The Spectator editor" may well be a Tory MP too
+            return None if not words or set(words) & role_words else False
         return False
 
 

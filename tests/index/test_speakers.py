@@ -107,6 +107,17 @@ def test_a_description_goes_to_the_person_whose_role_has_its_word() -> None:
     assert d.description(80, 2, "American", []) == "Ann Lee"
 
 
+def test_another_office_rules_a_person_out_only_where_the_description_shares_its_body() -> None:
+    d = Discourse(
+        [Mention(0, 0, "Boris Jones", 3.0), Mention(40, 0, "Tony Blake", 1.0)],
+        {"Boris Jones": "male", "Tony Blake": "male"}, {"Boris Jones", "Tony Blake"},
+        {"Boris Jones": "Tory MP", "Tony Blake": "England captain"},
+    )
+    # an MP may edit a magazine too; the England captain is not the England coach
+    assert d.description(80, 1, "editor", ["spectator"]) == "Boris Jones"
+    assert d.description(80, 1, "coach", ["england"]) != "Tony Blake"
+
+
 def test_quoted_people_missing_from_people_are_added_with_their_mentions() -> None:
     text = "Coach Sven-Goran Eriksson spoke. “We will win,” said Eriksson."
     statements = [Statement("We will win,", 35, 47, "Sven-Goran Eriksson", "person", "said")]
