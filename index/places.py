@@ -346,6 +346,12 @@ _SPORT_ONLY_WORDS = re.compile(
 )
 
 
+#: Words before "to" or "from" that make the name after them a club in a sports report.
+_TRANSFER = frozenset({"move", "moved", "moving", "switch", "transfer", "loan", "loaned",
+                       "join", "joined", "joining", "return", "returned", "sold", "signed",
+                       "bid", "away"})
+
+
 def _is_sports(text: str) -> bool:
     """A sports report: a sports headline, a text full of scores and sports words, or one
     with many words used only in sport."""
@@ -377,8 +383,10 @@ def _teams(t: _Text, cands: list[_Cand]) -> None:
         k = c.start - 1
         while k >= 0 and (t.w[k].lower() in _LEADING_DROP or t.space[k]):
             k -= 1
-        if k >= 0 and t.w[k].lower() in _LOCATIVE:
-            continue
+        if k >= 0 and t.w[k].lower() in _LOCATIVE and not (
+            k > 0 and t.w[k].lower() in ("to", "from") and t.w[k - 1].lower() in _TRANSFER
+        ):
+            continue  # ("a move to Birmingham", "on loan from Leeds": a club)
         if c.end < len(doc) and t.w[c.end] == ":" and _line_start(t, c.start):
             continue  # "Hove : Sussex 363 ..." -- where the match is played
         c.kind = OTHER

@@ -161,3 +161,15 @@ def test_a_court_named_after_a_place_is_not_a_place(analyser: Analyser) -> None:
     [found] = places(analyser, text)
     assert not any("Court" in name for name in found)
     assert "Santa Maria" in found
+
+
+def test_a_city_a_player_moves_to_in_a_sports_report_is_a_club(analyser: Analyser) -> None:
+    text = (
+        "Striker under fire\n\n"
+        "The striker scored goals for the club last season, the coach said, but not enough "
+        "goals this season. He turned down a move to Birmingham in favour of a season on "
+        "loan at Celtic, where he has scored three goals in Glasgow.\n"
+    )
+    [found] = places(analyser, text)
+    assert "Birmingham" not in found
+    assert "Glasgow" in found
