@@ -86,7 +86,8 @@ _PERSON_NOUNS = """
     director dj mc editor correspondent critic author founder co-founder boss adviser
     advisor aide activist dissident veteran star uncle aunt cousin nephew niece grandson
     granddaughter grandfather grandmother fiancee fiancée fiance fiancé girlfriend boyfriend
-    killer murderer jeweller jeweler creator inventor hostage captive detainee
+    killer murderer jeweller jeweler creator inventor hostage captive detainee stalwart
+    legend hero ace prodigy starlet maestro supremo tsar czar guru
     """
 PERSON_NOUNS = frozenset(_PERSON_NOUNS.split())
 

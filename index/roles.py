@@ -269,11 +269,53 @@ def _role_of(t: _Text, start: int, end: int, inside: int | None = None) -> str |
         # a description says more than a bare title
         return _role_described(t, inside if inside is not None else start) or before
     return (before or _role_appos(t, start, end)
-            or _role_after(t, start, end) or _role_described(t, start))
+            or _role_after(t, start, end) or _role_described(t, start)
+            or _role_as(t, end))
+
+
+#: Verbs after which "as" gives the subject's new office: "Parry joined Liverpool as chief
+#: executive", "Mr Morrow will succeed Shiro Tsuda as president of Vodafone KK".
+_AS_VERBS = frozenset({"joined", "joins", "join", "appointed", "named", "succeed", "succeeds",
+                       "succeeded", "elected", "re-elected", "installed", "hired", "serves",
+                       "served", "serve", "started", "begins", "began", "confirmed",
+                       "returns", "returned", "stays", "remains", "remained", "continues"})
+#: Words that end the office after "as": what follows is where or when.
+_AS_STOPS = frozenset({"in", "on", "at", "from", "with", "after", "before", "until", "since",
+                       "when", "while", "last", "next", "this", "and", "but", "to", "for"})
+
+
+def _role_as(t: _Text, end: int) -> str | None:
+    """The office after "as" when the name is the subject of a verb of taking one up
+    ("Parry joined Liverpool as chief executive in July 1998")."""
+    n = len(t.w)
+    k = end
+    if k < n and t.w[k].lower() in ("was", "is", "will", "has", "had", "would", "has"):
+        k += 1
+        if k < n and t.w[k].lower() in ("be", "been"):
+            k += 1
+    if k >= n or t.w[k].lower() not in _AS_VERBS:
+        return None
+    j = k + 1
+    while j < n and j - k <= 6 and t.w[j].lower() != "as" and not t.punct[j]:
+        j += 1
+    if j >= n or t.w[j].lower() != "as" or any(t.person[m] for m in range(k + 1, j)):
+        return None  # ("succeed Shiro Tsuda as president": the office is Tsuda's too, but
+        # the one named before the verb takes it up)
+    a = b = j + 1
+    while b < n and b - a < 8 and not t.punct[b] and t.w[b].lower() not in _AS_STOPS and \
+            not t.nl[b - 1 if b > a else a - 1]:
+        b += 1
+    return _phrase(t, a, b) if b > a else None
 
 
 _OPENERS = frozenset({",", "-", "–", "—"})
 _CLOSERS = frozenset({",", ".", ";", ")", "(", "-", "–", "—", "and"})
+
+
+def _hyphen(t: _Text, k: int) -> bool:
+    """Whether token ``k`` is a hyphen inside a word ("union-backed"), not a dash."""
+    return t.w[k] == "-" and 0 < k < len(t.w) - 1 and t.end[k - 1] == t.idx[k] and \
+        t.end[k] == t.idx[k + 1]
 
 
 def _and_inside_title(t: _Text, k: int) -> bool:
@@ -312,7 +354,7 @@ def _role_after(t: _Text, start: int, end: int) -> str | None:
     k = a
     while (k < n and k - a <= 12 and not (k > a and t.nl[k - 1]) and (
             (t.w[k] not in _CLOSERS and t.w[k].lower() not in _PHRASE_STOPS)
-            or _and_inside_title(t, k))):
+            or _and_inside_title(t, k) or _hyphen(t, k))):
         k += 1
     if k > a and t.nl[k - 1]:
         pass  # the phrase ends its paragraph

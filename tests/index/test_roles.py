@@ -329,3 +329,18 @@ def test_a_plural_title_before_a_list_is_each_ones(analyser: Analyser) -> None:
     found = roles(analyser, text)
     assert found == {"Lawrence Dallaglio": "World Cup winner", "Neil Back": "World Cup winner",
                      "Martin Johnson": "World Cup winner"}
+
+
+def test_an_office_taken_up_after_as_and_a_hyphen_inside_an_appositive(
+    analyser: Analyser,
+) -> None:
+    text = (
+        "Football\n\n"
+        "Rick Parton joined Liverpool as chief executive in July 1998. Rory Neill, editor of "
+        "union-backed Hazards magazine, said workers were at risk. Fans heard BBC Sport "
+        "pundit and former Liverpool stalwart Alan Hansen.\n"
+    )
+    found = roles(analyser, text)
+    assert found["Rick Parton"] == "chief executive"
+    assert found["Rory Neill"] == "editor of union-backed Hazards magazine"
+    assert found["Alan Hansen"] == "former Liverpool stalwart"
