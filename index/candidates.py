@@ -41,7 +41,6 @@ from index.roles import (
     _plural,
     _role_before,
     _role_of,
-    _singular,
 )
 
 _AT_PLACE = frozenset({"in", "near", "outside", "around"})
@@ -389,10 +388,10 @@ def _coordinated_people(t: _Text, cands: list[_Cand]) -> list[_Cand]:
 
 
 def _shared_roles(t: _Text, cands: list[_Cand]) -> None:
-    """A role in the plural before a pair or a list belongs to each of them: "the tycoons John
-    Magnier and JP McManus", "his two sons, Avi and Joel", "World Cup winners Lawrence
-    Dallaglio, Neil Back and Martin Johnson". ("Prime Minister Tony Blair and Gordon Brown"
-    shares nothing.)"""
+    """A role in the plural before a pair or a list belongs to each of them, as written: "the
+    tycoons John Magnier and JP McManus", "his two sons, Avi and Joel", "World Cup winners
+    Lawrence Dallaglio, Neil Back and Martin Johnson". ("Prime Minister Tony Blair and Gordon
+    Brown" shares nothing.)"""
     people = sorted((c for c in cands if c.kind == PERSON), key=lambda c: c.start)
     runs: list[list[_Cand]] = []
     for a, b in itertools.pairwise(people):
@@ -409,7 +408,7 @@ def _shared_roles(t: _Text, cands: list[_Cand]) -> None:
         roles = [c.role for c in run if c.role]
         if len(roles) == 1 and _plural(roles[0]) and (run[0].role or len(run) == 2):
             for c in run:
-                c.role = _singular(roles[0])
+                c.role = roles[0]
 
 
 _SEPARATORS = frozenset({",", ";", ":"})

@@ -88,7 +88,8 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
                 k = i - 1
                 while k >= 0 and t.w[k].lower() in JOINERS and i - k < 3:
                     k -= 1
-                if k < 0 or not (is_title_word(t.w[k]) or t.cap[k]) or t.sent[k + 1]:
+                if k < 0 or not (is_title_word(t.w[k]) or _head_at(t, k) or t.cap[k]) \
+                        or t.sent[k + 1]:
                     break
             first = i
             i -= 1
@@ -107,15 +108,22 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
     words = [k for k in range(first, start) if not is_honorific(t.w[k])]
     # "record holder and BBC pundit Jonathan Edwards": the title next to the name.
     ands = [n for n, k in enumerate(words) if t.w[k].lower() == "and"]
-    if ands and any(_is_role_head(t.w[k]) for k in words[ands[-1] + 1 :]):
+    if ands and any(_is_role_head(t.w[k]) for k in words[ands[-1] + 1 :]) and not (
+        ands[-1] > 0 and _head_at(t, words[ands[-1] - 1])
+        and any(t.w[k].lower() in _MODIFIER_WORDS for k in words[: ands[-1]])
+    ):
+        # (but "former programmer and technology analyst": one title, "former" for both)
         words = words[ands[-1] + 1 :]
     # Keep the part that is a title: "Olympic champion", "BBC pundit", "US President" --
     # not the sentence's first word, a day or an article before it.
     while words and (not t.cap[words[0]] or t.w[words[0]].lower() in _NOT_ROLE_START) and not (
         is_title_word(t.w[words[0]]) or is_person_noun(t.w[words[0]])
         or (len(words) > 1 and t.w[words[1]] == "-" and t.end[words[0]] == t.idx[words[1]])
+        or (t.pos()[words[0]] in ("NOUN", "ADJ") and t.w[words[0]].lower() not in _NOT_ROLE_START
+            and t.w[words[0]].lower() not in JOINERS)
     ):
-        words.pop(0)  # (not the first part of a compound: "soul-singer")
+        words.pop(0)  # (not the first part of a compound: "soul-singer"; not a noun of the
+        # title: "technology analyst")
     while words and t.w[words[-1]].lower() in JOINERS:
         words.pop()
     if not any(_head_at(t, k) for k in words) or len(words) > 8:
@@ -129,6 +137,11 @@ def _role_before(t: _Text, start: int, inside: int | None = None) -> str | None:
                   for k in range(start, min(n, start + (12 if listed else 4)))):
         return None  # "industry analysts Douglas-Westwood": a firm, not one person
     return t.text[t.idx[words[0]] : t.end[words[-1]]]
+
+
+#: Words that qualify every title they stand before: "former programmer and technology
+#: analyst".
+_MODIFIER_WORDS = frozenset({"former", "ex", "ex-", "late", "acting", "interim"})
 
 
 def _compound(t: _Text, k: int) -> str:
@@ -406,6 +419,8 @@ def _role_described(t: _Text, start: int) -> str | None:
         k -= 1
     else:
         return None
+    if lo >= 0 and t.w[lo].lower() == "as":
+        return None  # "his second term as US President, Tony Blair has said": not Blair's
     return _phrase(t, lo + 1, start - 1)
 
 
@@ -427,27 +442,6 @@ def give_roles(doc: Doc, people: list[Person], known: int) -> list[Person]:
                     break
         out.append(p if role == p.role else replace(p, role=role))
     return out
-
-
-#: Words that keep a shared role in the plural: "his two sons" are both of them.
-_COUNTING = frozenset({"two", "three", "four", "both", "twin", "pair"})
-
-
-def _singular(role: str) -> str:
-    """What a plural role shared by two people makes each of them: "Pop stars" -> "Pop
-    star", "the tycoons" -> "the tycoon"; "his two sons" stays as it is."""
-    words = role.split()
-    if any(w.lower() in _COUNTING or w[:1].isdigit() for w in words):
-        return role
-    for n in range(len(words) - 1, -1, -1):
-        w = words[n]
-        if is_head(w):
-            for stem in (w[:-1], w[:-2]):
-                if len(stem) > 2 and stem != w and is_head(stem) and not is_head(stem + "ss"):
-                    words[n] = stem
-                    return " ".join(words)
-            break
-    return role
 
 
 def _plural(role: str) -> bool:

@@ -66,6 +66,7 @@ _HONORIFIC_BEFORE = re.compile(r"\b([A-Z][a-z]{1,8})\.?\s+$")
 _CAP_RUN = re.compile(r"\b[A-Z][\w'’]*(?:-[A-Z][\w'’]*)*(?:[ \t]+(?:[A-Z][\w'’]*(?:-[\w'’]+)*"
                       r"|de|van|von|der|da|di|del|la|le|bin|al|ibn))*(?:[ \t]+[A-Z][\w'’-]*)")
 _YEAR_OLD = re.compile(r"^\d+-year-old$")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|near)\s+$")
 #: Persons by description: office words beside the role words of
 #: :mod:`index.entities_titles`.
 _PERSON_NOUNS = frozenset({"man", "woman", "boy", "girl", "player", "teenager", "youngster",
@@ -135,6 +136,8 @@ def first_name_names(text: str) -> dict[str, str]:
     ("eriksson" -> "Sven-Goran Eriksson"). One pass of a regular expression."""
     out: dict[str, str] = {}
     for m in _CAP_RUN.finditer(text):
+        if _PLACE_BEFORE.search(text, max(0, m.start() - 6), m.start()):
+            continue  # "the new stadium in Stanley Park": somewhere, not someone
         words = m.group().split()
         while len(words) > 2 and words[-1] in POST_NOMINALS:
             words.pop()  # "Ken Macdonald QC"

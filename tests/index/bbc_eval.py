@@ -139,12 +139,20 @@ def _token_f1(a: list[str], b: list[str]) -> float:
     return 2 * p * r / (p + r)
 
 
+def _one(role: str) -> str:
+    """Each word in the singular ("judges" -> "judge"): a title shared by several people
+    ("Judges Simon Cowell, Louis Walsh and Sharon Osbourne") is each one's."""
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+                    for w in role.split())
+
+
 def role_matches(gold: str, predicted: str) -> bool:
     """Equal, or one contains the other (on word boundaries), or content-word token F1
-    of at least 0.6 — after lower-casing and dropping a leading article. Never when one
+    of at least 0.6 — after lower-casing, dropping a leading article and putting each word
+    in the singular ("Judges" is "Judge"). Never when one
     carries a modifier ("shadow", "former", "deputy", ...) the other lacks: "chancellor"
     is not "shadow chancellor"."""
-    g, p = role_key(gold), role_key(predicted)
+    g, p = _one(role_key(gold)), _one(role_key(predicted))
     if not g or not p:
         return False
     gw, pw = set(re.split(r"[\s-]+", g)), set(re.split(r"[\s-]+", p))

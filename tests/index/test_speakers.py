@@ -504,3 +504,8 @@ def test_letters_after_a_name_are_not_part_of_the_speaker(nlp) -> None:  # type:
 def test_full_names_read_from_the_text_leave_letters_after_them_out() -> None:
     assert first_name_names("Director of Public Prosecutions Ken Macdonald QC said") == {
         "macdonald": "Ken Macdonald"}
+
+
+def test_a_name_something_is_in_is_not_read_as_someones() -> None:
+    text = "the new stadium in Stanley Park, which opens in 2007, said Rick Parton"
+    assert first_name_names(text) == {"parton": "Rick Parton"}
