@@ -253,6 +253,8 @@ class _Attributor:
                     return _Speaker(g, "group")
             return _Speaker(np.text, "group")
         if tok.pos_ == "PROPN":
+            if np[0].lower_ == "the" and len(np) == 2:
+                return _Speaker(np.text, "unknown")  # "the Night told": no one's name
             return _Speaker(self.names.canonical(np.text), "person")
         unnamed = tok.tag_ == "NN" and speakers.is_description_head(tok.text, False)
         return _Speaker(np.text, "organisation" if _orgish(tok) else "unknown", unnamed)

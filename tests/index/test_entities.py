@@ -479,3 +479,15 @@ def test_mr_goes_with_a_surname_not_with_a_first_name(analyser) -> None:  # type
     assert "Mr Howard" not in fleet.aliases
     assert any(p.name != "Howard Fleet" and "Howard" in p.name for p in analysis.people)
 
+
+
+
+def test_a_one_word_name_after_the_that_speaks_is_not_added_to_people(analyser) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "Festival\n\n"
+        "The 58-year-old US singer of Because the Night told The Observer newspaper that the "
+        "festival would be her response to these \"material, exploitative and greedy times\".\n"
+    )
+    analysis = analyser.analyse(document_from_text(text, Path("a.txt")))
+    assert "Night" not in [p.name for p in analysis.people]
+    assert [s.speaker_kind for s in analysis.statements] == ["unknown"]
