@@ -446,7 +446,15 @@ def _named_before_appositive(verb: Token, att: _Attributor, inside: list[bool]) 
     the parse made of the phrase (read from the words alone)."""
     doc = verb.doc
     k = verb.i - 1
-    if k < 2 or doc[k].text != "," or inside[k]:
+    if k > 3 and doc[k].text == ")" and not inside[k]:
+        # "Jeff Joseph, from the Consumer Electronics Association (CEA) told": the bracket
+        # closes the phrase as a comma would
+        o = k - 1
+        while o > k - 5 and o > 0 and doc[o].text != "(":
+            o -= 1
+        if doc[o].text == "(":
+            k = o
+    if k < 2 or doc[k].text not in (",", "(") or inside[k]:
         return None
     j = k - 1
     while (j > 0 and k - j <= 16 and doc[j].text != "," and not inside[j]

@@ -87,7 +87,8 @@ _PERSON_NOUNS = """
     advisor aide activist dissident veteran star uncle aunt cousin nephew niece grandson
     granddaughter grandfather grandmother fiancee fiancée fiance fiancé girlfriend boyfriend
     killer murderer jeweller jeweler creator inventor hostage captive detainee stalwart
-    legend hero ace prodigy starlet maestro supremo tsar czar guru programmer coder
+    legend hero ace prodigy starlet maestro supremo tsar czar guru programmer coder scorer
+    goalscorer assistant
     """
 PERSON_NOUNS = frozenset(_PERSON_NOUNS.split())
 

@@ -509,3 +509,13 @@ def test_full_names_read_from_the_text_leave_letters_after_them_out() -> None:
 def test_a_name_something_is_in_is_not_read_as_someones() -> None:
     text = "the new stadium in Stanley Park, which opens in 2007, said Rick Parton"
     assert first_name_names(text) == {"parton": "Rick Parton"}
+
+
+@slow
+def test_a_bracketed_abbreviation_before_the_cue_leaves_the_name_its_subject(nlp) -> None:  # type: ignore[no-untyped-def]
+    text = (
+        "“The story this year is all about digital,” Jeff Josephs, from the Consumer "
+        "Electronics Association (CEA) told the BBC News website."
+    )
+    people = (person(text, "Jeff Josephs"),)
+    assert speakers(said(nlp, text, *people)) == ["Jeff Josephs"]
