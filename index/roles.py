@@ -302,7 +302,7 @@ def _role_as(t: _Text, end: int) -> str | None:
     ("Parry joined Liverpool as chief executive in July 1998")."""
     n = len(t.w)
     k = end
-    if k < n and t.w[k].lower() in ("was", "is", "will", "has", "had", "would", "has"):
+    if k < n and t.w[k].lower() in ("was", "is", "will", "has", "had", "would"):
         k += 1
         if k < n and t.w[k].lower() in ("be", "been"):
             k += 1
@@ -312,11 +312,11 @@ def _role_as(t: _Text, end: int) -> str | None:
     while j < n and j - k <= 6 and t.w[j].lower() != "as" and not t.punct[j]:
         j += 1
     if j >= n or t.w[j].lower() != "as" or any(t.person[m] for m in range(k + 1, j)):
-        return None  # ("succeed Shiro Tsuda as president": the office is Tsuda's too, but
-        # the one named before the verb takes it up)
+        return None  # "succeed Shiro Tsuda as president": someone else named between, so
+        # whose office it is the words do not say
     a = b = j + 1
     while b < n and b - a < 8 and not t.punct[b] and t.w[b].lower() not in _AS_STOPS and \
-            not t.nl[b - 1 if b > a else a - 1]:
+            not (b > a and t.nl[b - 1]):
         b += 1
     return _phrase(t, a, b) if b > a else None
 
