@@ -343,14 +343,9 @@ class _PosRules:
         inverse = inverse.reshape(-1)
         value, order = table[inverse, 0], table[inverse, 1]
         for k, (specs, index, pos_id) in self.longer:
-            width = len(specs)
-            if width > n:
+            if len(specs) > n:
                 continue
-            mask = np.ones(n - width + 1, dtype=bool)
-            for j, spec in enumerate(specs):
-                for col, (op, want) in spec.items():
-                    mask &= _column_test(columns[j : n - width + 1 + j, col], op, want)
-            hits = np.nonzero(mask)[0] + index
+            hits = np.nonzero(_window_mask(columns, specs))[0] + index
             later = hits[order[hits] < k]
             value[later], order[later] = pos_id, k
         if not (order >= 0).any():
@@ -370,20 +365,9 @@ class _PosRules:
         columns = doc.to_array([TAG, LOWER, DEP, IS_SPACE]).astype(np.uint64)
         pos = doc.to_array([POS]).astype(np.uint64)
         for specs, index, value in self.rules:
-            width = len(specs)
-            if width > n:
+            if len(specs) > n:
                 continue
-            mask = np.ones(n - width + 1, dtype=bool)
-            for j, spec in enumerate(specs):
-                for col, (op, want) in spec.items():
-                    column = columns[j : n - width + 1 + j, col]
-                    if op == "==":
-                        mask &= column == np.uint64(want)
-                    elif op == "in":
-                        mask &= np.isin(column, np.array(want, dtype=np.uint64))
-                    else:
-                        mask &= ~np.isin(column, np.array(want, dtype=np.uint64))
-            hits = np.nonzero(mask)[0] + index
+            hits = np.nonzero(_window_mask(columns, specs))[0] + index
             if hits.size:
                 pos[hits] = value
         doc.from_array([POS], cast(Any, pos.reshape(-1, 1)))
@@ -397,6 +381,18 @@ def _holds(op: str, value: int, want: Any) -> bool:
     if op == "==":
         return bool(value == want)
     return (value in want) == (op == "in")
+
+
+def _window_mask(columns: Any, specs: Any) -> Any:
+    """Where a rule of ``len(specs)`` tokens matches: one flag per window start."""
+    import numpy as np
+
+    n, width = len(columns), len(specs)
+    mask = np.ones(n - width + 1, dtype=bool)
+    for j, spec in enumerate(specs):
+        for col, (op, want) in spec.items():
+            mask &= _column_test(columns[j : n - width + 1 + j, col], op, want)
+    return mask
 
 
 def _column_test(column: Any, op: str, want: Any) -> Any:
