@@ -13,7 +13,7 @@ import pytest
 from index.documents import document_from_text, load_document
 from index.entities import extract_entities
 from index.gazetteer import load as load_gazetteer
-from index.model import Person, Place
+from index.model import Analysis, Person, Place
 
 pytestmark = pytest.mark.slow
 
@@ -21,6 +21,11 @@ pytestmark = pytest.mark.slow
 def analyse(nlp, text: str) -> tuple[list[Person], list[Place]]:  # type: ignore[no-untyped-def]
     document = document_from_text(text, Path("article.txt"))
     return extract_entities(nlp(document.text), document)
+
+
+def analysed(analyser, text: str) -> Analysis:  # type: ignore[no-untyped-def]
+    """The whole analysis, as the program makes it (entities, statements, quoted people)."""
+    return analyser.analyse(document_from_text(text, Path("article.txt")))
 
 
 def person(people: list[Person], name: str) -> Person:
@@ -462,7 +467,7 @@ def test_names_ending_in_a_square_or_towers_are_not_people(analyser) -> None:  #
         "Attractions\n\n"
         "Visitors went to Alton Towers and Trafalgar Square this year, said Mary Keller.\n"
     )
-    analysis = analyser.analyse(document_from_text(text, Path("a.txt")))
+    analysis = analysed(analyser, text)
     names = [p.name for p in analysis.people]
     assert "Alton Towers" not in names and "Trafalgar Square" not in names
     assert "Mary Keller" in names
@@ -474,12 +479,10 @@ def test_mr_goes_with_a_surname_not_with_a_first_name(analyser) -> None:  # type
         "Sacked MP Howard Fleet will not be the party's candidate. Mr Fleet said he would "
         "fight on. At a news conference, Mr Howard insisted he had played by the rules.\n"
     )
-    analysis = analyser.analyse(document_from_text(text, Path("a.txt")))
+    analysis = analysed(analyser, text)
     fleet = next(p for p in analysis.people if p.name == "Howard Fleet")
     assert "Mr Howard" not in fleet.aliases
     assert any(p.name != "Howard Fleet" and "Howard" in p.name for p in analysis.people)
-
-
 
 
 def test_a_one_word_name_after_the_that_speaks_is_not_added_to_people(analyser) -> None:  # type: ignore[no-untyped-def]
@@ -488,6 +491,6 @@ def test_a_one_word_name_after_the_that_speaks_is_not_added_to_people(analyser) 
         "The 58-year-old US singer of Because the Night told The Observer newspaper that the "
         "festival would be her response to these \"material, exploitative and greedy times\".\n"
     )
-    analysis = analyser.analyse(document_from_text(text, Path("a.txt")))
+    analysis = analysed(analyser, text)
     assert "Night" not in [p.name for p in analysis.people]
     assert [s.speaker_kind for s in analysis.statements] == ["unknown"]
