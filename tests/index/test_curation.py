@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from test_library import make_library, write
@@ -12,6 +13,9 @@ from test_library import make_library, write
 from index.cli import main
 from index.curation import Correction, Curation, CurationStore
 from index.model import Analysis, Person, Place, Statement
+
+if TYPE_CHECKING:
+    from index.library import Library
 
 TEXT = "Lloyd Austin met Mr Austin and Ada Lovelace in Paris. Austin said so."
 
@@ -272,7 +276,8 @@ class EvidenceAnalyser:
                 yield Analysis((Person("Mac Mini", None, (), spans),), (), (), (ev,))
 
 
-def test_the_panels_show_the_library_s_decision(data_dir: Path, tmp_path: Path) -> None:
+def _mac_mini_library(data_dir: Path, tmp_path: Path) -> tuple[Library, Path]:
+    """Three articles where "Mac Mini" is read as a person in one and a thing in two."""
     from index.library import Library
 
     folder = tmp_path / "macs"
@@ -282,6 +287,12 @@ def test_the_panels_show_the_library_s_decision(data_dir: Path, tmp_path: Path) 
     library = Library(data_dir, with_seeds=False, analyser=EvidenceAnalyser())
     library.add_sources([folder])
     library.update()
+    return library, folder
+
+
+def test_the_panels_show_the_library_s_decision(data_dir: Path, tmp_path: Path) -> None:
+
+    library, folder = _mac_mini_library(data_dir, tmp_path)
     assert library.entities("person") == []
     key = library.key_for_path(folder / "a.txt")
     assert key is not None and library.article(key).analysis.people == ()
@@ -355,16 +366,9 @@ def test_the_library_wide_view_read_one_article_at_a_time_is_the_same(
         data_dir: Path, tmp_path: Path) -> None:
     """Given the article list's decisions, the library-wide view reads the stored articles
     one at a time (not all held until decided): the same view, corrections applied."""
-    from index.library import Library
     from index.library.entities import aggregate
 
-    folder = tmp_path / "macs"
-    write(folder / "a.txt", "Apple news\n\nMac Mini said nothing.\n")
-    write(folder / "b.txt", "Review\n\nWe tried the Mac Mini computer.\n")
-    write(folder / "c.txt", "Prices\n\nPrices of the Mac Mini fell.\n")
-    library = Library(data_dir, with_seeds=False, analyser=EvidenceAnalyser())
-    library.add_sources([folder])
-    library.update()
+    library, _ = _mac_mini_library(data_dir, tmp_path)
     library.correct("rename", "Mac Mini", "The Mac Mini")
     stored = list(library._fresh_searcher().reader().all_stored_fields())
     curation = library._curation()
