@@ -239,6 +239,14 @@ POST_NOMINALS = frozenset({"QC", "KC", "MP", "MEP", "MSP", "AM", "OBE", "MBE", "
                            "DBE", "JP", "PhD", "Jr", "Jr."})
 
 
+def without_post_nominals(words: list[str]) -> list[str]:
+    """The words of a name of three words or more, less the letters after it ("Ken
+    Macdonald QC" -> "Ken Macdonald")."""
+    while len(words) > 2 and words[-1].rstrip(",.;:") in POST_NOMINALS:
+        words = words[:-1]
+    return words
+
+
 #: Words that open a sentence and never a name: "[Even Denzel]PERSON".
 _OPENING_WORDS_TEXT = """
     even only also but and so then now still yet just however meanwhile indeed perhaps maybe

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from index.cues import _TITLES
-from index.entity_text import POST_NOMINALS
+from index.entity_text import without_post_nominals
 from index.model import Person
 from index.speakers import first_name_names
 
@@ -147,6 +147,5 @@ def _clean_name(text: str) -> str:
     words = text.replace("’s", "").replace("'s", "").split()
     while len(words) > 1 and words[0].lower().rstrip(".") in _TITLES:
         words = words[1:]
-    while len(words) > 2 and words[-1].rstrip(",.;:") in POST_NOMINALS:
-        words = words[:-1]  # "Ken Macdonald QC"
+    words = without_post_nominals(words)  # "Ken Macdonald QC"
     return " ".join(words).strip(" ,.;:")

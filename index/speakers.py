@@ -26,7 +26,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from index import entities_titles, gazetteer
-from index.entity_text import POST_NOMINALS
+from index.entity_text import without_post_nominals
 from index.firstnames import gender_of, is_first_name
 from index.model import Person, Statement
 
@@ -138,9 +138,7 @@ def first_name_names(text: str) -> dict[str, str]:
     for m in _CAP_RUN.finditer(text):
         if _PLACE_BEFORE.search(text, max(0, m.start() - 6), m.start()):
             continue  # "the new stadium in Stanley Park": somewhere, not someone
-        words = m.group().split()
-        while len(words) > 2 and words[-1] in POST_NOMINALS:
-            words.pop()  # "Ken Macdonald QC"
+        words = without_post_nominals(m.group().split())  # "Ken Macdonald QC"
         # "England coach Sven-Goran Eriksson": the name starts at its first name
         for k, w in enumerate(words[:-1]):
             if is_first_name(w) and w.lower() not in _NOT_FIRST and words[-1][:1].isupper():
